@@ -1,0 +1,17 @@
+import { Command } from 'commander';
+import { adminCommands } from './admin.js';
+import { migrateCommand } from './migrate.js';
+import { secretsCommands } from './secrets.js';
+import { serveCommand } from './serve.js';
+
+const program = new Command('tayori').description('Tayori (便り): mail delivery and notifications').showHelpAfterError();
+
+serveCommand(program);
+migrateCommand(program);
+adminCommands(program);
+secretsCommands(program);
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

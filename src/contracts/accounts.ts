@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { addressSchema } from './address.js';
+import { localeSchema, requiredText, singleLineText, timeZoneSchema } from './common.js';
+
+export const roleSchema = z.enum(['admin', 'user']);
+
+export const loginIdSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._@-]{1,64}$/, { message: 'validation.login_id' });
+
+export const passwordSchema = z
+  .string()
+  .min(8, { message: 'validation.password_weak' })
+  .max(256)
+  .refine((value) => !value.includes('\u0000'), { message: 'validation.control_chars' });
+
+export const loginRequest = z.strictObject({
+  loginId: z.string().max(256),
+  password: z.string().max(1024),
+});
+
+const optionalEmail = z.union([z.literal('').transform(() => null), z.null(), addressSchema]);
+
+export const createUserRequest = z.strictObject({
+  loginId: loginIdSchema,
+  displayName: requiredText(100),
+  email: optionalEmail.default(null),
+  role: roleSchema.default('user'),
+  locale: localeSchema.default('ja'),
+  timeZone: timeZoneSchema.default('Asia/Tokyo'),
+  password: passwordSchema,
+});
+
+export const updateUserRequest = z.strictObject({
+  displayName: requiredText(100).optional(),
+  email: optionalEmail.optional(),
+  role: roleSchema.optional(),
+  locale: localeSchema.optional(),
+  timeZone: timeZoneSchema.optional(),
+  active: z.boolean().optional(),
+});
+
+export const setPasswordRequest = z.strictObject({ password: passwordSchema });
+
+export const updateMeRequest = z.strictObject({
+  displayName: requiredText(100).optional(),
+  email: optionalEmail.optional(),
+  locale: localeSchema.optional(),
+  timeZone: timeZoneSchema.optional(),
+});
+
+export const changeOwnPasswordRequest = z.strictObject({
+  currentPassword: z.string().max(1024),
+  newPassword: passwordSchema,
+});
+
+export const userView = z.object({
+  id: z.string(),
+  loginId: z.string(),
+  displayName: z.string(),
+  email: z.string().nullable(),
+  role: roleSchema,
+  locale: localeSchema,
+  timeZone: z.string(),
+  active: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const organisationView = z.object({
+  name: z.string(),
+  defaultLocale: localeSchema,
+  timeZone: z.string(),
+  updatedAt: z.string(),
+});
+
+export const updateOrganisationRequest = z.strictObject({
+  name: requiredText(200),
+  defaultLocale: localeSchema,
+  timeZone: timeZoneSchema,
+});
+
+export type LoginRequest = z.infer<typeof loginRequest>;
+export type CreateUserRequest = z.infer<typeof createUserRequest>;
+export type UpdateUserRequest = z.infer<typeof updateUserRequest>;
+export type UpdateMeRequest = z.infer<typeof updateMeRequest>;
+export type UserView = z.infer<typeof userView>;
+export type OrganisationView = z.infer<typeof organisationView>;
+export type UpdateOrganisationRequest = z.infer<typeof updateOrganisationRequest>;

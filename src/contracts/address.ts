@@ -1,0 +1,113 @@
+import { domainToASCII, domainToUnicode } from 'node:url';
+import { z } from 'zod';
+import type { MessageKey } from '../i18n/index.js';
+
+/**
+ * Address lists of SPEC §1.7: one function parses and normalises every `;` field, so the
+ * API, the CLI and the screen accept and refuse exactly the same things.
+ */
+
+export const MAX_ADDRESSES = 100;
+const MAX_LOCAL_PART = 64;
+const MAX_ADDRESS = 254;
+const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const DOMAIN_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+// eslint-disable-next-line no-control-regex
+const LINE_BREAK_OR_NUL = /[\r\n\u0000]/;
+// eslint-disable-next-line no-control-regex
+const OTHER_CONTROL = /[\u0001-\u001f\u007f]/;
+
+export interface AddressProblem {
+  code: MessageKey;
+  item: string;
+}
+
+export type AddressResult = { ok: true; address: string } | { ok: false; problem: AddressProblem };
+
+/** One address, normalised: domain lower-cased and in Unicode form. */
+export function parseAddress(raw: string): AddressResult {
+  const item = raw.trim();
+  const fail = (code: MessageKey): AddressResult => ({ ok: false, problem: { code, item: shorten(item) } });
+  if (LINE_BREAK_OR_NUL.test(raw) || OTHER_CONTROL.test(raw)) return fail('address.control_chars');
+  if (item === '') return fail('validation.required');
+  if (/[<>"]/.test(item) || /\s/.test(item)) return fail('address.display_name');
+  if (item.includes(',')) return fail('address.comma');
+  if (item.includes(';')) return fail('address.one_only');
+  const at = item.lastIndexOf('@');
+  if (at <= 0 || at === item.length - 1) return fail('address.malformed');
+  const local = item.slice(0, at);
+  const domain = item.slice(at + 1);
+  if (local.length > MAX_LOCAL_PART) return fail('address.local_too_long');
+  if (!LOCAL_PART.test(local)) return fail('address.local_invalid');
+  const asciiDomain = toAsciiDomain(domain);
+  if (asciiDomain === null) return fail('address.domain_invalid');
+  if (local.length + 1 + asciiDomain.length > MAX_ADDRESS || item.length > MAX_ADDRESS) return fail('address.too_long');
+  return { ok: true, address: `${local}@${domainToUnicode(asciiDomain)}` };
+}
+
+/** The wire form: domain in punycode, for servers without SMTPUTF8. */
+export function toAsciiAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  return `${address.slice(0, at)}@${domainToASCII(address.slice(at + 1))}`;
+}
+
+function toAsciiDomain(domain: string): string | null {
+  if (domain.length > 253 || domain.endsWith('.')) return null;
+  const ascii = domainToASCII(domain.toLowerCase());
+  if (!ascii || ascii.length > 253) return null;
+  const labels = ascii.split('.');
+  if (labels.length < 2 || !labels.every((label) => DOMAIN_LABEL.test(label))) return null;
+  if (/^\d+$/.test(labels[labels.length - 1])) return null;
+  return ascii;
+}
+
+const shorten = (item: string) => (item.length > 80 ? `${item.slice(0, 77)}…` : item).replace(/[\r\n\u0000]/g, '␤');
+
+export type AddressListResult = { ok: true; addresses: string[] } | { ok: false; problems: AddressProblem[] };
+
+/** `a@x.jp;; b@y.jp;` → ['a@x.jp', 'b@y.jp']: items trimmed, empties skipped, duplicates dropped. */
+export function parseAddressList(input: string | readonly string[]): AddressListResult {
+  const items = (typeof input === 'string' ? input.split(';') : input.flatMap((entry) => entry.split(';')))
+    .map((item) => item)
+    .filter((item) => item.trim() !== '' || LINE_BREAK_OR_NUL.test(item));
+  const problems: AddressProblem[] = [];
+  const addresses: string[] = [];
+  const seen = new Set<string>();
+  for (const item of items) {
+    const result = parseAddress(item);
+    if (!result.ok) {
+      problems.push(result.problem);
+      continue;
+    }
+    const key = toAsciiAddress(result.address);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    addresses.push(result.address);
+  }
+  if (addresses.length > MAX_ADDRESSES) problems.push({ code: 'address.too_many', item: String(addresses.length) });
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, addresses };
+}
+
+/** A single address field. */
+export const addressSchema = z.string().max(1000).transform((value, ctx) => {
+  const result = parseAddress(value);
+  if (result.ok) return result.address;
+  ctx.addIssue({ code: 'custom', message: result.problem.code, params: { item: result.problem.item } });
+  return z.NEVER;
+});
+
+/** A `;` field: a string as typed on the screen, or an array of addresses; yields the list. */
+export const addressListSchema = z
+  .union([z.string().max(100_000), z.array(z.string().max(1000)).max(1000)])
+  .transform((value, ctx) => {
+    const result = parseAddressList(value);
+    if (result.ok) return result.addresses;
+    for (const problem of result.problems) {
+      ctx.addIssue({
+        code: 'custom',
+        message: problem.code,
+        params: { item: problem.item, max: MAX_ADDRESSES },
+      });
+    }
+    return z.NEVER;
+  });

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/** Text a person types on one line: no CR, LF, NUL or other control characters. */
+// eslint-disable-next-line no-control-regex
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+export const singleLineText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => !CONTROL_CHARACTERS.test(value), { message: 'validation.control_chars' });
+
+export const requiredText = (max: number) =>
+  z
+    .string()
+    .transform((value) => value.trim())
+    .pipe(singleLineText(max).min(1));
+
+export const localeSchema = z.enum(['ja', 'en']);
+
+export const timeZoneSchema = z
+  .string()
+  .max(64)
+  .refine(isKnownTimeZone, { message: 'validation.time_zone' });
+
+export function isKnownTimeZone(zone: string): boolean {
+  if (!zone || CONTROL_CHARACTERS.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const paginationQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});

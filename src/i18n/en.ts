@@ -1,0 +1,48 @@
+import type { MessageKey } from './ja.js';
+
+/** English catalog: the second locale. Every Japanese key must have its English text. */
+export const en: Record<MessageKey, string> = {
+  'error.internal': 'An internal error occurred. Please try again later.',
+  'error.not_found': 'Not found.',
+  'error.unauthenticated': 'Please sign in.',
+  'error.forbidden': 'You are not allowed to do this.',
+  'error.csrf': 'This page has expired. Reload it and try again.',
+  'error.validation': 'Some values are not valid.',
+  'error.bad_request': 'The request is malformed.',
+  'error.conflict': 'This conflicts with another change. Reload the page.',
+  'error.rate_limited': 'Too many requests. Please wait and try again.',
+  'error.payload_too_large': 'The data is too large.',
+
+  'validation.required': 'Required.',
+  'validation.invalid_type': 'Wrong type of value.',
+  'validation.unknown_field': 'This field is not accepted.',
+  'validation.too_short': 'Enter at least {min} characters.',
+  'validation.too_long': 'Enter at most {max} characters.',
+  'validation.too_small': 'Enter a value of at least {min}.',
+  'validation.too_big': 'Enter a value of at most {max}.',
+  'validation.not_integer': 'Enter a whole number.',
+  'validation.invalid_choice': 'Choose one of the options.',
+  'validation.control_chars': 'Line breaks and control characters are not allowed.',
+  'validation.invalid': 'This value is not valid.',
+  'validation.login_id': 'A login ID is 1–64 characters: letters, digits and . _ - @.',
+  'validation.time_zone': 'Unknown time zone (for example Asia/Tokyo).',
+  'validation.email': 'This is not a valid e-mail address.',
+  'validation.password_weak': 'A password has at least 8 characters.',
+
+  'address.control_chars': '"{item}": line breaks, NUL and other control characters are not allowed.',
+  'address.display_name': '"{item}": enter the address only, without a display name, < >, or spaces.',
+  'address.comma': '"{item}": separate addresses with a semicolon ";", not a comma.',
+  'address.one_only': '"{item}": enter a single address.',
+  'address.malformed': '"{item}" is not an e-mail address (for example info@example.com).',
+  'address.local_too_long': '"{item}": the part before @ must be at most 64 characters.',
+  'address.local_invalid': '"{item}": the part before @ contains characters that are not allowed.',
+  'address.domain_invalid': '"{item}": the domain after @ is not valid.',
+  'address.too_long': '"{item}": an address must be at most 254 characters.',
+  'address.too_many': 'At most {max} addresses (entered: {item}).',
+
+  'accounts.login_failed': 'The login ID or password is wrong.',
+  'accounts.current_password_wrong': 'The current password is wrong.',
+  'accounts.login_id_taken': 'This login ID is already in use.',
+  'accounts.cannot_deactivate_self': 'You cannot deactivate yourself.',
+  'accounts.last_admin': 'This would leave no active administrator.',
+};

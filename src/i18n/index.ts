@@ -1,0 +1,39 @@
+import { en } from './en.js';
+import { ja, type MessageKey } from './ja.js';
+
+export type Locale = 'ja' | 'en';
+export const LOCALES: readonly Locale[] = ['ja', 'en'];
+export type { MessageKey };
+
+const catalogs: Record<Locale, Record<MessageKey, string>> = { ja, en };
+
+export type MessageParams = Record<string, string | number>;
+
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(ja, key);
+}
+
+/** `t('ja', 'validation.too_long', { max: 254 })` → 「254文字以内で入力してください。」 */
+export function t(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
+  return catalogs[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.hasOwn(params, name) ? String(params[name]) : whole,
+  );
+}
+
+/** Picks ja or en from an Accept-Language header; Japanese when nothing matches. */
+export function localeFromAcceptLanguage(header: string | undefined): Locale {
+  if (!header) return 'ja';
+  const ranked = header
+    .split(',')
+    .map((part) => {
+      const [tag, ...rest] = part.trim().split(';');
+      const q = rest.find((p) => p.trim().startsWith('q='));
+      return { tag: tag.trim().toLowerCase(), q: q ? Number(q.trim().slice(2)) || 0 : 1 };
+    })
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    const base = tag.split('-')[0];
+    if (base === 'ja' || base === 'en') return base;
+  }
+  return 'ja';
+}

@@ -1,0 +1,52 @@
+/** Japanese catalog: the first language of every screen and mail (SPEC §1). */
+export const ja = {
+  // ── common errors ─────────────────────────────────────────────
+  'error.internal': 'サーバー内部でエラーが発生しました。時間をおいて再度お試しください。',
+  'error.not_found': '対象が見つかりません。',
+  'error.unauthenticated': 'ログインしてください。',
+  'error.forbidden': 'この操作を行う権限がありません。',
+  'error.csrf': '画面の有効期限が切れました。再読み込みしてからもう一度操作してください。',
+  'error.validation': '入力内容に誤りがあります。',
+  'error.bad_request': 'リクエストの形式が正しくありません。',
+  'error.conflict': '他の操作と競合しました。画面を再読み込みしてください。',
+  'error.rate_limited': 'リクエストが多すぎます。しばらく待ってから再度お試しください。',
+  'error.payload_too_large': 'データが大きすぎます。',
+
+  // ── validation (field errors) ─────────────────────────────────
+  'validation.required': '入力してください。',
+  'validation.invalid_type': '値の種類が正しくありません。',
+  'validation.unknown_field': 'この項目は受け付けられません。',
+  'validation.too_short': '{min}文字以上で入力してください。',
+  'validation.too_long': '{max}文字以内で入力してください。',
+  'validation.too_small': '{min}以上の値を入力してください。',
+  'validation.too_big': '{max}以下の値を入力してください。',
+  'validation.not_integer': '整数で入力してください。',
+  'validation.invalid_choice': '選択肢の中から選んでください。',
+  'validation.control_chars': '改行・制御文字は使用できません。',
+  'validation.invalid': '値が正しくありません。',
+  'validation.login_id': 'ログインIDは半角英数字と . _ - @ で、1〜64文字で入力してください。',
+  'validation.time_zone': 'タイムゾーンが正しくありません(例: Asia/Tokyo)。',
+  'validation.email': 'メールアドレスの形式が正しくありません。',
+  'validation.password_weak': 'パスワードは8文字以上で入力してください。',
+
+  // ── addresses (SPEC §1.7) ─────────────────────────────────────
+  'address.control_chars': '「{item}」: 改行・NULなどの制御文字は使用できません。',
+  'address.display_name': '「{item}」: 表示名や < > 、空白を含めず、メールアドレスだけを入力してください。',
+  'address.comma': '「{item}」: 区切り文字はカンマではなくセミコロン「;」を使用してください。',
+  'address.one_only': '「{item}」: メールアドレスを一つだけ入力してください。',
+  'address.malformed': '「{item}」はメールアドレスの形式ではありません(例: info@example.co.jp)。',
+  'address.local_too_long': '「{item}」: @より前の部分は64文字以内にしてください。',
+  'address.local_invalid': '「{item}」: @より前の部分に使用できない文字があります。',
+  'address.domain_invalid': '「{item}」: @より後ろのドメイン名が正しくありません。',
+  'address.too_long': '「{item}」: メールアドレスは254文字以内にしてください。',
+  'address.too_many': 'メールアドレスは{max}件までです(入力: {item}件)。',
+
+  // ── accounts ──────────────────────────────────────────────────
+  'accounts.login_failed': 'ログインIDまたはパスワードが正しくありません。',
+  'accounts.current_password_wrong': '現在のパスワードが正しくありません。',
+  'accounts.login_id_taken': 'このログインIDは既に使われています。',
+  'accounts.cannot_deactivate_self': '自分自身を無効にすることはできません。',
+  'accounts.last_admin': '有効なシステム管理者が一人もいなくなるため、この変更はできません。',
+} as const;
+
+export type MessageKey = keyof typeof ja;

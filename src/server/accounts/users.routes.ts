@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import {
+  changeOwnPasswordRequest,
+  createUserRequest,
+  setPasswordRequest,
+  updateMeRequest,
+  updateUserRequest,
+} from '../../contracts/accounts.js';
+import type { AppContext } from '../context.js';
+import { notFound, parseOrThrow } from '../errors.js';
+import { actorOf, currentSession } from '../http/auth.js';
+import { findUserById, listUsers } from './users.repository.js';
+import { changeOwnPassword, createUser, setUserPassword, toUserView, updateMe, updateUser } from './users.service.js';
+
+const idParams = z.object({ id: z.string().max(100) });
+
+export function userRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.get('/api/users', { config: { access: 'admin' } }, async () => ({
+    users: (await listUsers(ctx.db)).map(toUserView),
+  }));
+
+  app.post('/api/users', { config: { access: 'admin' } }, async (request, reply) => {
+    const user = await createUser(ctx, actorOf(request), parseOrThrow(createUserRequest, request.body));
+    return reply.code(201).send({ user });
+  });
+
+  app.get('/api/users/:id', { config: { access: 'admin' } }, async (request) => {
+    const user = await findUserById(ctx.db, parseOrThrow(idParams, request.params).id);
+    if (!user) throw notFound();
+    return { user: toUserView(user) };
+  });
+
+  app.put('/api/users/:id', { config: { access: 'admin' } }, async (request) => {
+    const { id } = parseOrThrow(idParams, request.params);
+    return { user: await updateUser(ctx, actorOf(request), id, parseOrThrow(updateUserRequest, request.body)) };
+  });
+
+  app.put('/api/users/:id/password', { config: { access: 'admin' } }, async (request, reply) => {
+    const { id } = parseOrThrow(idParams, request.params);
+    await setUserPassword(ctx, actorOf(request), id, parseOrThrow(setPasswordRequest, request.body).password);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/me', { config: { access: 'user' } }, async (request) => ({ user: toUserView(currentSession(request).user) }));
+
+  app.put('/api/me', { config: { access: 'user' } }, async (request) => {
+    const session = currentSession(request);
+    return { user: await updateMe(ctx, actorOf(request), session.user.id, parseOrThrow(updateMeRequest, request.body)) };
+  });
+
+  app.put('/api/me/password', { config: { access: 'user' } }, async (request, reply) => {
+    const session = currentSession(request);
+    const input = parseOrThrow(changeOwnPasswordRequest, request.body);
+    await changeOwnPassword(ctx, actorOf(request), session.user.id, session.id, input);
+    return reply.code(204).send();
+  });
+}

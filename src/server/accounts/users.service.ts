@@ -1,0 +1,181 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { CreateUserRequest, UpdateMeRequest, UpdateUserRequest, UserView } from '../../contracts/accounts.js';
+import { type Actor, diffForAudit, recordAudit } from '../audit/audit.service.js';
+import type { AppContext } from '../context.js';
+import type { Database } from '../db/database.js';
+import { AppError, fieldError, notFound } from '../errors.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { deleteSessionsOfUser } from './sessions.repository.js';
+import {
+  countActiveAdmins,
+  countUsers,
+  findUserById,
+  findUserByLoginId,
+  insertUser,
+  type UserRow,
+  updateUser as updateUserRow,
+} from './users.repository.js';
+
+export function toUserView(row: UserRow): UserView {
+  return {
+    id: row.id,
+    loginId: row.login_id,
+    displayName: row.display_name,
+    email: row.email,
+    role: row.role,
+    locale: row.locale,
+    timeZone: row.time_zone,
+    active: row.active === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+const auditable = (view: UserView) => {
+  const { createdAt, updatedAt, ...rest } = view;
+  return rest;
+};
+
+async function requireUser(db: Database, id: string): Promise<UserRow> {
+  const user = await findUserById(db, id);
+  if (!user) throw notFound();
+  return user;
+}
+
+export async function createUser(ctx: AppContext, actor: Actor, input: CreateUserRequest): Promise<UserView> {
+  const passwordHash = await hashPassword(input.password);
+  return ctx.db.transaction().execute(async (trx) => {
+    if (await findUserByLoginId(trx, input.loginId)) throw fieldError('loginId', 'accounts.login_id_taken');
+    const now = ctx.clock.now().toISOString();
+    const row: UserRow = {
+      id: randomUUID(),
+      login_id: input.loginId,
+      display_name: input.displayName,
+      email: input.email,
+      role: input.role,
+      locale: input.locale,
+      time_zone: input.timeZone,
+      active: 1,
+      password_hash: passwordHash,
+      password_changed_at: now,
+      created_at: now,
+      updated_at: now,
+    };
+    await insertUser(trx, row);
+    const view = toUserView(row);
+    await recordAudit(trx, ctx.clock, actor, 'user.create', view.loginId, { after: auditable(view) });
+    return view;
+  });
+}
+
+/** Refuses a change that would leave nobody able to administer the installation. */
+async function assertAdminRemains(db: Database, user: UserRow, next: { role: string; active: boolean }) {
+  const wasActiveAdmin = user.role === 'admin' && user.active === 1;
+  const staysActiveAdmin = next.role === 'admin' && next.active;
+  if (wasActiveAdmin && !staysActiveAdmin && (await countActiveAdmins(db)) <= 1) {
+    throw new AppError('accounts.last_admin', 409);
+  }
+}
+
+export async function updateUser(ctx: AppContext, actor: Actor, id: string, input: UpdateUserRequest): Promise<UserView> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const user = await requireUser(trx, id);
+    const active = input.active ?? user.active === 1;
+    if (!active && actor.userId === id) throw new AppError('accounts.cannot_deactivate_self', 409);
+    await assertAdminRemains(trx, user, { role: input.role ?? user.role, active });
+    const now = ctx.clock.now().toISOString();
+    await updateUserRow(trx, id, {
+      display_name: input.displayName,
+      email: input.email,
+      role: input.role,
+      locale: input.locale,
+      time_zone: input.timeZone,
+      active: active ? 1 : 0,
+      updated_at: now,
+    });
+    if (!active) await deleteSessionsOfUser(trx, id);
+    const after = toUserView(await requireUser(trx, id));
+    await recordAudit(trx, ctx.clock, actor, active ? 'user.update' : 'user.deactivate', user.login_id, {
+      changes: diffForAudit(auditable(toUserView(user)), auditable(after)),
+    });
+    return after;
+  });
+}
+
+/** An administrator sets a new password; every session of that user ends. */
+export async function setUserPassword(ctx: AppContext, actor: Actor, id: string, password: string): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  await ctx.db.transaction().execute(async (trx) => {
+    const user = await requireUser(trx, id);
+    const now = ctx.clock.now().toISOString();
+    await updateUserRow(trx, id, { password_hash: passwordHash, password_changed_at: now, updated_at: now });
+    await deleteSessionsOfUser(trx, id);
+    await recordAudit(trx, ctx.clock, actor, 'user.password_set', user.login_id, { password: 'changed' });
+  });
+}
+
+export async function updateMe(ctx: AppContext, actor: Actor, userId: string, input: UpdateMeRequest): Promise<UserView> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const user = await requireUser(trx, userId);
+    await updateUserRow(trx, userId, {
+      display_name: input.displayName,
+      email: input.email,
+      locale: input.locale,
+      time_zone: input.timeZone,
+      updated_at: ctx.clock.now().toISOString(),
+    });
+    const after = toUserView(await requireUser(trx, userId));
+    await recordAudit(trx, ctx.clock, actor, 'me.update', user.login_id, {
+      changes: diffForAudit(auditable(toUserView(user)), auditable(after)),
+    });
+    return after;
+  });
+}
+
+/** A user changes their own password; their other sessions end, this one stays. */
+export async function changeOwnPassword(
+  ctx: AppContext,
+  actor: Actor,
+  userId: string,
+  currentSessionId: string,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  const user = await requireUser(ctx.db, userId);
+  if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
+    throw fieldError('currentPassword', 'accounts.current_password_wrong');
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  await ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock.now().toISOString();
+    await updateUserRow(trx, userId, { password_hash: passwordHash, password_changed_at: now, updated_at: now });
+    await deleteSessionsOfUser(trx, userId, currentSessionId);
+    await recordAudit(trx, ctx.clock, actor, 'me.password_change', user.login_id, { password: 'changed' });
+  });
+}
+
+/**
+ * On first start with no users, creates the administrator of TAYORI_INITIAL_ADMIN_*. Returns
+ * the generated password (to print once) when none was configured.
+ */
+export async function ensureInitialAdmin(ctx: AppContext): Promise<{ login: string; generatedPassword?: string } | null> {
+  if ((await countUsers(ctx.db)) > 0) return null;
+  const { login, password, email } = ctx.config.initialAdmin;
+  const generatedPassword = password ? undefined : randomBytes(12).toString('base64url');
+  try {
+    await createUser(ctx, { userId: null, login: 'system', ip: null }, {
+      loginId: login,
+      displayName: 'システム管理者',
+      email: email ?? null,
+      role: 'admin',
+      locale: 'ja',
+      timeZone: 'Asia/Tokyo',
+      password: password ?? generatedPassword!,
+    });
+  } catch (error) {
+    // Another instance starting at the same moment created it first.
+    if ((await countUsers(ctx.db)) > 0) return null;
+    throw error;
+  }
+  return { login, generatedPassword };
+}
+

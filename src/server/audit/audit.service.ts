@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/database.js';
+import { insertAuditEntry } from './audit.repository.js';
+
+export interface Actor {
+  userId: string | null;
+  login: string | null;
+  ip: string | null;
+}
+
+export const systemActor = (login = 'system'): Actor => ({ userId: null, login, ip: null });
+
+export const SECRET_MASK = '********';
+
+/** Keys whose values are never written to the audit trail, only whether they changed. */
+const SECRET_KEY_PATTERN = /(password|secret|token)/i;
+
+export function maskSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [
+        key,
+        SECRET_KEY_PATTERN.test(key) && inner !== null && inner !== undefined && typeof inner !== 'boolean'
+          ? SECRET_MASK
+          : maskSecrets(inner),
+      ]),
+    );
+  }
+  return value;
+}
+
+const maskPresence = (value: unknown) => (value === null || value === undefined ? null : SECRET_MASK);
+
+/** Only the keys whose value changed, as { key: { before, after } }, secrets masked. */
+export function diffForAudit(before: Record<string, unknown>, after: Record<string, unknown>) {
+  const changes: Record<string, { before: unknown; after: unknown }> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+      changes[key] = SECRET_KEY_PATTERN.test(key)
+        ? { before: maskPresence(before[key]), after: maskPresence(after[key]) }
+        : { before: maskSecrets(before[key]), after: maskSecrets(after[key]) };
+    }
+  }
+  return changes;
+}
+
+export async function recordAudit(
+  db: Database,
+  clock: Clock,
+  actor: Actor,
+  action: string,
+  target: string | null,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await insertAuditEntry(db, {
+    id: randomUUID(),
+    at: clock.now().toISOString(),
+    actor_user_id: actor.userId,
+    actor_login: actor.login,
+    action,
+    target,
+    details: JSON.stringify(maskSecrets(details)),
+    ip: actor.ip,
+  });
+}

@@ -1,0 +1,47 @@
+import type { Logger } from 'pino';
+import { ensureInitialAdmin } from './accounts/users.service.js';
+import { type Clock, systemClock } from './clock.js';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { createLogger } from './logger.js';
+import { ensureOrganisation } from './organisation/organisation.service.js';
+import { createSecretBox, loadKeyRing } from './security/secret-box.js';
+
+export function createContext(config: Config, options: { clock?: Clock; log?: Logger } = {}): AppContext {
+  const database = openDatabase(config.database);
+  return {
+    config,
+    database,
+    db: database.db,
+    clock: options.clock ?? systemClock,
+    secrets: createSecretBox(loadKeyRing(config.secretKeys, config.dataDir)),
+    log: options.log ?? createLogger(config.logLevel),
+  };
+}
+
+/**
+ * Everything a process does before it serves: schema up to date, the organisation row, and the
+ * first administrator on a new installation (its generated password printed once).
+ */
+export async function prepareInstallation(ctx: AppContext, announce: (line: string) => void = console.log) {
+  await migrateToLatest(ctx.database);
+  await ensureOrganisation(ctx);
+  const created = await ensureInitialAdmin(ctx);
+  if (created?.generatedPassword) {
+    announce(
+      [
+        '',
+        '================================================================',
+        ' 初期管理者を作成しました / Initial administrator created',
+        `   ログインID / login ID : ${created.login}`,
+        `   パスワード / password  : ${created.generatedPassword}`,
+        ' このパスワードは一度だけ表示されます。ログイン後に変更してください。',
+        ' This password is shown only once. Change it after signing in.',
+        '================================================================',
+        '',
+      ].join('\n'),
+    );
+  }
+}

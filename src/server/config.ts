@@ -1,0 +1,196 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting of the process, parsed once from the environment (SPEC §0).
+ * Nothing else in the code reads process.env.
+ */
+
+const flag = (defaultValue: '0' | '1') =>
+  z
+    .enum(['0', '1', 'true', 'false', 'on', 'off', 'yes', 'no'], {
+      error: 'must be one of 0, 1, true, false, on, off, yes, no',
+    })
+    .default(defaultValue)
+    .transform((value) => ['1', 'true', 'on', 'yes'].includes(value));
+
+const integer = (defaultValue: number, min: number, max: number) =>
+  z
+    .string()
+    .default(String(defaultValue))
+    .refine((value) => /^\d+$/.test(value), { message: 'must be a whole number' })
+    .transform(Number)
+    .refine((value) => value >= min && value <= max, {
+      message: `must be between ${min} and ${max}`,
+    });
+
+const optionalPort = z
+  .string()
+  .optional()
+  .refine((value) => value === undefined || (/^\d+$/.test(value) && +value >= 1 && +value <= 65535), {
+    message: 'must be a port number between 1 and 65535',
+  })
+  .transform((value) => (value === undefined ? undefined : Number(value)));
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}` },
+  );
+
+const environmentSchema = z
+  .object({
+    TAYORI_DATA_DIR: z.string().min(1).default('./data'),
+    TAYORI_DATABASE_URL: z
+      .string()
+      .optional()
+      .refine((value) => value === undefined || /^(postgres|postgresql|sqlite):/.test(value), {
+        message: 'must start with postgres:// (or sqlite:PATH)',
+      }),
+    TAYORI_HOST: z.string().min(1).default('127.0.0.1'),
+    TAYORI_PORT: integer(3000, 0, 65535),
+    TAYORI_PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:3000'),
+    TAYORI_SECRET_KEY: z.string().optional(),
+    TAYORI_MANAGED_SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+    TAYORI_MANAGED_FROM: z.string().optional(),
+    TAYORI_DEV_MAILBOX: flag('0'),
+    TAYORI_DEV_MAILBOX_PORT: integer(2525, 0, 65535),
+    TAYORI_INITIAL_ADMIN_LOGIN: z.string().min(1).max(64).default('admin'),
+    TAYORI_INITIAL_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+    TAYORI_INITIAL_ADMIN_EMAIL: z.string().optional(),
+    TAYORI_GOOGLE_ISSUER: url(['http:', 'https:']).default('https://accounts.google.com'),
+    TAYORI_GMAIL_SMTP_HOST: z.string().min(1).default('smtp.gmail.com'),
+    TAYORI_GMAIL_SMTP_PORT: integer(465, 1, 65535),
+    TAYORI_SMTP_CA_FILE: z.string().optional(),
+    TAYORI_TRUST_PROXY: flag('0'),
+    TAYORI_METRICS_PORT: optionalPort,
+    TAYORI_LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+
+    // Times that tests shorten; defaults are the numbers of the SPEC.
+    TAYORI_SESSION_IDLE_MINUTES: integer(120, 1, 60 * 24 * 30),
+    TAYORI_SESSION_ABSOLUTE_HOURS: integer(12, 1, 24 * 90),
+    TAYORI_LOGIN_RATE_LIMIT_PER_MINUTE: integer(30, 0, 100000),
+    TAYORI_SMTP_CONNECT_TIMEOUT_MS: integer(10_000, 100, 600_000),
+    TAYORI_SMTP_GREETING_TIMEOUT_MS: integer(10_000, 100, 600_000),
+    TAYORI_SMTP_SOCKET_TIMEOUT_MS: integer(30_000, 100, 600_000),
+    TAYORI_TEST_MAIL_TIMEOUT_MS: integer(40_000, 100, 600_000),
+    TAYORI_OUTBOX_POLL_MS: integer(1_000, 10, 600_000),
+    TAYORI_OUTBOX_LEASE_MS: integer(120_000, 100, 3_600_000),
+    TAYORI_OUTBOX_BATCH_SIZE: integer(50, 1, 10_000),
+    TAYORI_OUTBOX_CONCURRENCY: integer(5, 1, 100),
+    TAYORI_OUTBOX_RETRY_BASE_MS: integer(30_000, 1, 3_600_000),
+    TAYORI_OUTBOX_RETRY_MAX_MS: integer(3_600_000, 1, 86_400_000),
+    TAYORI_OUTBOX_RETRY_WINDOW_HOURS: integer(24, 1, 24 * 14),
+    TAYORI_TRANSPORT_ALERT_AFTER_MS: integer(300_000, 0, 86_400_000),
+    TAYORI_RETENTION_DAYS: integer(90, 1, 3650),
+  })
+  .superRefine((env, ctx) => {
+    const managed = [env.TAYORI_MANAGED_SMTP_URL, env.TAYORI_MANAGED_FROM];
+    if (managed.some((v) => v !== undefined) && managed.some((v) => v === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.TAYORI_MANAGED_SMTP_URL === undefined ? 'TAYORI_MANAGED_SMTP_URL' : 'TAYORI_MANAGED_FROM'],
+        message: 'TAYORI_MANAGED_SMTP_URL and TAYORI_MANAGED_FROM must be set together',
+      });
+    }
+    if (env.TAYORI_SECRET_KEY !== undefined) {
+      for (const key of env.TAYORI_SECRET_KEY.split(',')) {
+        if (Buffer.from(key.trim(), 'base64').length !== 32) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['TAYORI_SECRET_KEY'],
+            message: 'must be 32 random bytes in base64 (openssl rand -base64 32); several keys are separated by commas, the first one encrypts',
+          });
+          break;
+        }
+      }
+    }
+  });
+
+export type Environment = z.input<typeof environmentSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  const known = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key.startsWith('TAYORI_') && value !== undefined && value !== ''),
+  );
+  const parsed = environmentSchema.safeParse(known);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.TAYORI_DATA_DIR);
+  const publicUrl = new URL(e.TAYORI_PUBLIC_URL);
+  return Object.freeze({
+    dataDir,
+    database: databaseTarget(e.TAYORI_DATABASE_URL, dataDir),
+    host: e.TAYORI_HOST,
+    port: e.TAYORI_PORT,
+    publicUrl: publicUrl.toString().replace(/\/$/, ''),
+    publicOrigin: publicUrl.origin,
+    secureCookies: publicUrl.protocol === 'https:',
+    secretKeys: e.TAYORI_SECRET_KEY?.split(',').map((k) => k.trim()),
+    managedRelay:
+      e.TAYORI_MANAGED_SMTP_URL && e.TAYORI_MANAGED_FROM
+        ? { url: e.TAYORI_MANAGED_SMTP_URL, from: e.TAYORI_MANAGED_FROM }
+        : undefined,
+    devMailbox: { enabled: e.TAYORI_DEV_MAILBOX, port: e.TAYORI_DEV_MAILBOX_PORT },
+    initialAdmin: {
+      login: e.TAYORI_INITIAL_ADMIN_LOGIN,
+      password: e.TAYORI_INITIAL_ADMIN_PASSWORD,
+      email: e.TAYORI_INITIAL_ADMIN_EMAIL,
+    },
+    google: { issuer: e.TAYORI_GOOGLE_ISSUER },
+    gmailSmtp: { host: e.TAYORI_GMAIL_SMTP_HOST, port: e.TAYORI_GMAIL_SMTP_PORT },
+    smtpCaFile: e.TAYORI_SMTP_CA_FILE,
+    trustProxy: e.TAYORI_TRUST_PROXY,
+    metricsPort: e.TAYORI_METRICS_PORT,
+    logLevel: e.TAYORI_LOG_LEVEL,
+    sessions: {
+      idleMs: e.TAYORI_SESSION_IDLE_MINUTES * 60_000,
+      absoluteMs: e.TAYORI_SESSION_ABSOLUTE_HOURS * 3_600_000,
+    },
+    loginRateLimitPerMinute: e.TAYORI_LOGIN_RATE_LIMIT_PER_MINUTE,
+    smtpTimeouts: {
+      connectMs: e.TAYORI_SMTP_CONNECT_TIMEOUT_MS,
+      greetingMs: e.TAYORI_SMTP_GREETING_TIMEOUT_MS,
+      socketMs: e.TAYORI_SMTP_SOCKET_TIMEOUT_MS,
+      testMailMs: e.TAYORI_TEST_MAIL_TIMEOUT_MS,
+    },
+    outbox: {
+      pollMs: e.TAYORI_OUTBOX_POLL_MS,
+      leaseMs: e.TAYORI_OUTBOX_LEASE_MS,
+      batchSize: e.TAYORI_OUTBOX_BATCH_SIZE,
+      concurrency: e.TAYORI_OUTBOX_CONCURRENCY,
+      retryBaseMs: e.TAYORI_OUTBOX_RETRY_BASE_MS,
+      retryMaxMs: e.TAYORI_OUTBOX_RETRY_MAX_MS,
+      retryWindowMs: e.TAYORI_OUTBOX_RETRY_WINDOW_HOURS * 3_600_000,
+    },
+    transportAlertAfterMs: e.TAYORI_TRANSPORT_ALERT_AFTER_MS,
+    retentionMs: e.TAYORI_RETENTION_DAYS * 86_400_000,
+  });
+}
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export type DatabaseTarget = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
+
+function databaseTarget(url: string | undefined, dataDir: string): DatabaseTarget {
+  if (url === undefined) return { dialect: 'sqlite', file: resolve(dataDir, 'tayori.sqlite') };
+  if (url.startsWith('sqlite:')) return { dialect: 'sqlite', file: resolve(url.slice('sqlite:'.length)) };
+  return { dialect: 'postgres', url };
+}

@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DatabaseTarget } from '../config.js';
+import type { DB } from './schema.js';
+
+export type Database = Kysely<DB>;
+export type DialectName = DatabaseTarget['dialect'];
+
+export interface DatabaseHandle {
+  db: Database;
+  dialect: DialectName;
+  target: DatabaseTarget;
+  close(): Promise<void>;
+}
+
+/** The production SQLite settings; the outbox benchmark uses exactly these. */
+export const SQLITE_PRAGMAS = [
+  'journal_mode = WAL',
+  'synchronous = NORMAL',
+  'busy_timeout = 5000',
+  'foreign_keys = ON',
+];
+
+export function openSqlite(file: string): SQLite.Database {
+  mkdirSync(dirname(file), { recursive: true });
+  const connection = new SQLite(file);
+  for (const pragma of SQLITE_PRAGMAS) connection.pragma(pragma);
+  return connection;
+}
+
+export function openDatabase(target: DatabaseTarget): DatabaseHandle {
+  if (target.dialect === 'sqlite') {
+    const db = new Kysely<DB>({
+      dialect: new SqliteDialect({ database: openSqlite(target.file) }),
+    });
+    return { db, dialect: 'sqlite', target, close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({ connectionString: target.url, max: 10, connectionTimeoutMillis: 5000 });
+  // An unreachable server must surface as a failed query (healthz 503), not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', target, close: () => db.destroy() };
+}
+
+export async function isDatabaseReachable(db: Database): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

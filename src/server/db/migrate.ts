@@ -1,0 +1,42 @@
+import { closeSync, openSync } from 'node:fs';
+import SQLite from 'better-sqlite3';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { DatabaseHandle } from './database.js';
+import * as foundation from './migrations/2026112600_foundation.js';
+import * as mailDelivery from './migrations/2026112601_mail_delivery.js';
+
+const migrations: Record<string, Migration> = {
+  '2026112600_foundation': foundation,
+  '2026112601_mail_delivery': mailDelivery,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/**
+ * Brings the schema up to date. Safe when several processes start at once: Kysely takes an
+ * advisory lock on PostgreSQL, but its SQLite lock is a no-op, so on SQLite we hold an
+ * exclusive transaction on a separate lock file for the duration. The operating system
+ * releases it if the process dies, so a crash never leaves a stale lock behind.
+ */
+export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+  const releaseLock = handle.target.dialect === 'sqlite' ? await lockSqliteMigrations(handle.target.file) : () => {};
+  try {
+    const { error, results } = await new Migrator({ db: handle.db, provider }).migrateToLatest();
+    if (error) throw error;
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  } finally {
+    releaseLock();
+  }
+}
+
+async function lockSqliteMigrations(databaseFile: string): Promise<() => void> {
+  const lockFile = `${databaseFile}.migration-lock`;
+  closeSync(openSync(lockFile, 'a'));
+  const lock = new SQLite(lockFile);
+  lock.pragma('busy_timeout = 60000');
+  lock.exec('BEGIN EXCLUSIVE');
+  return () => {
+    lock.exec('COMMIT');
+    lock.close();
+  };
+}

@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from './context.js';
+import { isDatabaseReachable } from './db/database.js';
+
+export function healthRoutes(app: FastifyInstance, ctx: AppContext) {
+  // Public: says only whether this instance can serve, nothing about why.
+  app.get('/healthz', { config: { access: 'public' }, logLevel: 'warn' }, async (_request, reply) => {
+    const healthy = await isDatabaseReachable(ctx.db);
+    return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'unavailable' });
+  });
+
+  app.get('/api/health', { config: { access: 'admin' } }, async () => {
+    const database = await isDatabaseReachable(ctx.db);
+    return { status: database ? 'ok' : 'degraded', database: { dialect: ctx.database.dialect, reachable: database } };
+  });
+}

@@ -1,0 +1,60 @@
+import { buildApp } from './app.js';
+import { createContext, prepareInstallation } from './bootstrap.js';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+
+/** A background part of the process (outbox worker, dev mailbox, monitor) with a way to stop it. */
+export interface BackgroundService {
+  name: string;
+  stop(): Promise<void>;
+}
+
+export type BackgroundStarter = (ctx: AppContext) => Promise<BackgroundService | null>;
+
+/** Background parts `tayori serve` runs beside the HTTP server; modules add theirs here. */
+export const serveBackground: BackgroundStarter[] = [];
+
+export async function serve(config: Config): Promise<void> {
+  const ctx = createContext(config);
+  await prepareInstallation(ctx);
+  const services = await startBackground(ctx, serveBackground);
+  const app = await buildApp(ctx);
+  await app.listen({ host: config.host, port: config.port });
+  ctx.log.info({ url: config.publicUrl }, 'Tayori is listening');
+  stopOnSignal(ctx, async () => {
+    await app.close();
+    await stopAll(services);
+  });
+}
+
+export async function startBackground(ctx: AppContext, starters: BackgroundStarter[]): Promise<BackgroundService[]> {
+  const started: BackgroundService[] = [];
+  for (const start of starters) {
+    const service = await start(ctx);
+    if (service) started.push(service);
+  }
+  return started;
+}
+
+async function stopAll(services: BackgroundService[]) {
+  for (const service of [...services].reverse()) await service.stop();
+}
+
+export function stopOnSignal(ctx: AppContext, stop: () => Promise<void>) {
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    ctx.log.info({ signal }, 'shutting down');
+    const forceExit = setTimeout(() => process.exit(1), 15_000);
+    forceExit.unref();
+    try {
+      await stop();
+      await ctx.database.close();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}

@@ -1,0 +1,44 @@
+import type { OrganisationView, UpdateOrganisationRequest } from '../../contracts/accounts.js';
+import { type Actor, diffForAudit, recordAudit } from '../audit/audit.service.js';
+import type { AppContext } from '../context.js';
+import type { Database } from '../db/database.js';
+import { ensureOrganisationRow, findOrganisation, type OrganisationRow, updateOrganisationRow } from './organisation.repository.js';
+
+const toView = (row: OrganisationRow): OrganisationView => ({
+  name: row.name,
+  defaultLocale: row.default_locale === 'en' ? 'en' : 'ja',
+  timeZone: row.time_zone,
+  updatedAt: row.updated_at,
+});
+
+export async function ensureOrganisation(ctx: AppContext): Promise<void> {
+  await ensureOrganisationRow(ctx.db, {
+    name: 'Tayori',
+    default_locale: 'ja',
+    time_zone: 'Asia/Tokyo',
+    updated_at: ctx.clock.now().toISOString(),
+  });
+}
+
+export async function getOrganisation(db: Database): Promise<OrganisationView> {
+  const row = await findOrganisation(db);
+  if (!row) throw new Error('the organisation row is missing: was the server started (it creates it)?');
+  return toView(row);
+}
+
+export async function updateOrganisation(ctx: AppContext, actor: Actor, input: UpdateOrganisationRequest): Promise<OrganisationView> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const before = await getOrganisation(trx);
+    await updateOrganisationRow(trx, {
+      name: input.name,
+      default_locale: input.defaultLocale,
+      time_zone: input.timeZone,
+      updated_at: ctx.clock.now().toISOString(),
+    });
+    const after = await getOrganisation(trx);
+    const { updatedAt: _b, ...beforeFields } = before;
+    const { updatedAt: _a, ...afterFields } = after;
+    await recordAudit(trx, ctx.clock, actor, 'organisation.update', 'organisation', { changes: diffForAudit(beforeFields, afterFields) });
+    return after;
+  });
+}

@@ -1,0 +1,93 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Encrypts secrets at rest with AES-256-GCM. Each ciphertext names the id of its key, so keys
+ * can be rotated: the first key of the ring encrypts, every key of the ring decrypts. The
+ * `purpose` (e.g. "mail_settings.smtp_password") is authenticated data, so a ciphertext copied
+ * into another column does not decrypt.
+ */
+export interface SecretBox {
+  encrypt(plaintext: string, purpose: string): string;
+  decrypt(ciphertext: string, purpose: string): string;
+  currentKeyId: string;
+  keyIdOf(ciphertext: string): string;
+}
+
+interface Key {
+  id: string;
+  bytes: Buffer;
+}
+
+const FORMAT = 'v1';
+
+export function keyId(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+}
+
+export function createSecretBox(base64Keys: string[]): SecretBox {
+  if (base64Keys.length === 0) throw new Error('a secret box needs at least one key');
+  const ring: Key[] = base64Keys.map((k) => {
+    const bytes = Buffer.from(k, 'base64');
+    if (bytes.length !== 32) throw new Error('a secret key is 32 bytes in base64');
+    return { id: keyId(bytes), bytes };
+  });
+  const byId = new Map(ring.map((k) => [k.id, k]));
+  const current = ring[0];
+
+  return {
+    currentKeyId: current.id,
+    encrypt(plaintext, purpose) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', current.bytes, iv);
+      cipher.setAAD(Buffer.from(purpose));
+      const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return [FORMAT, current.id, iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join(':');
+    },
+    decrypt(ciphertext, purpose) {
+      const [format, id, iv, tag, body] = ciphertext.split(':');
+      if (format !== FORMAT || body === undefined) throw new Error('not a Tayori ciphertext');
+      const key = byId.get(id);
+      if (!key) throw new Error(`secret encrypted with key ${id}, which is not in the key ring`);
+      const decipher = createDecipheriv('aes-256-gcm', key.bytes, Buffer.from(iv, 'base64'));
+      decipher.setAAD(Buffer.from(purpose));
+      decipher.setAuthTag(Buffer.from(tag, 'base64'));
+      return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+    },
+    keyIdOf(ciphertext) {
+      return ciphertext.split(':')[1] ?? '';
+    },
+  };
+}
+
+export function generateKey(): string {
+  return randomBytes(32).toString('base64');
+}
+
+export function keyFilePath(dataDir: string): string {
+  return join(dataDir, 'secret.key');
+}
+
+/** Keys from TAYORI_SECRET_KEY, or else from the key file, created (mode 0600) on first use. */
+export function loadKeyRing(configuredKeys: string[] | undefined, dataDir: string): string[] {
+  if (configuredKeys && configuredKeys.length > 0) return configuredKeys;
+  const file = keyFilePath(dataDir);
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeKeyFile(file, [generateKey()]);
+  }
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
+}
+
+export function writeKeyFile(file: string, keys: string[]): void {
+  const temporary = `${file}.tmp`;
+  writeFileSync(temporary, `# Tayori secret keys: the first encrypts, all decrypt. Keep this file private.\n${keys.join('\n')}\n`, {
+    mode: 0o600,
+  });
+  chmodSync(temporary, 0o600);
+  renameSync(temporary, file);
+}
