@@ -19,7 +19,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     loggerInstance: ctx.log as FastifyBaseLogger,
     trustProxy: ctx.config.trustProxy,
     bodyLimit: BODY_LIMIT,
-    disableRequestLogging: false,
   });
 
   await app.register(cookie);

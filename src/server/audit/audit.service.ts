@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import { insertAuditEntry } from './audit.repository.js';
@@ -55,7 +55,7 @@ export async function recordAudit(
   details: Record<string, unknown> = {},
 ): Promise<void> {
   await insertAuditEntry(db, {
-    id: randomUUID(),
+    id: newId(),
     at: clock.now().toISOString(),
     actor_user_id: actor.userId,
     actor_login: actor.login,

@@ -1,0 +1,177 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN_LOGIN, ADMIN_PASSWORD, createTestApp, createUserAndLogin, login, type TestApp } from './support/app.js';
+import { type TestClock, testClock } from './support/clock.js';
+import { dialects } from './support/databases.js';
+
+describe.each(dialects())('accounts and sessions on $name', (dialect) => {
+  let t: TestApp;
+  let clock: TestClock;
+
+  beforeEach(async ({ skip }) => {
+    if (dialect.skip) skip('no PostgreSQL');
+    clock = testClock();
+    t = await createTestApp(dialect, {
+      clock,
+      env: { TAYORI_SESSION_IDLE_MINUTES: '30', TAYORI_SESSION_ABSOLUTE_HOURS: '2' },
+    });
+  });
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  it('signs the initial administrator in with the right password and sets a safe cookie', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { loginId: ADMIN_LOGIN, password: ADMIN_PASSWORD },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().user).toMatchObject({ loginId: 'admin', role: 'admin', locale: 'ja' });
+    expect(response.json().user).not.toHaveProperty('passwordHash');
+    const cookie = response.headers['set-cookie'] as string;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).not.toMatch(/Secure/i);
+  });
+
+  it('refuses a wrong password and an unknown login ID with the same answer', async () => {
+    const wrong = await t.app.inject({ method: 'POST', url: '/api/session', payload: { loginId: 'admin', password: 'nope-nope' } });
+    const unknown = await t.app.inject({ method: 'POST', url: '/api/session', payload: { loginId: 'ghost', password: 'nope-nope' } });
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.body).toBe(unknown.body);
+    expect(wrong.json().error.message).toBe('ログインIDまたはパスワードが正しくありません。');
+    expect(wrong.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('answers in English when the browser asks for it', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { loginId: 'admin', password: 'nope-nope' },
+      headers: { 'accept-language': 'en-US,en;q=0.9' },
+    });
+    expect(response.json().error.message).toBe('The login ID or password is wrong.');
+  });
+
+  it('logs out: the cookie stops working', async () => {
+    const admin = await login(t.app);
+    expect((await admin.request('GET', '/api/me')).statusCode).toBe(200);
+    expect((await admin.request('DELETE', '/api/session')).statusCode).toBe(204);
+    expect((await admin.request('GET', '/api/me')).statusCode).toBe(401);
+  });
+
+  it('ends a session after the idle time and after the absolute time', async () => {
+    const admin = await login(t.app);
+    clock.advance(29 * 60_000);
+    expect((await admin.request('GET', '/api/me')).statusCode).toBe(200);
+    clock.advance(29 * 60_000);
+    expect((await admin.request('GET', '/api/me')).statusCode).toBe(200);
+    clock.advance(31 * 60_000);
+    expect((await admin.request('GET', '/api/me')).statusCode).toBe(401);
+
+    const again = await login(t.app);
+    for (let i = 0; i < 4; i++) {
+      clock.advance(25 * 60_000);
+      expect((await again.request('GET', '/api/me')).statusCode).toBe(200);
+    }
+    clock.advance(25 * 60_000); // 2 h 5 min after login: past the absolute limit although never idle
+    expect((await again.request('GET', '/api/me')).statusCode).toBe(401);
+  });
+
+  it('ends every session of a user who is deactivated or whose password an admin sets', async () => {
+    const admin = await login(t.app);
+    const user = await createUserAndLogin(t.app, admin, { loginId: 'tanaka' });
+    const second = await login(t.app, 'tanaka', 'user-password-1');
+    expect((await admin.request('PUT', `/api/users/${user.id}/password`, { password: 'brand-new-pass' })).statusCode).toBe(204);
+    expect((await user.request('GET', '/api/me')).statusCode).toBe(401);
+    expect((await second.request('GET', '/api/me')).statusCode).toBe(401);
+
+    const third = await login(t.app, 'tanaka', 'brand-new-pass');
+    expect((await admin.request('PUT', `/api/users/${user.id}`, { active: false })).json().user.active).toBe(false);
+    expect((await third.request('GET', '/api/me')).statusCode).toBe(401);
+    const refused = await t.app.inject({ method: 'POST', url: '/api/session', payload: { loginId: 'tanaka', password: 'brand-new-pass' } });
+    expect(refused.statusCode).toBe(401);
+  });
+
+  it('refuses a state change without the CSRF token, and a login posted from another origin', async () => {
+    const admin = await login(t.app);
+    const withoutToken = await admin.request('PUT', '/api/organisation', { name: 'x', defaultLocale: 'ja', timeZone: 'Asia/Tokyo' }, { 'x-csrf-token': '' });
+    expect(withoutToken.statusCode).toBe(403);
+    expect(withoutToken.json().error.code).toBe('error.csrf');
+    const organisation = await admin.request('GET', '/api/organisation');
+    expect(organisation.json().organisation.name).toBe('Tayori');
+
+    const crossSite = await t.app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { loginId: ADMIN_LOGIN, password: ADMIN_PASSWORD },
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(crossSite.statusCode).toBe(403);
+  });
+
+  it('lets a user change their own password only with the current one; other sessions end', async () => {
+    const admin = await login(t.app);
+    const user = await createUserAndLogin(t.app, admin, { loginId: 'suzuki' });
+    const other = await login(t.app, 'suzuki', 'user-password-1');
+    const wrong = await user.request('PUT', '/api/me/password', { currentPassword: 'bad', newPassword: 'another-pass-9' });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.json().error.fields[0]).toMatchObject({ path: 'currentPassword', message: '現在のパスワードが正しくありません。' });
+    const ok = await user.request('PUT', '/api/me/password', { currentPassword: 'user-password-1', newPassword: 'another-pass-9' });
+    expect(ok.statusCode).toBe(204);
+    expect((await user.request('GET', '/api/me')).statusCode).toBe(200);
+    expect((await other.request('GET', '/api/me')).statusCode).toBe(401);
+    await login(t.app, 'suzuki', 'another-pass-9');
+  });
+
+  it('lets every user edit their own profile but not their role', async () => {
+    const admin = await login(t.app);
+    const user = await createUserAndLogin(t.app, admin, { loginId: 'sato' });
+    const updated = await user.request('PUT', '/api/me', { email: 'sato@例え.jp', locale: 'en', timeZone: 'Europe/London' });
+    expect(updated.statusCode).toBe(200);
+    expect(updated.json().user).toMatchObject({ email: 'sato@例え.jp', locale: 'en', timeZone: 'Europe/London' });
+    const promote = await user.request('PUT', '/api/me', { role: 'admin' });
+    expect(promote.statusCode).toBe(422);
+    expect(promote.json().error.fields).toEqual([expect.objectContaining({ path: 'role', code: 'validation.unknown_field' })]);
+  });
+
+  it('lists every problem of a bad user by field, localised, and creates nothing', async () => {
+    const admin = await login(t.app);
+    const response = await admin.request('POST', '/api/users', {
+      loginId: 'bad id\n',
+      displayName: 'a\u0000b',
+      email: 'Taro <taro@example.jp>',
+      role: 'root',
+      timeZone: 'Mars/Olympus',
+      password: 'short',
+    });
+    expect(response.statusCode).toBe(422);
+    const paths = response.json().error.fields.map((f: { path: string }) => f.path).sort();
+    expect(paths).toEqual(['displayName', 'email', 'loginId', 'password', 'role', 'timeZone']);
+    expect((await admin.request('GET', '/api/users')).json().users).toHaveLength(1);
+  });
+
+  it('refuses to deactivate or demote the last active administrator', async () => {
+    const admin = await login(t.app);
+    const me = (await admin.request('GET', '/api/me')).json().user;
+    expect((await admin.request('PUT', `/api/users/${me.id}`, { active: false })).statusCode).toBe(409);
+    expect((await admin.request('PUT', `/api/users/${me.id}`, { role: 'user' })).json().error.code).toBe('accounts.last_admin');
+  });
+
+  it('records organisation and user changes in the audit trail, without passwords', async () => {
+    const admin = await login(t.app);
+    const put = await admin.request('PUT', '/api/organisation', { name: '株式会社テスト', defaultLocale: 'ja', timeZone: 'Asia/Tokyo' });
+    expect(put.statusCode).toBe(200);
+    await createUserAndLogin(t.app, admin, { loginId: 'yamada', password: 'secret-pass-77' });
+    const audit = await admin.request('GET', '/api/audit?limit=2');
+    const entries = audit.json().entries;
+    expect(entries.map((e: { action: string }) => e.action)).toEqual(['user.create', 'organisation.update']);
+    expect(entries[1].details.changes.name).toEqual({ before: 'Tayori', after: '株式会社テスト' });
+    expect(entries[1].actor).toBe('admin');
+    expect(audit.body).not.toContain('secret-pass-77');
+    const next = await admin.request('GET', `/api/audit?limit=2&cursor=${audit.json().nextCursor}`);
+    expect(next.json().entries[0].action).toBe('user.create');
+    expect(next.json().entries[0].target).toBe('admin');
+  });
+});
