@@ -40,6 +40,15 @@ export const en: Record<MessageKey, string> = {
   'address.too_long': '"{item}": an address must be at most 254 characters.',
   'address.too_many': 'At most {max} addresses (entered: {item}).',
 
+  'settings.host_invalid': 'Enter a host name or an IP address (for example smtp.example.com).',
+  'settings.kind_needs_outcome': 'To enable it, tick at least one of normal end, abnormal end or long-running.',
+  'settings.interval_step': 'Choose a monitoring interval in steps of 5 minutes (5–60).',
+  'settings.monitoring_recipients_required': 'Enter at least one address to send thread notifications to.',
+
+  'mail.no_recipients': 'Give at least one recipient (to, cc or bcc).',
+  'mail.no_body': 'Give a body (text or html).',
+  'mail.attachments_too_large': 'Attachments may total at most {max}.',
+
   'accounts.login_failed': 'The login ID or password is wrong.',
   'accounts.current_password_wrong': 'The current password is wrong.',
   'accounts.login_id_taken': 'This login ID is already in use.',

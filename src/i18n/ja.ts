@@ -41,6 +41,17 @@ export const ja = {
   'address.too_long': '「{item}」: メールアドレスは254文字以内にしてください。',
   'address.too_many': 'メールアドレスは{max}件までです(入力: {item}件)。',
 
+  // ── メール送信設定 (SPEC §1) ───────────────────────────────────
+  'settings.host_invalid': 'ホスト名またはIPアドレスの形式が正しくありません(例: smtp.example.co.jp)。',
+  'settings.kind_needs_outcome': '有効にする場合は、正常終了・異常終了・長時間のいずれかにチェックを付けてください。',
+  'settings.interval_step': '監視間隔は5分単位(5分〜60分)で選択してください。',
+  'settings.monitoring_recipients_required': 'スレッド処理の通知を有効にする場合は、通知先のメールアドレスを入力してください。',
+
+  // ── mail (SPEC §2) ─────────────────────────────────────────────
+  'mail.no_recipients': '宛先(to / cc / bcc)を一つ以上指定してください。',
+  'mail.no_body': '本文(text または html)を指定してください。',
+  'mail.attachments_too_large': '添付ファイルは合計{max}までです。',
+
   // ── accounts ──────────────────────────────────────────────────
   'accounts.login_failed': 'ログインIDまたはパスワードが正しくありません。',
   'accounts.current_password_wrong': '現在のパスワードが正しくありません。',

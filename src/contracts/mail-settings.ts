@@ -1,0 +1,229 @@
+import { isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
+import { z } from 'zod';
+import { addressListSchema, addressSchema } from './address.js';
+import { CONTROL_CHARACTERS, singleLineText } from './common.js';
+
+/**
+ * メール送信設定 (SPEC §1): one schema for the API, the CLI's `settings apply` file and the
+ * screen's form. Field names are English; the screen shows the Japanese labels of LABELS.
+ */
+
+export const THREAD_KINDS = ['data-source', 'google-calendar-sync', 'analytics-link'] as const;
+export type ThreadKind = (typeof THREAD_KINDS)[number];
+
+export const SMTP_SECURITY = ['none', 'starttls', 'tls'] as const;
+export type SmtpSecurity = (typeof SMTP_SECURITY)[number];
+
+export const SERVER_KINDS = ['smtp', 'gmail'] as const;
+export type ServerKind = (typeof SERVER_KINDS)[number];
+
+export const GMAIL_STATES = ['unauthorised', 'authorised', 'reauth_required'] as const;
+
+/** Exact Japanese labels of the screen (SPEC §1), also used to name fields in CLI errors. */
+export const LABELS = {
+  sendingEnabled: 'メール送信の有効化',
+  server: 'メールサーバーの設定',
+  'smtp.host': 'SMTPサーバアドレス',
+  'smtp.port': 'ポート番号',
+  'smtp.security': '使用する暗号化接続の種類',
+  'smtp.authEnabled': 'SMTP認証を有効にする',
+  'smtp.username': '認証ユーザ名',
+  'smtp.password': '認証パスワード',
+  'smtp.skipCertificateVerification': '証明書を検証しない',
+  senderAddress: '送信元メールアドレス',
+  'gmail.clientId': 'Client ID',
+  'gmail.clientSecret': 'Client secret',
+  suspensionRecipients: 'アカウント停止通知メール送信先メールアドレス',
+  monitoring: 'バックグラウンド処理通知設定',
+  'monitoring.intervalMinutes': '監視間隔',
+  'monitoring.recipients': 'メールアドレス',
+  'monitoring.kinds.data-source': 'データソーススレッド処理通知設定',
+  'monitoring.kinds.google-calendar-sync': 'Googleカレンダー同期スレッド処理通知設定',
+  'monitoring.kinds.analytics-link': 'Analyticsアカウント連携スレッド処理通知設定',
+} as const;
+
+const MAX_HOST = 253;
+
+/** A host name (IDN allowed) or an IP literal; returned in the form given, trimmed. */
+export const hostSchema = z
+  .string()
+  .max(MAX_HOST + 2)
+  .transform((value) => value.trim())
+  .superRefine((value, ctx) => {
+    if (CONTROL_CHARACTERS.test(value)) {
+      ctx.addIssue({ code: 'custom', message: 'validation.control_chars' });
+    } else if (value === '') {
+      ctx.addIssue({ code: 'custom', message: 'validation.required' });
+    } else if (!isValidHost(value)) {
+      ctx.addIssue({ code: 'custom', message: 'settings.host_invalid' });
+    }
+  });
+
+export function isValidHost(value: string): boolean {
+  const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
+  if (isIP(bare)) return true;
+  if (/^[\d.]+$/.test(value)) return false; // looks like IPv4 but is not one
+  const ascii = domainToASCII(value.toLowerCase());
+  if (!ascii || ascii.length > MAX_HOST) return false;
+  return ascii.split('.').every((label) => /^(?!-)[a-z0-9-]{1,63}(?<!-)$/.test(label));
+}
+
+export const portSchema = z.number().int({ message: 'validation.not_integer' }).min(1).max(65535);
+
+/** Write-only secret: given only to set or change it. No line breaks: they would break SMTP AUTH. */
+export const secretInputSchema = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine((value) => !CONTROL_CHARACTERS.test(value), { message: 'validation.control_chars' });
+
+const threadKindSettingsSchema = z
+  .strictObject({
+    enabled: z.boolean(),
+    normalEnd: z.boolean(),
+    abnormalEnd: z.boolean(),
+    longRunning: z.boolean(),
+    longRunningHours: z.number().int({ message: 'validation.not_integer' }).min(1).max(24),
+  })
+  .superRefine((kind, ctx) => {
+    if (kind.enabled && !kind.normalEnd && !kind.abnormalEnd && !kind.longRunning) {
+      ctx.addIssue({ code: 'custom', path: ['enabled'], message: 'settings.kind_needs_outcome' });
+    }
+  });
+export type ThreadKindSettings = z.infer<typeof threadKindSettingsSchema>;
+
+export const monitoringSchema = z
+  .strictObject({
+    intervalMinutes: z
+      .number()
+      .int({ message: 'validation.not_integer' })
+      .min(5)
+      .max(60)
+      .refine((minutes) => minutes % 5 === 0, { message: 'settings.interval_step' }),
+    recipients: addressListSchema,
+    kinds: z.strictObject({
+      'data-source': threadKindSettingsSchema,
+      'google-calendar-sync': threadKindSettingsSchema,
+      'analytics-link': threadKindSettingsSchema,
+    }),
+  })
+  .superRefine((monitoring, ctx) => {
+    const anyEnabled = THREAD_KINDS.some((kind) => monitoring.kinds[kind].enabled);
+    if (anyEnabled && monitoring.recipients.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['recipients'], message: 'settings.monitoring_recipients_required' });
+    }
+  });
+export type MonitoringSettings = z.infer<typeof monitoringSchema>;
+
+/** The own-SMTP-server part of the form, as submitted. */
+export const smtpFormSchema = z
+  .strictObject({
+    host: z.union([z.null(), hostSchema]).default(null),
+    port: portSchema.default(587),
+    security: z.enum(SMTP_SECURITY).default('starttls'),
+    authEnabled: z.boolean().default(false),
+    username: z.union([z.null(), singleLineText(256)]).default(null),
+    /** Omitted: keep the stored password (if host, port and user are unchanged). */
+    password: secretInputSchema.optional(),
+    skipCertificateVerification: z.boolean().default(false),
+  })
+  .superRefine((smtp, ctx) => {
+    if (smtp.authEnabled && !smtp.username?.trim()) {
+      ctx.addIssue({ code: 'custom', path: ['username'], message: 'validation.required' });
+    }
+  });
+export type SmtpForm = z.infer<typeof smtpFormSchema>;
+
+/** The Gmail part of the form: activated by the Gmail issue; the secret is write-only. */
+export const gmailFormSchema = z.strictObject({
+  clientId: z.union([z.null(), singleLineText(512)]).default(null),
+  clientSecret: secretInputSchema.optional(),
+});
+
+/** What [設定完了] submits (PUT /api/settings/mail, `tayori settings apply`). */
+export const mailSettingsFormSchema = z.strictObject({
+  sendingEnabled: z.boolean(),
+  server: z.enum(SERVER_KINDS).optional(),
+  smtp: smtpFormSchema.optional(),
+  gmail: gmailFormSchema.optional(),
+  senderAddress: z.union([z.null(), z.literal('').transform(() => null), addressSchema]).optional(),
+  suspensionRecipients: addressListSchema,
+  monitoring: monitoringSchema,
+});
+export type MailSettingsForm = z.infer<typeof mailSettingsFormSchema>;
+export type MailSettingsFormInput = z.input<typeof mailSettingsFormSchema>;
+
+/** The non-secret settings as stored (mail_settings.document) and as shown. */
+export const storedMailSettingsSchema = z.object({
+  sendingEnabled: z.boolean(),
+  server: z.enum(SERVER_KINDS),
+  smtp: z.object({
+    host: z.string().nullable(),
+    port: z.number().int(),
+    security: z.enum(SMTP_SECURITY),
+    authEnabled: z.boolean(),
+    username: z.string().nullable(),
+    skipCertificateVerification: z.boolean(),
+  }),
+  senderAddress: z.string().nullable(),
+  gmail: z.object({
+    clientId: z.string().nullable(),
+    accountEmail: z.string().nullable(),
+    authorisedAt: z.string().nullable(),
+    state: z.enum(GMAIL_STATES),
+    locked: z.boolean(),
+  }),
+  suspensionRecipients: z.array(z.string()),
+  monitoring: z.object({
+    intervalMinutes: z.number().int(),
+    recipients: z.array(z.string()),
+    kinds: z.record(z.enum(THREAD_KINDS), z.object({
+      enabled: z.boolean(),
+      normalEnd: z.boolean(),
+      abnormalEnd: z.boolean(),
+      longRunning: z.boolean(),
+      longRunningHours: z.number().int(),
+    })),
+  }),
+});
+export type StoredMailSettings = z.infer<typeof storedMailSettingsSchema>;
+
+const initialKind = (): ThreadKindSettings => ({
+  enabled: false,
+  normalEnd: false,
+  abnormalEnd: false,
+  longRunning: false,
+  longRunningHours: 3,
+});
+
+/** A new installation (SPEC §1.6): sending 無効, 既定 server 587/STARTTLS without host, no recipients. */
+export function initialMailSettings(): StoredMailSettings {
+  return {
+    sendingEnabled: false,
+    server: 'smtp',
+    smtp: { host: null, port: 587, security: 'starttls', authEnabled: false, username: null, skipCertificateVerification: false },
+    senderAddress: null,
+    gmail: { clientId: null, accountEmail: null, authorisedAt: null, state: 'unauthorised', locked: false },
+    suspensionRecipients: [],
+    monitoring: {
+      intervalMinutes: 10,
+      recipients: [],
+      kinds: { 'data-source': initialKind(), 'google-calendar-sync': initialKind(), 'analytics-link': initialKind() },
+    },
+  };
+}
+
+/** GET /api/settings/mail. Secrets appear only as "set or not". */
+export const mailSettingsViewSchema = z.object({
+  mode: z.enum(['managed', 'custom']),
+  managedSenderAddress: z.string().nullable(),
+  visibleFields: z.array(z.string()),
+  settings: storedMailSettingsSchema.extend({
+    smtp: storedMailSettingsSchema.shape.smtp.extend({ passwordSet: z.boolean() }),
+    gmail: storedMailSettingsSchema.shape.gmail.extend({ clientSecretSet: z.boolean() }),
+  }),
+  version: z.number().int(),
+  updatedAt: z.string(),
+});
+export type MailSettingsView = z.infer<typeof mailSettingsViewSchema>;
