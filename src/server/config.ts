@@ -113,7 +113,9 @@ const environmentSchema = z
         }
       }
     }
-  });
+    // Zod skips a refinement once a field failed; these checks only read raw strings, so they
+    // run anyway and every problem is reported at once.
+  }, { when: () => true });
 
 export type Environment = z.input<typeof environmentSchema>;
 
