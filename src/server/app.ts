@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type RouteOptions } from 'fastify';
 import { sessionRoutes } from './accounts/session.routes.js';
 import { userRoutes } from './accounts/users.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
@@ -13,13 +13,19 @@ import { organisationRoutes } from './organisation/organisation.routes.js';
 /** Largest request body: attachments of up to 10 MB arrive base64-encoded inside JSON. */
 const BODY_LIMIT = 16 * 1024 * 1024;
 
+export interface BuildOptions {
+  /** Sees every route as it is registered: the route-guard test enumerates them with it. */
+  onRoute?: (route: RouteOptions) => void;
+}
+
 /** The configured HTTP application. It never listens: main.ts does, tests use inject(). */
-export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
     trustProxy: ctx.config.trustProxy,
     bodyLimit: BODY_LIMIT,
   });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   await app.register(cookie);
   await app.register(rateLimit, { global: false });

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/server/app.js';
+import type { Logger } from 'pino';
+import { type BuildOptions, buildApp } from '../../src/server/app.js';
 import { createContext, prepareInstallation } from '../../src/server/bootstrap.js';
 import type { Clock } from '../../src/server/clock.js';
 import { loadConfig } from '../../src/server/config.js';
@@ -22,7 +23,13 @@ export interface TestApp {
 /** The whole product on a fresh, migrated database of the given dialect. */
 export async function createTestApp(
   dialect: TestDialect,
-  options: { env?: Record<string, string>; clock?: Clock } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    log?: Logger;
+    /** Adds test-only routes to the app before it is sealed. */
+    extend?: (app: FastifyInstance) => void;
+  } & BuildOptions = {},
 ): Promise<TestApp> {
   const database = await dialect.create();
   const dataDir = tempDir();
@@ -34,9 +41,10 @@ export async function createTestApp(
     TAYORI_LOGIN_RATE_LIMIT_PER_MINUTE: '0',
     ...options.env,
   });
-  const ctx = createContext(config, { clock: options.clock, log: createLogger(config.logLevel) });
+  const ctx = createContext(config, { clock: options.clock, log: options.log ?? createLogger(config.logLevel) });
   await prepareInstallation(ctx, () => {});
-  const app = await buildApp(ctx);
+  const app = await buildApp(ctx, { onRoute: options.onRoute });
+  options.extend?.(app);
   await app.ready();
   return {
     app,
