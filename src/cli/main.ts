@@ -3,10 +3,12 @@ import { adminCommands } from './admin.js';
 import { migrateCommand } from './migrate.js';
 import { secretsCommands } from './secrets.js';
 import { serveCommand } from './serve.js';
+import { workerCommand } from './worker.js';
 
 const program = new Command('tayori').description('Tayori (便り): mail delivery and notifications').showHelpAfterError();
 
 serveCommand(program);
+workerCommand(program);
 migrateCommand(program);
 adminCommands(program);
 secretsCommands(program);

@@ -46,11 +46,25 @@ export const ja = {
   'settings.kind_needs_outcome': '有効にする場合は、正常終了・異常終了・長時間のいずれかにチェックを付けてください。',
   'settings.interval_step': '監視間隔は5分単位(5分〜60分)で選択してください。',
   'settings.monitoring_recipients_required': 'スレッド処理の通知を有効にする場合は、通知先のメールアドレスを入力してください。',
+  'settings.managed_field': 'メール自動設定機能の利用中は、この項目は設定できません。',
+  'settings.required_to_send': 'メール送信を有効化する場合は入力してください。',
+  'settings.password_reenter': 'SMTPサーバアドレス・ポート番号・認証ユーザ名を変更したため、認証パスワードを入力し直してください。',
+  'settings.gmail_not_selected': 'この項目は「Gmailを使用する」を選択した場合のみ設定できます。',
+  'settings.gmail_locked': '認証情報の取得後は変更できません。変更するには「既定のメールサーバーを使用する」を選択してから、もう一度Gmailを設定してください。',
+  'settings.gmail_sender_mismatch': '送信元メールアドレスは、認証したGmailアカウントのアドレス({account})にしてください。Gmailは他の差出人を書き換えます。',
 
   // ── mail (SPEC §2) ─────────────────────────────────────────────
   'mail.no_recipients': '宛先(to / cc / bcc)を一つ以上指定してください。',
   'mail.no_body': '本文(text または html)を指定してください。',
   'mail.attachments_too_large': '添付ファイルは合計{max}までです。',
+  'mail.suppressed': 'メール送信が無効のため、送信しませんでした。',
+  'mail.partially_rejected': '一部の宛先がサーバーに拒否されました: {addresses}',
+  'mail.expired': '{hours}時間以内に送信できなかったため、送信を中止しました。最後のエラー: {reason}',
+  'mail.not_configured': 'メールサーバーが設定されていません。[メール送信設定]でSMTPサーバアドレスと送信元メールアドレスを設定してください。',
+  'mail.idempotency_conflict': 'この冪等性キーは別の内容のメールで使用済みです。',
+  'alert.subject': '【Tayori】メールを送信できない状態が続いています',
+  'alert.body': 'Tayori からのメール送信が {since} から失敗しています。\n\n原因: {reason}\n最後に送信に成功した日時: {lastSuccess}\n\n[システムの設定] › [環境設定] › [メール送信設定] で設定を確認し、[接続テスト] を実行してください。送信できなかったメールは送信待ちとして保持され、復旧後に送信されます(最長{hours}時間)。',
+  'alert.never': 'なし',
 
   // ── accounts ──────────────────────────────────────────────────
   'accounts.login_failed': 'ログインIDまたはパスワードが正しくありません。',

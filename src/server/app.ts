@@ -9,6 +9,8 @@ import { AppError, errorBody } from './errors.js';
 import { healthRoutes } from './health.routes.js';
 import { registerAuth } from './http/auth.js';
 import { organisationRoutes } from './organisation/organisation.routes.js';
+import { mailRoutes } from './outbox/mail.routes.js';
+import { authenticateServiceToken } from './outbox/service-tokens.service.js';
 
 /** Largest request body: attachments of up to 10 MB arrive base64-encoded inside JSON. */
 const BODY_LIMIT = 16 * 1024 * 1024;
@@ -29,7 +31,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
-  registerAuth(app, ctx);
+  registerAuth(app, ctx, authenticateServiceToken);
 
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
@@ -53,6 +55,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   userRoutes(app, ctx);
   organisationRoutes(app, ctx);
   auditRoutes(app, ctx);
+  mailRoutes(app, ctx);
 
   return app;
 }

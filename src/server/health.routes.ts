@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './context.js';
 import { isDatabaseReachable } from './db/database.js';
+import { countByState } from './outbox/outbox.repository.js';
+import { transportStatus } from './outbox/transport-health.js';
 
 export function healthRoutes(app: FastifyInstance, ctx: AppContext) {
   // Public: says only whether this instance can serve, nothing about why.
@@ -9,8 +11,15 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'unavailable' });
   });
 
-  app.get('/api/health', { config: { access: 'admin' } }, async () => {
+  app.get('/api/health', { config: { access: 'admin' } }, async (request) => {
     const database = await isDatabaseReachable(ctx.db);
-    return { status: database ? 'ok' : 'degraded', database: { dialect: ctx.database.dialect, reachable: database } };
+    const transport = database ? await transportStatus(ctx, request.locale) : null;
+    const healthy = database && transport?.state !== 'failing';
+    return {
+      status: healthy ? 'ok' : 'degraded',
+      database: { dialect: ctx.database.dialect, reachable: database },
+      transport,
+      outbox: database ? await countByState(ctx.db) : null,
+    };
   });
 }

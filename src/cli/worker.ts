@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { createContext, prepareInstallation } from '../server/bootstrap.js';
+import { startBackground, stopOnSignal } from '../server/main.js';
+import { startOutboxWorker } from '../server/outbox/outbox.background.js';
+import { configOrExit } from './context.js';
+
+export function workerCommand(program: Command) {
+  program
+    .command('worker')
+    .description('deliver the outbox only (no HTTP server); run as many as you like beside `tayori serve`')
+    .action(async () => {
+      const ctx = createContext(configOrExit());
+      await prepareInstallation(ctx);
+      const services = await startBackground(ctx, [startOutboxWorker]);
+      ctx.log.info('outbox worker started');
+      stopOnSignal(ctx, async () => {
+        for (const service of services) await service.stop();
+      });
+    });
+}

@@ -1,0 +1,66 @@
+import { type MailKind, type OutgoingMessage, type OutgoingMessageInput, outgoingMessageSchema } from '../../contracts/mail.js';
+import type { AppContext } from '../context.js';
+import type { Database } from '../db/database.js';
+import { parseOrThrow } from '../errors.js';
+import { newId } from '../ids.js';
+import { readMailSettings } from '../settings/mail-settings.service.js';
+import { insertOutboxRow, type OutboxRow } from './outbox.repository.js';
+import { storeMessage } from './stored-error.js';
+
+export interface EnqueueOptions {
+  kind?: MailKind;
+  serviceTokenId?: string;
+  idempotencyKey?: string;
+}
+
+export const SUPPRESSED_NOTE = storeMessage('mail.suppressed');
+
+/**
+ * Writes one mail into the outbox, inside the caller's transaction, so the mail exists exactly
+ * when the change that caused it does (ARCHITECTURE.md convention 8). The Message-ID is fixed
+ * here, so a redelivery after a crash carries the same one. With sending 無効 the mail is
+ * recorded as suppressed and will never be sent.
+ */
+export async function enqueueMail(
+  ctx: Pick<AppContext, 'clock' | 'config'>,
+  trx: Database,
+  message: OutgoingMessage,
+  options: EnqueueOptions = {},
+): Promise<OutboxRow> {
+  const { settings } = await readMailSettings(trx);
+  const now = ctx.clock.now();
+  const nowIso = now.toISOString();
+  const id = newId();
+  const suppressed = !settings.sendingEnabled;
+  const row: OutboxRow = {
+    id,
+    message_id: `<${id}@${new URL(ctx.config.publicUrl).hostname}>`,
+    kind: options.kind ?? 'app',
+    state: suppressed ? 'suppressed' : 'queued',
+    message: JSON.stringify(message),
+    recipients: [...message.to, ...message.cc, ...message.bcc].join(', '),
+    subject: message.subject,
+    attempts: 0,
+    created_at: nowIso,
+    next_attempt_at: nowIso,
+    expires_at: new Date(now.getTime() + ctx.config.outbox.retryWindowMs).toISOString(),
+    lease_owner: null,
+    lease_expires_at: null,
+    send_started_at: null,
+    finished_at: suppressed ? nowIso : null,
+    last_error: suppressed ? SUPPRESSED_NOTE.details : null,
+    last_error_code: suppressed ? SUPPRESSED_NOTE.code : null,
+    service_token_id: options.serviceTokenId ?? null,
+    idempotency_key: options.idempotencyKey ?? null,
+  };
+  await insertOutboxRow(trx, row);
+  return row;
+}
+
+/** The in-process API the application uses: `mail.enqueue(trx, message)`, validated like the HTTP API. */
+export function createMailApi(ctx: Pick<AppContext, 'clock' | 'config'>) {
+  return {
+    enqueue: (trx: Database, message: OutgoingMessageInput, options?: EnqueueOptions) =>
+      enqueueMail(ctx, trx, parseOrThrow(outgoingMessageSchema, message), options),
+  };
+}

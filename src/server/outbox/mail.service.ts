@@ -1,0 +1,56 @@
+import type { Locale } from '../../i18n/index.js';
+import type { OutgoingMessage } from '../../contracts/mail.js';
+import type { AppContext } from '../context.js';
+import { AppError } from '../errors.js';
+import type { ServiceCaller } from '../http/auth.js';
+import { enqueueMail } from './enqueue.js';
+import { findByIdempotencyKey, type OutboxRow } from './outbox.repository.js';
+import { describeStoredError } from './stored-error.js';
+
+export function deliveryView(row: OutboxRow, locale: Locale) {
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    kind: row.kind,
+    state: row.state,
+    to: row.recipients,
+    subject: row.subject,
+    attempts: row.attempts,
+    createdAt: row.created_at,
+    nextAttemptAt: row.state === 'queued' ? row.next_attempt_at : null,
+    finishedAt: row.finished_at,
+    lastError: describeStoredError(locale, row.last_error_code, row.last_error),
+  };
+}
+
+/**
+ * Mail from the application over HTTP. With an idempotency key a retried request returns the
+ * mail the first one enqueued instead of enqueuing it again; the same key with another message
+ * is refused.
+ */
+export async function submitApplicationMail(
+  ctx: AppContext,
+  caller: ServiceCaller,
+  message: OutgoingMessage,
+  idempotencyKey: string | undefined,
+): Promise<{ row: OutboxRow; created: boolean }> {
+  const existing = async () => {
+    if (!idempotencyKey) return undefined;
+    const row = await findByIdempotencyKey(ctx.db, caller.tokenId, idempotencyKey);
+    if (row && row.message !== JSON.stringify(message)) throw new AppError('mail.idempotency_conflict', 409);
+    return row;
+  };
+  const earlier = await existing();
+  if (earlier) return { row: earlier, created: false };
+  try {
+    const row = await ctx.db
+      .transaction()
+      .execute((trx) => enqueueMail(ctx, trx, message, { kind: 'app', serviceTokenId: caller.tokenId, idempotencyKey }));
+    return { row, created: true };
+  } catch (error) {
+    // The same key arrived twice at once: the unique index let one in; answer with that one.
+    const winner = await existing();
+    if (winner) return { row: winner, created: false };
+    throw error;
+  }
+}

@@ -1,0 +1,180 @@
+import { type Insertable, type Selectable, sql } from 'kysely';
+import type { DeliveryState, MailKind } from '../../contracts/mail.js';
+import type { Database, DialectName } from '../db/database.js';
+import type { MailOutboxTable } from '../db/schema.js';
+import type { PageCursor } from '../http/pagination.js';
+import type { StoredError } from './stored-error.js';
+
+export type OutboxRow = Selectable<MailOutboxTable>;
+
+export async function insertOutboxRow(db: Database, row: Insertable<MailOutboxTable>): Promise<void> {
+  await db.insertInto('mail_outbox').values(row).execute();
+}
+
+export function findByIdempotencyKey(db: Database, serviceTokenId: string, key: string): Promise<OutboxRow | undefined> {
+  return db
+    .selectFrom('mail_outbox')
+    .selectAll()
+    .where('service_token_id', '=', serviceTokenId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+}
+
+export function findOutboxRow(db: Database, id: string): Promise<OutboxRow | undefined> {
+  return db.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Takes up to `limit` due mails for this worker in one statement: queued mails whose time has
+ * come, and mails whose sender's lease ran out (a worker that crashed mid-send). The
+ * sub-select skips rows another worker has locked on PostgreSQL; SQLite has one writer at a
+ * time, so the statement is atomic there as it is.
+ */
+export async function claimDueMails(
+  db: Database,
+  dialect: DialectName,
+  claim: { owner: string; nowIso: string; leaseExpiresAt: string; limit: number; onlyKind?: MailKind },
+): Promise<OutboxRow[]> {
+  let due = db
+    .selectFrom('mail_outbox')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', claim.nowIso)]),
+        eb.and([eb('state', '=', 'sending'), eb('lease_expires_at', '<=', claim.nowIso)]),
+      ]),
+    )
+    .orderBy('next_attempt_at')
+    .limit(claim.limit);
+  if (claim.onlyKind) due = due.where('kind', '=', claim.onlyKind);
+  return db
+    .updateTable('mail_outbox')
+    .set((eb) => ({
+      state: 'sending',
+      lease_owner: claim.owner,
+      lease_expires_at: claim.leaseExpiresAt,
+      send_started_at: claim.nowIso,
+      attempts: eb('attempts', '+', 1),
+    }))
+    .where('id', 'in', dialect === 'postgres' ? due.forUpdate().skipLocked() : due)
+    .returningAll()
+    .execute();
+}
+
+interface Outcome {
+  id: string;
+  owner: string;
+}
+
+/** Every result write checks the lease, so a worker whose lease was taken over cannot overwrite. */
+export async function markSent(db: Database, mail: Outcome, nowIso: string, note: StoredError | null): Promise<void> {
+  await db
+    .updateTable('mail_outbox')
+    .set({
+      state: 'sent',
+      finished_at: nowIso,
+      lease_owner: null,
+      lease_expires_at: null,
+      last_error_code: note?.code ?? null,
+      last_error: note?.details ?? null,
+    })
+    .where('id', '=', mail.id)
+    .where('lease_owner', '=', mail.owner)
+    .execute();
+}
+
+export async function markFailed(
+  db: Database,
+  mail: Outcome,
+  nowIso: string,
+  error: StoredError,
+): Promise<void> {
+  await db
+    .updateTable('mail_outbox')
+    .set({
+      state: 'failed',
+      finished_at: nowIso,
+      lease_owner: null,
+      lease_expires_at: null,
+      last_error: error.details,
+      last_error_code: error.code,
+    })
+    .where('id', '=', mail.id)
+    .where('lease_owner', '=', mail.owner)
+    .execute();
+}
+
+/** Back to the queue for a later attempt; `countAttempt: false` when the mail never reached a server. */
+export async function requeue(
+  db: Database,
+  mail: Outcome,
+  retry: { nextAttemptAt: string; error?: StoredError; countAttempt: boolean },
+): Promise<void> {
+  await db
+    .updateTable('mail_outbox')
+    .set((eb) => ({
+      state: 'queued',
+      next_attempt_at: retry.nextAttemptAt,
+      lease_owner: null,
+      lease_expires_at: null,
+      ...(retry.error ? { last_error: retry.error.details, last_error_code: retry.error.code } : {}),
+      ...(retry.countAttempt ? {} : { attempts: eb('attempts', '-', 1) }),
+    }))
+    .where('id', '=', mail.id)
+    .where('lease_owner', '=', mail.owner)
+    .execute();
+}
+
+/** Sending is 無効: the waiting mails are recorded as suppressed, never sent later. */
+export async function suppressWaitingMails(db: Database, nowIso: string, note: StoredError): Promise<number> {
+  const result = await db
+    .updateTable('mail_outbox')
+    .set({
+      state: 'suppressed',
+      finished_at: nowIso,
+      lease_owner: null,
+      lease_expires_at: null,
+      last_error_code: note.code,
+      last_error: note.details,
+    })
+    .where((eb) =>
+      eb.or([
+        eb('state', '=', 'queued'),
+        eb.and([eb('state', '=', 'sending'), eb('lease_expires_at', '<=', nowIso)]),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function purgeFinishedBefore(db: Database, cutoffIso: string): Promise<number> {
+  const result = await db
+    .deleteFrom('mail_outbox')
+    .where('state', 'in', ['sent', 'failed', 'suppressed'])
+    .where('finished_at', '<', cutoffIso)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function listDeliveries(
+  db: Database,
+  filter: { limit: number; before?: PageCursor; state?: DeliveryState; kind?: MailKind },
+): Promise<OutboxRow[]> {
+  let query = db.selectFrom('mail_outbox').selectAll();
+  if (filter.state) query = query.where('state', '=', filter.state);
+  if (filter.kind) query = query.where('kind', '=', filter.kind);
+  if (filter.before) {
+    const { at, id } = filter.before;
+    query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
+  }
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+}
+
+export async function countByState(db: Database): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('mail_outbox')
+    .select(['state', sql<string | number>`count(*)`.as('n')])
+    .groupBy('state')
+    .execute();
+  return Object.fromEntries(rows.map((row) => [row.state, Number(row.n)]));
+}

@@ -1,0 +1,31 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { ServiceTokensTable } from '../db/schema.js';
+
+export type ServiceTokenRow = Selectable<ServiceTokensTable>;
+
+export async function insertServiceToken(db: Database, row: Insertable<ServiceTokensTable>): Promise<void> {
+  await db.insertInto('service_tokens').values(row).execute();
+}
+
+export function listServiceTokens(db: Database): Promise<ServiceTokenRow[]> {
+  return db.selectFrom('service_tokens').selectAll().orderBy('created_at', 'desc').execute();
+}
+
+export function findActiveTokenByHash(db: Database, tokenHash: string): Promise<ServiceTokenRow | undefined> {
+  return db
+    .selectFrom('service_tokens')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function revokeServiceToken(db: Database, id: string, nowIso: string): Promise<ServiceTokenRow | undefined> {
+  await db.updateTable('service_tokens').set({ revoked_at: nowIso }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  return db.selectFrom('service_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function touchServiceToken(db: Database, id: string, nowIso: string): Promise<void> {
+  await db.updateTable('service_tokens').set({ last_used_at: nowIso }).where('id', '=', id).execute();
+}

@@ -1,0 +1,34 @@
+import { isMessageKey, type Locale, type MessageParams, t } from '../../i18n/index.js';
+import type { DeliveryFault } from '../transports/faults.js';
+
+/**
+ * Errors are stored as a catalog key plus its parameters and the server's reply, so the
+ * delivery log and the banner can show them in the reader's language.
+ */
+export interface StoredError {
+  code: string;
+  details: string;
+}
+
+export function storeFault(fault: DeliveryFault): StoredError {
+  return { code: fault.code, details: JSON.stringify({ params: fault.params ?? {}, reply: fault.reply ?? null }) };
+}
+
+export function storeMessage(code: string, params: MessageParams = {}, reply: string | null = null): StoredError {
+  return { code, details: JSON.stringify({ params, reply }) };
+}
+
+export function describeStoredError(locale: Locale, code: string | null, details: string | null) {
+  if (!code) return null;
+  let parsed: { params?: MessageParams; reply?: string | null } = {};
+  try {
+    parsed = details ? JSON.parse(details) : {};
+  } catch {
+    parsed = { reply: details };
+  }
+  return {
+    code,
+    message: isMessageKey(code) ? t(locale, code, parsed.params ?? {}) : code,
+    reply: parsed.reply ?? null,
+  };
+}

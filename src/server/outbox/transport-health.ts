@@ -1,0 +1,93 @@
+import type { Locale } from '../../i18n/index.js';
+import { t } from '../../i18n/index.js';
+import type { AppContext } from '../context.js';
+import { getOrganisation } from '../organisation/organisation.service.js';
+import { readMailSettings } from '../settings/mail-settings.service.js';
+import { formatInZone } from '../time-format.js';
+import type { DeliveryFault } from '../transports/faults.js';
+import { enqueueMail } from './enqueue.js';
+import { describeStoredError, storeFault } from './stored-error.js';
+import {
+  claimIncidentAlert,
+  markTransportFailing,
+  markTransportWorking,
+  readTransportState,
+} from './transport-state.repository.js';
+
+/** A success is written at most this often while all is well, not once per mail. */
+const WORKING_WRITE_EVERY_MS = 10_000;
+
+/**
+ * Whether mail is leaving (SPEC §2.5), shared by every instance through the database:
+ * a failing transport raises the admin banner after TAYORI_TRANSPORT_ALERT_AFTER_MS and one
+ * alert mail per incident to the account-suspension recipients.
+ */
+export class TransportHealth {
+  private lastWorkingWrite = 0;
+  private knownWorking = false;
+
+  constructor(private readonly ctx: AppContext) {}
+
+  async working(): Promise<void> {
+    const now = this.ctx.clock.now();
+    if (this.knownWorking && now.getTime() - this.lastWorkingWrite < WORKING_WRITE_EVERY_MS) return;
+    await markTransportWorking(this.ctx.db, now.toISOString());
+    this.knownWorking = true;
+    this.lastWorkingWrite = now.getTime();
+  }
+
+  async failing(fault: DeliveryFault): Promise<void> {
+    this.knownWorking = false;
+    const now = this.ctx.clock.now();
+    await markTransportFailing(this.ctx.db, now.toISOString(), storeFault(fault));
+    await this.alertOncePerIncident(now);
+  }
+
+  private async alertOncePerIncident(now: Date): Promise<void> {
+    const cutoff = new Date(now.getTime() - this.ctx.config.transportAlertAfterMs).toISOString();
+    await this.ctx.db.transaction().execute(async (trx) => {
+      if (!(await claimIncidentAlert(trx, now.toISOString(), cutoff))) return;
+      const { settings } = await readMailSettings(trx);
+      if (settings.suspensionRecipients.length === 0) return;
+      const organisation = await getOrganisation(trx);
+      const state = await readTransportState(trx);
+      const locale = organisation.defaultLocale;
+      const when = (iso: string | null | undefined) =>
+        iso ? formatInZone(new Date(iso), organisation.timeZone, locale) : t(locale, 'alert.never');
+      const reason = describeStoredError(locale, state?.last_error_code ?? null, state?.last_error ?? null);
+      await enqueueMail(
+        this.ctx,
+        trx,
+        {
+          to: settings.suspensionRecipients,
+          cc: [],
+          bcc: [],
+          subject: t(locale, 'alert.subject'),
+          text: t(locale, 'alert.body', {
+            since: when(state?.failing_since),
+            reason: [reason?.message, reason?.reply].filter(Boolean).join(' '),
+            lastSuccess: when(state?.last_success_at),
+            hours: Math.round(this.ctx.config.outbox.retryWindowMs / 3_600_000),
+          }),
+          attachments: [],
+        },
+        { kind: 'alert' },
+      );
+    });
+  }
+}
+
+/** The transport's state for /api/health and the admin banner, in the reader's language. */
+export async function transportStatus(ctx: AppContext, locale: Locale) {
+  const state = await readTransportState(ctx.db);
+  if (!state) return { state: 'unknown' as const, banner: false, failingSince: null, lastSuccessAt: null, reason: null };
+  const failingFor = state.failing_since ? ctx.clock.now().getTime() - new Date(state.failing_since).getTime() : 0;
+  return {
+    state: state.state,
+    banner: state.state === 'failing' && failingFor >= ctx.config.transportAlertAfterMs,
+    failingSince: state.failing_since,
+    lastSuccessAt: state.last_success_at,
+    lastFailureAt: state.last_failure_at,
+    reason: state.state === 'failing' ? describeStoredError(locale, state.last_error_code, state.last_error) : null,
+  };
+}
