@@ -6,7 +6,7 @@ import type { OutgoingMessage } from '../../contracts/mail.js';
 import type { AppContext } from '../context.js';
 import { newId } from '../ids.js';
 import { readMailSettings } from '../settings/mail-settings.service.js';
-import { resolveDeliveryTarget, type SmtpTarget } from '../transports/delivery-target.js';
+import { managedRelayTarget, resolveDeliveryTarget, type SmtpTarget } from '../transports/delivery-target.js';
 import { classifySmtpError, type DeliveryFault } from '../transports/faults.js';
 import { createSmtpTransport } from '../transports/smtp-transport.js';
 import {
@@ -26,6 +26,7 @@ import { TransportHealth } from './transport-health.js';
 type SmtpTransporter = Transporter<SMTPTransport.SentMessageInfo>;
 
 const PURGE_EVERY_MS = 3_600_000;
+const DEV_MAILBOX_SENDER = 'tayori@localhost';
 
 /**
  * Delivers the outbox. Any number of workers (in `tayori serve` or `tayori worker`, on any
@@ -81,7 +82,7 @@ export class OutboxWorker {
   }
 
   private nextWaitMs(): number {
-    const pause = this.pausedUntil - Date.now();
+    const pause = this.pausedUntil - this.ctx.clock.now().getTime();
     return pause > 0 ? Math.min(pause, this.ctx.config.outbox.pollMs * 10) : this.ctx.config.outbox.pollMs;
   }
 
@@ -109,7 +110,7 @@ export class OutboxWorker {
    * Returns how many mails reached a final or retry state.
    */
   async deliverDueMails(): Promise<number> {
-    if (Date.now() < this.pausedUntil) return 0;
+    if (this.ctx.clock.now().getTime() < this.pausedUntil) return 0;
     const record = await readMailSettings(this.ctx.db);
     if (!record.settings.sendingEnabled) {
       await suppressWaitingMails(this.ctx.db, this.ctx.clock.now().toISOString(), SUPPRESSED_NOTE);
@@ -118,10 +119,29 @@ export class OutboxWorker {
     const resolution = resolveDeliveryTarget(this.ctx, record);
     if (!resolution.ok) {
       await this.transportDown(resolution.fault);
-      return 0;
+      return this.deliverAlertsViaFallback(null);
     }
     const transporter = this.transporterFor(resolution.target);
-    return this.sendClaimed(resolution.target, transporter);
+    const processed = await this.sendClaimed(resolution.target, transporter);
+    return this.transportFailures > 0 ? processed + (await this.deliverAlertsViaFallback(resolution.target)) : processed;
+  }
+
+  /**
+   * While the configured transport fails, the admins' alert still has a way out when the
+   * managed relay or the dev mailbox is available (SPEC §2.5); otherwise it waits with the rest.
+   */
+  private async deliverAlertsViaFallback(failing: SmtpTarget | null): Promise<number> {
+    const fallback = fallbackAlertTarget(this.ctx, failing);
+    if (!fallback) return 0;
+    const alerts = await this.claim(this.ctx.config.outbox.batchSize, 'alert');
+    if (alerts.length === 0) return 0;
+    const transporter = createSmtpTransport(this.ctx, fallback, { pool: false });
+    try {
+      for (const row of alerts) await this.deliverOne(row, fallback, transporter);
+    } finally {
+      transporter.close();
+    }
+    return alerts.length;
   }
 
   private transporterFor(target: SmtpTarget): SmtpTransporter {
@@ -235,7 +255,7 @@ export class OutboxWorker {
 
   private async transportDown(fault: DeliveryFault): Promise<void> {
     this.transportFailures++;
-    this.pausedUntil = Date.now() + retryDelayMs(this.transportFailures, this.ctx.config.outbox);
+    this.pausedUntil = this.ctx.clock.now().getTime() + retryDelayMs(this.transportFailures, this.ctx.config.outbox);
     await this.health.failing(fault);
   }
 
@@ -244,6 +264,23 @@ export class OutboxWorker {
     this.pausedUntil = 0;
     await this.health.working();
   }
+}
+
+function fallbackAlertTarget(ctx: AppContext, failing: SmtpTarget | null): SmtpTarget | null {
+  const candidates: SmtpTarget[] = [];
+  if (ctx.config.managedRelay) candidates.push(managedRelayTarget(ctx.config.managedRelay));
+  if (ctx.config.devMailbox.enabled) {
+    candidates.push({
+      via: 'smtp',
+      host: '127.0.0.1',
+      port: ctx.config.devMailbox.port,
+      security: 'none',
+      auth: null,
+      rejectUnauthorized: true,
+      from: failing?.from ?? DEV_MAILBOX_SENDER,
+    });
+  }
+  return candidates.find((c) => !failing || c.host !== failing.host || c.port !== failing.port) ?? null;
 }
 
 /** The nodemailer message of an outbox row: the configured sender, recipients in ASCII form. */

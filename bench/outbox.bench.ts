@@ -1,0 +1,162 @@
+/**
+ * Outbox throughput against raw nodemailer, in one run (issue: durable outbox).
+ *
+ * 10,000 mails are enqueued through the product's own path (one transaction per mail, as the
+ * application does), then delivered by the product's worker to a loopback smtp-server sink;
+ * raw nodemailer sends the same messages to the same sink with the same pool size and
+ * concurrency. Both are counted at the sink. SQLite uses the product's production settings.
+ *
+ *   npm run bench:outbox            (MAILS=2000 npm run bench:outbox for a quick look)
+ *
+ * Last line: `outbox_vs_raw_ratio <outbox throughput ÷ raw throughput>`; goal ≥ 0.8.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { systemActor } from '../src/server/audit/audit.service.js';
+import { createContext, prepareInstallation } from '../src/server/bootstrap.js';
+import { loadConfig } from '../src/server/config.js';
+import { createMailApi } from '../src/server/outbox/enqueue.js';
+import { OutboxWorker } from '../src/server/outbox/worker.js';
+import { saveMailSettings } from '../src/server/settings/mail-settings.service.js';
+import { mailSettingsFormSchema } from '../src/contracts/mail-settings.js';
+
+const MAILS = Number(process.env.MAILS ?? 10_000);
+
+const message = (i: number) => ({
+  to: `customer${i}@example.jp`,
+  subject: `【ご案内】ご注文番号 ${i} の発送について`,
+  text: `お客様各位\n\nご注文番号 ${i} の商品を発送いたしました。\n今後ともよろしくお願いいたします。\n`,
+});
+
+/** A sink that only counts: the cost of parsing must not hide the difference being measured. */
+async function startCountingSink() {
+  let received = 0;
+  let waiter: { target: number; resolve: () => void } | null = null;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    size: 0,
+    onData(stream, _session, callback) {
+      stream.on('data', () => {});
+      stream.on('end', () => {
+        received++;
+        if (waiter && received >= waiter.target) waiter.resolve();
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as { port: number }).port;
+  return {
+    port,
+    count: () => received,
+    reset: () => (received = 0),
+    until: (target: number) =>
+      new Promise<void>((resolve) => {
+        if (received >= target) return resolve();
+        waiter = { target, resolve };
+      }),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+type Sink = Awaited<ReturnType<typeof startCountingSink>>;
+
+async function rawNodemailer(sink: Sink, concurrency: number): Promise<number> {
+  sink.reset();
+  const transporter = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: sink.port,
+    secure: false,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections: concurrency,
+    maxMessages: Infinity,
+  });
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < MAILS) {
+        const i = next++;
+        await transporter.sendMail({ from: 'sender@example.jp', messageId: `<raw-${i}@bench>`, ...message(i) });
+      }
+    }),
+  );
+  await sink.until(MAILS);
+  const seconds = (performance.now() - started) / 1000;
+  transporter.close();
+  return MAILS / seconds;
+}
+
+async function productOutbox(sink: Sink) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tayori-bench-'));
+  const config = loadConfig({ TAYORI_DATA_DIR: dataDir, TAYORI_LOG_LEVEL: 'warn', TAYORI_INITIAL_ADMIN_PASSWORD: 'bench-password' });
+  const ctx = createContext(config);
+  try {
+    await prepareInstallation(ctx, () => {});
+    await saveMailSettings(
+      ctx,
+      systemActor('bench'),
+      mailSettingsFormSchema.parse({
+        sendingEnabled: true,
+        server: 'smtp',
+        smtp: { host: '127.0.0.1', port: sink.port, security: 'none', authEnabled: false },
+        senderAddress: 'sender@example.jp',
+        suspensionRecipients: '',
+        monitoring: {
+          intervalMinutes: 10,
+          recipients: '',
+          kinds: Object.fromEntries(
+            ['data-source', 'google-calendar-sync', 'analytics-link'].map((kind) => [
+              kind,
+              { enabled: false, normalEnd: false, abnormalEnd: false, longRunning: false, longRunningHours: 3 },
+            ]),
+          ),
+        },
+      }),
+    );
+
+    const mail = createMailApi(ctx);
+    const latencies: number[] = [];
+    for (let i = 0; i < MAILS; i++) {
+      const started = performance.now();
+      await ctx.db.transaction().execute((trx) => mail.enqueue(trx, message(i)));
+      latencies.push(performance.now() - started);
+    }
+    latencies.sort((a, b) => a - b);
+    const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+
+    sink.reset();
+    const worker = new OutboxWorker(ctx);
+    const started = performance.now();
+    worker.start();
+    await sink.until(MAILS);
+    const seconds = (performance.now() - started) / 1000;
+    await worker.stop();
+    return { throughput: MAILS / seconds, p50: percentile(50), p99: percentile(99), concurrency: config.outbox.concurrency };
+  } finally {
+    await ctx.database.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const sink = await startCountingSink();
+const concurrency = loadConfig({}).outbox.concurrency;
+const rawBefore = await rawNodemailer(sink, concurrency);
+const outbox = await productOutbox(sink);
+const rawAfter = await rawNodemailer(sink, concurrency);
+await sink.close();
+
+const raw = (rawBefore + rawAfter) / 2;
+console.log(`mails: ${MAILS}, pool size and concurrency: ${concurrency}, database: SQLite (production pragmas)`);
+console.log(`raw nodemailer: ${rawBefore.toFixed(0)} and ${rawAfter.toFixed(0)} mails/s (mean ${raw.toFixed(0)})`);
+console.log(`outbox worker: ${outbox.throughput.toFixed(0)} mails/s`);
+console.log(`enqueue_p50_ms ${outbox.p50.toFixed(3)}`);
+console.log(`enqueue_p99_ms ${outbox.p99.toFixed(3)}`);
+console.log(`outbox_vs_raw_ratio ${(outbox.throughput / raw).toFixed(3)}`);

@@ -1,0 +1,289 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMailApi } from '../src/server/outbox/enqueue.js';
+import { OutboxWorker } from '../src/server/outbox/worker.js';
+import { type Client, createTestApp, login, type TestApp } from './support/app.js';
+import { type TestClock, testClock } from './support/clock.js';
+import { dialects } from './support/databases.js';
+import { saveMailSettings, smtpSettingsForm } from './support/mail-settings.js';
+import { closedPort, type SmtpSink, startSmtpSink } from './support/smtp-sink.js';
+
+const japaneseMail = {
+  to: 'tanaka@example.jp',
+  subject: '【重要】ご注文ありがとうございます',
+  text: '田中様\nご注文を承りました。',
+  html: '<p>田中様</p><p>ご注文を承りました。</p>',
+  attachments: [{ filename: '見積書.txt', contentType: 'text/plain', content: Buffer.from('見積').toString('base64') }],
+};
+
+describe.each(dialects())('the outbox on $name', (dialect) => {
+  let t: TestApp;
+  let clock: TestClock;
+  let sink: SmtpSink;
+  let admin: Client;
+  let worker: OutboxWorker;
+  let token: string;
+
+  beforeEach(async ({ skip }) => {
+    if (dialect.skip) skip('no PostgreSQL');
+    clock = testClock();
+    sink = await startSmtpSink({ tls: 'none' });
+    t = await createTestApp(dialect, {
+      clock,
+      env: { TAYORI_OUTBOX_RETRY_BASE_MS: '1000', TAYORI_OUTBOX_RETRY_MAX_MS: '60000', TAYORI_TRANSPORT_ALERT_AFTER_MS: '300000' },
+    });
+    admin = await login(t.app);
+    await saveMailSettings(admin, smtpSettingsForm(sink.port));
+    worker = new OutboxWorker(t.ctx);
+    token = (await admin.request('POST', '/api/mail/tokens', { name: '販売管理' })).json().token.token;
+  });
+  afterEach(async () => {
+    await worker?.stop();
+    await t?.close();
+    await sink?.close();
+  });
+
+  const submit = (body: unknown, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: 'POST', url: '/api/mail/messages', payload: body as object, headers: { authorization: `Bearer ${token}`, ...headers } });
+
+  const deliveries = async (query = '') => (await admin.request('GET', `/api/mail/deliveries${query}`)).json().deliveries;
+
+  /** Runs the worker until nothing is due; the pause after a transport fault is real time, so wait it out. */
+  async function deliverDue() {
+    for (let pass = 0; pass < 20; pass++) {
+      if ((await worker.deliverDueMails()) === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if ((await worker.deliverDueMails()) === 0) return;
+      }
+    }
+  }
+
+  it('delivers application mail with the configured sender, a fixed Message-ID and Japanese intact', async () => {
+    const response = await submit(japaneseMail);
+    expect(response.statusCode).toBe(202);
+    const { delivery } = response.json();
+    expect(delivery.state).toBe('queued');
+
+    await deliverDue();
+    const [mail] = await sink.waitForMessages(1);
+    expect(mail.from).toBe('sender@example.jp');
+    expect(mail.envelope.to).toEqual(['tanaka@example.jp']);
+    expect(mail.subject).toBe('【重要】ご注文ありがとうございます');
+    expect(mail.text?.trim()).toBe('田中様\nご注文を承りました。');
+    expect(mail.html).toContain('ご注文を承りました。');
+    expect(mail.messageId).toBe(delivery.messageId);
+    expect(mail.raw.toString()).toContain('=?UTF-8?');
+
+    const [logged] = await deliveries();
+    expect(logged).toMatchObject({ id: delivery.id, state: 'sent', kind: 'app', attempts: 1, to: 'tanaka@example.jp' });
+  });
+
+  it('enqueues a retried request with the same idempotency key once', async () => {
+    const first = await submit(japaneseMail, { 'idempotency-key': 'order-1001' });
+    const second = await submit(japaneseMail, { 'idempotency-key': 'order-1001' });
+    expect(first.statusCode).toBe(202);
+    expect(second.statusCode).toBe(200);
+    expect(second.json().delivery.id).toBe(first.json().delivery.id);
+    const different = await submit({ ...japaneseMail, subject: '別の件名' }, { 'idempotency-key': 'order-1001' });
+    expect(different.statusCode).toBe(409);
+    await deliverDue();
+    await sink.waitForMessages(1);
+    expect(await deliveries()).toHaveLength(1);
+    expect(sink.messages).toHaveLength(1);
+  });
+
+  it('refuses bad mail with field errors and enqueues nothing', async () => {
+    const response = await submit({
+      to: 'a@example.jp;Taro <t@example.jp>',
+      cc: 'x@-bad.jp',
+      subject: '件名\r\nBcc: victim@example.jp',
+      text: 'ok',
+      attachments: [{ filename: 'big.bin', content: 'A'.repeat(14_000_000) }],
+    });
+    expect(response.statusCode).toBe(422);
+    const paths = response.json().error.fields.map((f: { path: string }) => f.path);
+    expect(paths).toEqual(expect.arrayContaining(['to', 'cc', 'subject', 'attachments']));
+    expect(await submit({ subject: '宛先なし', text: 'x' }).then((r) => r.json().error.fields[0].path)).toBe('to');
+    expect(await deliveries()).toHaveLength(0);
+  });
+
+  it('accepts only live service tokens', async () => {
+    const anonymous = await t.app.inject({ method: 'POST', url: '/api/mail/messages', payload: japaneseMail });
+    expect(anonymous.statusCode).toBe(401);
+    const [created] = (await admin.request('GET', '/api/mail/tokens')).json().tokens;
+    expect(JSON.stringify(created)).not.toContain(token);
+    expect((await admin.request('DELETE', `/api/mail/tokens/${created.id}`)).statusCode).toBe(200);
+    expect((await submit(japaneseMail)).statusCode).toBe(401);
+  });
+
+  it('records mail as suppressed while sending is disabled and never sends it later', async () => {
+    const queuedBefore = await submit(japaneseMail);
+    await saveMailSettings(admin, smtpSettingsForm(sink.port, { sendingEnabled: false }));
+    const whileDisabled = await submit(japaneseMail);
+    expect(whileDisabled.json().delivery.state).toBe('suppressed');
+    await deliverDue();
+    await saveMailSettings(admin, smtpSettingsForm(sink.port, { sendingEnabled: true }));
+    await deliverDue();
+    expect(sink.messages).toHaveLength(0);
+    const states = (await deliveries()).map((d: { id: string; state: string }) => [d.id, d.state]);
+    expect(states).toEqual(
+      expect.arrayContaining([
+        [queuedBefore.json().delivery.id, 'suppressed'],
+        [whileDisabled.json().delivery.id, 'suppressed'],
+      ]),
+    );
+    expect((await deliveries('?state=suppressed'))[0].lastError.message).toBe('メール送信が無効のため、送信しませんでした。');
+  });
+
+  it('retries a 451 at RCPT with back-off and delivers it later', async () => {
+    sink.failNext(1, 'rcpt', '451 4.7.1 Greylisted, try again later');
+    await submit(japaneseMail);
+    await deliverDue();
+    let [row] = await deliveries();
+    expect(row).toMatchObject({ state: 'queued', attempts: 1 });
+    expect(row.lastError.reply).toContain('451 4.7.1 Greylisted');
+    expect(sink.messages).toHaveLength(0);
+
+    clock.advance(2_000);
+    await deliverDue();
+    await sink.waitForMessages(1);
+    [row] = await deliveries();
+    expect(row).toMatchObject({ state: 'sent', attempts: 2 });
+  });
+
+  it('fails a mail at once on 550 5.1.1 for its recipient, recording the reply, and sends the others', async () => {
+    sink.rejectRecipient('nobody@example.jp', '550 5.1.1 <nobody@example.jp>: Recipient address rejected: User unknown');
+    const bad = await submit({ ...japaneseMail, to: 'nobody@example.jp' });
+    const good = await submit(japaneseMail);
+    await deliverDue();
+    await sink.waitForMessages(1);
+    const byId = Object.fromEntries((await deliveries()).map((d: { id: string }) => [d.id, d]));
+    expect(byId[bad.json().delivery.id]).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(byId[bad.json().delivery.id].lastError.reply).toContain('550 5.1.1');
+    expect(byId[good.json().delivery.id].state).toBe('sent');
+  });
+
+  it('retries a mail whose connection dropped mid-DATA', async () => {
+    sink.dropNextMessages(1);
+    await submit(japaneseMail);
+    await deliverDue();
+    expect((await deliveries())[0].state).toBe('queued');
+    clock.advance(2_000);
+    await deliverDue();
+    await sink.waitForMessages(1);
+    expect((await deliveries())[0]).toMatchObject({ state: 'sent', attempts: 2 });
+  });
+
+  it('keeps mail queued while the server refuses connections, raises the banner and one alert, then delivers everything', async () => {
+    const deadPort = await closedPort();
+    await saveMailSettings(admin, smtpSettingsForm(deadPort));
+    for (let i = 0; i < 3; i++) await submit({ ...japaneseMail, subject: `件名${i}` });
+    await deliverDue();
+    let rows = await deliveries();
+    expect(rows.map((r: { state: string }) => r.state)).toEqual(['queued', 'queued', 'queued']);
+    expect(rows.every((r: { attempts: number }) => r.attempts === 0)).toBe(true);
+
+    let health = (await admin.request('GET', '/api/health')).json();
+    expect(health.transport).toMatchObject({ state: 'failing', banner: false });
+    expect(health.transport.reason.message).toBeTruthy();
+
+    clock.advance(6 * 60_000);
+    await deliverDue();
+    clock.advance(60_000);
+    await deliverDue();
+    health = (await admin.request('GET', '/api/health')).json();
+    expect(health.transport.banner).toBe(true);
+    const alerts = await deliveries('?kind=alert');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].to).toBe('ops@example.jp');
+    expect(alerts[0].subject).toBe('【Tayori】メールを送信できない状態が続いています');
+
+    await saveMailSettings(admin, smtpSettingsForm(sink.port));
+    clock.advance(60 * 60_000);
+    await deliverDue();
+    await sink.waitForMessages(4);
+    rows = await deliveries();
+    expect(rows.every((r: { state: string }) => r.state === 'sent')).toBe(true);
+    health = (await admin.request('GET', '/api/health')).json();
+    expect(health.transport).toMatchObject({ state: 'ok', banner: false });
+    expect(health.transport.lastSuccessAt).toBeTruthy();
+  });
+
+  it('treats a rejected login and a 421 as transport faults: nothing fails, nothing is lost', async () => {
+    const guarded = await startSmtpSink({ tls: 'none', auth: { user: 'mailer', password: 'right-password' } });
+    try {
+      await saveMailSettings(
+        admin,
+        smtpSettingsForm(guarded.port, { smtp: { authEnabled: true, username: 'mailer', password: 'wrong-password' } }),
+      );
+      await submit(japaneseMail);
+      await deliverDue();
+      expect((await deliveries())[0]).toMatchObject({ state: 'queued', attempts: 0 });
+      expect((await admin.request('GET', '/api/health')).json().transport.state).toBe('failing');
+
+      await saveMailSettings(admin, smtpSettingsForm(sink.port));
+      sink.replyOnConnect('421 4.3.2 Service not available, closing transmission channel');
+      clock.advance(60_000);
+      await deliverDue();
+      expect((await deliveries())[0]).toMatchObject({ state: 'queued', attempts: 0 });
+
+      sink.replyOnConnect(null);
+      clock.advance(60 * 60_000);
+      await deliverDue();
+      await sink.waitForMessages(1);
+      expect((await deliveries())[0].state).toBe('sent');
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('gives up on a mail only when its 24-hour window has passed', async () => {
+    sink.failNext(1000, 'rcpt', '452 4.2.2 Mailbox full');
+    await submit(japaneseMail);
+    for (let hour = 0; hour < 26; hour++) {
+      await deliverDue();
+      clock.advance(60 * 60_000);
+    }
+    const [row] = await deliveries();
+    expect(row.state).toBe('failed');
+    expect(row.lastError.code).toBe('mail.expired');
+    expect(row.lastError.message).toContain('24時間以内に送信できなかった');
+    expect(row.attempts).toBeGreaterThan(5);
+  });
+
+  it('enqueues in-process mail inside the caller transaction: a rollback leaves no mail', async () => {
+    const mail = createMailApi(t.ctx);
+    await t.ctx.db
+      .transaction()
+      .execute(async (trx) => {
+        await mail.enqueue(trx, { to: 'a@example.jp', subject: '取り消されるメール', text: 'x' });
+        throw new Error('the business change failed');
+      })
+      .catch(() => {});
+    await t.ctx.db.transaction().execute((trx) => mail.enqueue(trx, { to: ['b@例え.jp'], subject: '確定したメール', text: 'y' }));
+    const rows = await deliveries();
+    expect(rows.map((r: { subject: string }) => r.subject)).toEqual(['確定したメール']);
+    await deliverDue();
+    const [received] = await sink.waitForMessages(1);
+    expect(received.envelope.to).toEqual(['b@xn--r8jz45g.jp']);
+  });
+
+  it('lists the delivery log newest first, filtered and paginated, and purges old finished rows', async () => {
+    for (let i = 0; i < 5; i++) {
+      await submit({ ...japaneseMail, subject: `通知${i}` });
+      clock.advance(1_000);
+    }
+    await deliverDue();
+    const page1 = (await admin.request('GET', '/api/mail/deliveries?limit=2')).json();
+    expect(page1.deliveries.map((d: { subject: string }) => d.subject)).toEqual(['通知4', '通知3']);
+    const page2 = (await admin.request('GET', `/api/mail/deliveries?limit=2&cursor=${page1.nextCursor}`)).json();
+    expect(page2.deliveries.map((d: { subject: string }) => d.subject)).toEqual(['通知2', '通知1']);
+    expect(await deliveries('?state=failed')).toHaveLength(0);
+    expect(await deliveries('?kind=app&state=sent')).toHaveLength(5);
+
+    clock.advance(91 * 86_400_000);
+    const fresh = new OutboxWorker(t.ctx);
+    fresh.start();
+    await fresh.stop();
+    expect(await deliveries()).toHaveLength(0);
+  });
+});
