@@ -1,5 +1,5 @@
-// INTERFACE STUB — implemented by the transports work (helper T). Signatures are the contract.
-import type { MessageKey, MessageParams } from '../../i18n/index.js';
+import { type Locale, type MessageKey, type MessageParams, t } from '../../i18n/index.js';
+import { CaFileError } from './tls-trust.js';
 
 /**
  * How a failed SMTP exchange counts (SPEC §2.3):
@@ -18,7 +18,128 @@ export interface DeliveryFault {
   reply?: string;
 }
 
+/** The fields nodemailer puts on its errors (see nodemailer/lib/smtp-connection `_formatError`). */
+interface NodemailerErrorFields {
+  code?: string;
+  /** The Node error code nodemailer's own code replaced (ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT…). */
+  originalCode?: string;
+  responseCode?: number;
+  response?: string;
+  command?: string;
+  timeoutType?: string;
+  message?: string;
+}
+
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+]);
+const EXPIRED_CERTIFICATE = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+const UNREACHABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const DROPPED = new Set(['ECONNRESET', 'EPIPE']);
+const QUOTA_TEXT = /quota|rate.?limit|sending limit|too many (messages|mails|emails|connections)|limit (exceeded|reached)/i;
+
+const fault = (scope: FaultScope, code: MessageKey, reply?: string): DeliveryFault =>
+  reply === undefined ? { scope, code } : { scope, code, reply, params: { reply } };
+
 export function classifySmtpError(error: unknown): DeliveryFault {
-  void error;
-  throw new Error('not implemented');
+  if (error instanceof CaFileError) return { scope: 'transport', code: 'smtp.ca_file_unreadable', params: { path: error.path } };
+  const e = (typeof error === 'object' && error !== null ? error : {}) as NodemailerErrorFields;
+  const reply = typeof e.response === 'string' && e.response.trim() !== '' ? e.response.trim() : undefined;
+  if (reply !== undefined) {
+    if (e.responseCode === 421) return fault('transport', 'smtp.server_closing', reply);
+    if (isQuotaReply(reply)) return fault('transport', 'smtp.quota', reply);
+  }
+  if (/^invalid_grant/.test(e.message ?? '')) return fault('transport', 'smtp.gmail_reauth_required');
+  switch (e.code) {
+    case 'EDNS':
+      return fault('transport', 'smtp.dns');
+    case 'ETIMEDOUT':
+      return fault('transport', timeoutCode(e.timeoutType));
+    case 'ESOCKET':
+      return socketFault(e) ?? unexpected(error);
+    case 'ECONNECTION':
+      return fault('transient', 'smtp.connection_dropped');
+    case 'ETLS':
+      return reply ? fault('transport', 'smtp.starttls_unavailable', reply) : fault('transport', 'smtp.tls_failed');
+    case 'EAUTH':
+    case 'EOAUTH2':
+      return reply ? fault('transport', 'smtp.auth_rejected', reply) : fault('transport', 'smtp.auth_failed');
+    case 'EPROTOCOL':
+      if (reply && e.command === 'CONN') return fault('transport', 'smtp.greeting_rejected', reply);
+      return reply ? fault('transport', 'smtp.protocol', reply) : unexpected(error);
+    case 'EENVELOPE':
+      return envelopeFault(e, reply);
+    case 'EMESSAGE':
+      return messageFault(e, reply);
+    default:
+      return unexpected(error);
+  }
+}
+
+/** The fault as a sentence in the reader's language, the server's reply quoted in it. */
+export function describeFault(locale: Locale, deliveryFault: DeliveryFault): string {
+  return t(locale, deliveryFault.code, deliveryFault.params);
+}
+
+/**
+ * x.4.5 (congestion; Gmail's daily quota is 5.4.5) and replies that speak of quotas or rate
+ * limits are about the sender's allowance. x.2.x is the recipient's mailbox (full), not ours.
+ */
+function isQuotaReply(reply: string): boolean {
+  const enhanced = /^\d{3}[ -]\d\.(\d{1,3})\.(\d{1,3})\b/.exec(reply);
+  if (enhanced?.[1] === '2') return false;
+  if (enhanced?.[1] === '4' && enhanced[2] === '5') return true;
+  return QUOTA_TEXT.test(reply);
+}
+
+function timeoutCode(timeoutType: string | undefined): MessageKey {
+  if (timeoutType === 'GREETING_TIMEOUT') return 'smtp.timeout_greeting';
+  if (timeoutType === 'SOCKET_TIMEOUT') return 'smtp.timeout_socket';
+  if (timeoutType === 'UPGRADE_TIMEOUT') return 'smtp.tls_mismatch';
+  return 'smtp.timeout_connect';
+}
+
+function socketFault(e: NodemailerErrorFields): DeliveryFault | null {
+  const cause = e.originalCode ?? '';
+  if (cause === 'ECONNREFUSED') return fault('transport', 'smtp.refused');
+  if (UNREACHABLE.has(cause)) return fault('transport', 'smtp.unreachable');
+  if (cause === 'ETIMEDOUT') return fault('transport', 'smtp.timeout_connect');
+  if (UNTRUSTED_CERTIFICATE.has(cause)) return fault('transport', 'smtp.certificate_untrusted');
+  if (EXPIRED_CERTIFICATE.has(cause)) return fault('transport', 'smtp.certificate_expired');
+  if (cause === 'ERR_TLS_CERT_ALTNAME_INVALID') return fault('transport', 'smtp.certificate_name_mismatch');
+  // OpenSSL cannot read what the server sent as TLS: it speaks plain text (or STARTTLS) on that port
+  if (cause.startsWith('ERR_SSL_') || cause === 'EPROTO') return fault('transport', 'smtp.tls_mismatch');
+  if (DROPPED.has(cause)) return fault('transient', 'smtp.connection_dropped');
+  return null;
+}
+
+/** MAIL FROM refusals concern every mail (sender, authentication); RCPT TO ones this mail's recipient. */
+function envelopeFault(e: NodemailerErrorFields, reply: string | undefined): DeliveryFault {
+  if (reply === undefined) return fault('permanent', 'smtp.recipient_invalid');
+  const temporary = (e.responseCode ?? 0) < 500;
+  if (e.command === 'MAIL FROM') {
+    if (e.responseCode === 530 || /authenticat/i.test(reply)) return fault('transport', 'smtp.auth_required', reply);
+    return fault('transport', temporary ? 'smtp.sender_deferred' : 'smtp.sender_rejected', reply);
+  }
+  if (e.command === 'DATA') return messageFault(e, reply);
+  if (!temporary && /relay/i.test(reply)) return fault('transport', 'smtp.relay_denied', reply);
+  return temporary ? fault('transient', 'smtp.recipient_deferred', reply) : fault('permanent', 'smtp.recipient_rejected', reply);
+}
+
+function messageFault(e: NodemailerErrorFields, reply: string | undefined): DeliveryFault {
+  if (reply === undefined) return fault('permanent', 'smtp.message_too_large');
+  return (e.responseCode ?? 0) < 500
+    ? fault('transient', 'smtp.message_deferred', reply)
+    : fault('permanent', 'smtp.message_rejected', reply);
+}
+
+function unexpected(error: unknown): DeliveryFault {
+  const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 200);
+  return { scope: 'transport', code: 'smtp.unexpected', params: { detail } };
 }
