@@ -5,6 +5,20 @@ import { addressListSchema, addressSchema } from './address.js';
 import { CONTROL_CHARACTERS, singleLineText } from './common.js';
 
 /**
+ * A text box that may be left empty: '' (or only spaces) means "not set", i.e. null. One nullable
+ * schema rather than a union, so a bad value reports its own message, not "invalid input".
+ */
+const blankAsNull = <S extends z.ZodType<unknown, string>>(schema: S, max: number) =>
+  z
+    .string()
+    .max(max)
+    .nullable()
+    .transform((value) => (value === null || isBlank(value) ? null : value))
+    .pipe(schema.nullable());
+
+const isBlank = (value: string) => value.trim() === '' && !CONTROL_CHARACTERS.test(value);
+
+/**
  * メール送信設定 (SPEC §1): one schema for the API, the CLI's `settings apply` file and the
  * screen's form. Field names are English; the screen shows the Japanese labels of LABELS.
  */
@@ -49,11 +63,11 @@ const MAX_HOST = 253;
 export const hostSchema = z
   .string()
   .max(MAX_HOST + 2)
+  // Before trimming: a trailing CR/LF is refused like one inside, not silently cut off.
+  .refine((value) => !CONTROL_CHARACTERS.test(value), { message: 'validation.control_chars' })
   .transform((value) => value.trim())
   .superRefine((value, ctx) => {
-    if (CONTROL_CHARACTERS.test(value)) {
-      ctx.addIssue({ code: 'custom', message: 'validation.control_chars' });
-    } else if (value === '') {
+    if (value === '') {
       ctx.addIssue({ code: 'custom', message: 'validation.required' });
     } else if (!isValidHost(value)) {
       ctx.addIssue({ code: 'custom', message: 'settings.host_invalid' });
@@ -119,17 +133,17 @@ export type MonitoringSettings = z.infer<typeof monitoringSchema>;
 /** The own-SMTP-server part of the form, as submitted. */
 export const smtpFormSchema = z
   .strictObject({
-    host: z.union([z.null(), hostSchema]).default(null),
+    host: blankAsNull(hostSchema, MAX_HOST + 2).default(null),
     port: portSchema.default(587),
     security: z.enum(SMTP_SECURITY).default('starttls'),
     authEnabled: z.boolean().default(false),
-    username: z.union([z.null(), singleLineText(256)]).default(null),
+    username: blankAsNull(singleLineText(256).transform((value) => value.trim()), 256).default(null),
     /** Omitted: keep the stored password (if host, port and user are unchanged). */
     password: secretInputSchema.optional(),
     skipCertificateVerification: z.boolean().default(false),
   })
   .superRefine((smtp, ctx) => {
-    if (smtp.authEnabled && !smtp.username?.trim()) {
+    if (smtp.authEnabled && !smtp.username) {
       ctx.addIssue({ code: 'custom', path: ['username'], message: 'validation.required' });
     }
   });
@@ -137,7 +151,7 @@ export type SmtpForm = z.infer<typeof smtpFormSchema>;
 
 /** The Gmail part of the form: activated by the Gmail issue; the secret is write-only. */
 export const gmailFormSchema = z.strictObject({
-  clientId: z.union([z.null(), singleLineText(512)]).default(null),
+  clientId: blankAsNull(singleLineText(512).transform((value) => value.trim()), 512).default(null),
   clientSecret: secretInputSchema.optional(),
 });
 
@@ -147,9 +161,11 @@ export const mailSettingsFormSchema = z.strictObject({
   server: z.enum(SERVER_KINDS).optional(),
   smtp: smtpFormSchema.optional(),
   gmail: gmailFormSchema.optional(),
-  senderAddress: z.union([z.null(), z.literal('').transform(() => null), addressSchema]).optional(),
+  senderAddress: blankAsNull(addressSchema, 1000).optional(),
   suspensionRecipients: addressListSchema,
   monitoring: monitoringSchema,
+  /** The version the form was loaded at (GET): a save over a newer version is refused (409). */
+  version: z.number().int().min(0).optional(),
 });
 export type MailSettingsForm = z.infer<typeof mailSettingsFormSchema>;
 export type MailSettingsFormInput = z.input<typeof mailSettingsFormSchema>;
@@ -224,6 +240,7 @@ export const mailSettingsViewSchema = z.object({
     gmail: storedMailSettingsSchema.shape.gmail.extend({ clientSecretSet: z.boolean() }),
   }),
   version: z.number().int(),
-  updatedAt: z.string(),
+  /** Null until the settings are first saved. */
+  updatedAt: z.string().nullable(),
 });
 export type MailSettingsView = z.infer<typeof mailSettingsViewSchema>;

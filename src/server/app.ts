@@ -11,6 +11,7 @@ import { registerAuth } from './http/auth.js';
 import { organisationRoutes } from './organisation/organisation.routes.js';
 import { mailRoutes } from './outbox/mail.routes.js';
 import { authenticateServiceToken } from './outbox/service-tokens.service.js';
+import { mailSettingsRoutes } from './settings/mail-settings.routes.js';
 
 /** Largest request body: attachments of up to 10 MB arrive base64-encoded inside JSON. */
 const BODY_LIMIT = 16 * 1024 * 1024;
@@ -56,6 +57,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   organisationRoutes(app, ctx);
   auditRoutes(app, ctx);
   mailRoutes(app, ctx);
+  mailSettingsRoutes(app, ctx);
 
   return app;
 }

@@ -1,26 +1,251 @@
-// INTERFACE STUB — implemented by the settings work (helper S). Signatures are the contract.
-import type { MailSettingsForm, MailSettingsView, StoredMailSettings } from '../../contracts/mail-settings.js';
-import type { Actor } from '../audit/audit.service.js';
+import {
+  initialMailSettings,
+  type MailSettingsForm,
+  type MailSettingsView,
+  mailSettingsViewSchema,
+  type SmtpForm,
+  type StoredMailSettings,
+  storedMailSettingsSchema,
+} from '../../contracts/mail-settings.js';
+import { type Actor, diffForAudit, recordAudit, systemActor } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
+import { conflict, validationError } from '../errors.js';
+import { purposeOf } from '../security/secret-columns.js';
+import { findMailSettingsRow, writeMailSettingsRow } from './mail-settings.repository.js';
+import { modeOf, problemsOfBody, problemsOfForm, visibleFieldsFor } from './mail-settings.rules.js';
+import { smtpPasswordCiphertextForForm } from './smtp-credentials.js';
 
 /** The stored settings with their secrets still encrypted. */
 export interface MailSettingsRecord {
   settings: StoredMailSettings;
   smtpPasswordCiphertext: string | null;
   gmailClientSecretCiphertext: string | null;
+  /** 0 while nothing was saved yet. */
   version: number;
+  /** '' while nothing was saved yet. */
   updatedAt: string;
 }
 
+export const GMAIL_CLIENT_SECRET_PURPOSE = purposeOf({ table: 'mail_settings', column: 'gmail_client_secret' });
+
+/** The sender seeded for the dev mailbox; `tayori@localhost` is refused by the address parser (one-label domain). */
+export const DEV_MAILBOX_SENDER = 'noreply@tayori.localhost';
+
+const AUDIT_ACTION = 'settings.mail.update';
+
 /** The saved settings; the initial settings of SPEC §1.6 when nothing was saved yet. */
 export async function readMailSettings(db: Database): Promise<MailSettingsRecord> {
-  void db;
-  throw new Error('not implemented');
+  const row = await findMailSettingsRow(db);
+  if (!row) {
+    return { settings: initialMailSettings(), smtpPasswordCiphertext: null, gmailClientSecretCiphertext: null, version: 0, updatedAt: '' };
+  }
+  return {
+    settings: storedMailSettingsSchema.parse(JSON.parse(row.document)),
+    smtpPasswordCiphertext: row.smtp_password,
+    gmailClientSecretCiphertext: row.gmail_client_secret,
+    version: row.version,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** What GET /api/settings/mail shows: secrets only as "set or not", through the view schema so none can leak. */
+export function toMailSettingsView(ctx: Pick<AppContext, 'config'>, record: MailSettingsRecord): MailSettingsView {
+  const mode = modeOf(ctx);
+  return mailSettingsViewSchema.parse({
+    mode,
+    managedSenderAddress: ctx.config.managedRelay?.from ?? null,
+    visibleFields: visibleFieldsFor(mode),
+    settings: {
+      ...record.settings,
+      smtp: { ...record.settings.smtp, passwordSet: record.smtpPasswordCiphertext !== null },
+      gmail: { ...record.settings.gmail, clientSecretSet: record.gmailClientSecretCiphertext !== null },
+    },
+    version: record.version,
+    updatedAt: record.version === 0 ? null : record.updatedAt,
+  } satisfies MailSettingsView);
+}
+
+export async function getMailSettingsView(ctx: AppContext): Promise<MailSettingsView> {
+  return toMailSettingsView(ctx, await readMailSettings(ctx.db));
+}
+
+/** PUT /api/settings/mail and `tayori settings apply`: an unparsed body, every problem reported at once. */
+export function applyMailSettings(ctx: AppContext, actor: Actor, body: unknown): Promise<MailSettingsView> {
+  return saveValidated(ctx, actor, (record) => {
+    const { form, problems } = problemsOfBody(ctx, record, body);
+    if (form === null) throw validationError(problems);
+    return form;
+  });
 }
 
 /** Validates the form against the mode and saves it as one unit (SPEC §1.6), audited. */
-export async function saveMailSettings(ctx: AppContext, actor: Actor, form: MailSettingsForm): Promise<MailSettingsView> {
-  void ctx, actor, form;
-  throw new Error('not implemented');
+export function saveMailSettings(ctx: AppContext, actor: Actor, form: MailSettingsForm): Promise<MailSettingsView> {
+  return saveValidated(ctx, actor, (record) => {
+    const problems = problemsOfForm(ctx, record, form);
+    if (problems.length > 0) throw validationError(problems);
+    return form;
+  });
+}
+
+async function saveValidated(
+  ctx: AppContext,
+  actor: Actor,
+  validate: (record: MailSettingsRecord) => MailSettingsForm,
+): Promise<MailSettingsView> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const record = await readMailSettings(trx);
+    const form = validate(record);
+    if (form.version !== undefined && form.version !== record.version) throw conflict();
+    const saved = await writeAudited(trx, ctx, actor, record, nextRecord(ctx, record, form));
+    if (!saved) throw conflict();
+    return toMailSettingsView(ctx, saved);
+  });
+}
+
+/**
+ * SPEC §2.6: on the first start with the dev mailbox and no saved settings, send through it.
+ * Returns whether it seeded (false when settings exist, also when another instance seeded first).
+ */
+export async function seedSettingsForDevMailbox(ctx: AppContext, port: number): Promise<boolean> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const record = await readMailSettings(trx);
+    if (record.version !== 0) return false;
+    const initial = initialMailSettings();
+    const settings: StoredMailSettings = {
+      ...initial,
+      sendingEnabled: true,
+      smtp: { ...initial.smtp, host: '127.0.0.1', port, security: 'none', authEnabled: false, username: null },
+      senderAddress: DEV_MAILBOX_SENDER,
+    };
+    const next = { settings, smtpPasswordCiphertext: null, gmailClientSecretCiphertext: null, gmailDeleted: false };
+    return (await writeAudited(trx, ctx, systemActor(), record, next, { reason: 'dev_mailbox' })) !== null;
+  });
+}
+
+interface NextSettings {
+  settings: StoredMailSettings;
+  smtpPasswordCiphertext: string | null;
+  gmailClientSecretCiphertext: string | null;
+  /** Selecting 既定 after Gmail deletes the Gmail client and tokens (SPEC §1.3 step 4). */
+  gmailDeleted: boolean;
+}
+
+/**
+ * The settings a valid form leads to. Sections the form omits keep their stored values: in
+ * managed mode the server section cannot be given at all and comes back if the mode ends.
+ */
+function nextRecord(ctx: AppContext, record: MailSettingsRecord, form: MailSettingsForm): NextSettings {
+  const stored = record.settings;
+  const settings: StoredMailSettings = {
+    ...stored,
+    sendingEnabled: form.sendingEnabled,
+    suspensionRecipients: form.suspensionRecipients,
+    monitoring: form.monitoring,
+  };
+  if (modeOf(ctx) === 'managed') {
+    return { settings, smtpPasswordCiphertext: record.smtpPasswordCiphertext, gmailClientSecretCiphertext: record.gmailClientSecretCiphertext, gmailDeleted: false };
+  }
+  const server = form.server ?? stored.server;
+  const gmail = server === 'gmail' ? nextGmail(ctx, record, form.gmail) : { settings: initialMailSettings().gmail, secret: null };
+  const senderAddress = form.senderAddress !== undefined ? form.senderAddress : stored.senderAddress;
+  return {
+    settings: {
+      ...settings,
+      server,
+      smtp: form.smtp ? storedSmtpOf(form.smtp) : stored.smtp,
+      gmail: gmail.settings,
+      // SPEC §1.3 step 5: the sender of Gmail is the authorised account, pre-filled.
+      senderAddress: senderAddress ?? (server === 'gmail' ? gmail.settings.accountEmail : null),
+    },
+    smtpPasswordCiphertext: form.smtp ? smtpPasswordCiphertextForForm(ctx, record, form.smtp) : record.smtpPasswordCiphertext,
+    gmailClientSecretCiphertext: gmail.secret,
+    gmailDeleted: stored.server === 'gmail' && server === 'smtp',
+  };
+}
+
+function storedSmtpOf(smtp: SmtpForm): StoredMailSettings['smtp'] {
+  return {
+    host: smtp.host,
+    port: smtp.port,
+    security: smtp.security,
+    authEnabled: smtp.authEnabled,
+    username: smtp.authEnabled ? smtp.username : null,
+    skipCertificateVerification: smtp.skipCertificateVerification,
+  };
+}
+
+/** The Gmail client as the form leaves it; a client secret belongs to its client ID, like a password to its server. */
+function nextGmail(ctx: AppContext, record: MailSettingsRecord, form: MailSettingsForm['gmail']) {
+  const stored = record.settings.gmail;
+  if (!form || stored.locked) return { settings: stored, secret: record.gmailClientSecretCiphertext };
+  const sameClient = form.clientId === stored.clientId;
+  const secret =
+    form.clientSecret !== undefined
+      ? ctx.secrets.encrypt(form.clientSecret, GMAIL_CLIENT_SECRET_PURPOSE)
+      : sameClient
+        ? record.gmailClientSecretCiphertext
+        : null;
+  return { settings: { ...stored, clientId: form.clientId }, secret };
+}
+
+/** Writes the next settings if nobody saved in between, with an audit entry whose secrets show only as set or cleared. */
+async function writeAudited(
+  db: Database,
+  ctx: AppContext,
+  actor: Actor,
+  record: MailSettingsRecord,
+  next: NextSettings,
+  details: Record<string, unknown> = {},
+): Promise<MailSettingsRecord | null> {
+  const saved: MailSettingsRecord = {
+    settings: next.settings,
+    smtpPasswordCiphertext: next.smtpPasswordCiphertext,
+    gmailClientSecretCiphertext: next.gmailClientSecretCiphertext,
+    version: record.version + 1,
+    updatedAt: ctx.clock.now().toISOString(),
+  };
+  const written = await writeMailSettingsRow(db, record.version, {
+    document: JSON.stringify(saved.settings),
+    smtp_password: saved.smtpPasswordCiphertext,
+    gmail_client_secret: saved.gmailClientSecretCiphertext,
+    version: saved.version,
+    updated_at: saved.updatedAt,
+    updated_by: actor.userId ?? actor.login,
+    deleteGmailTokens: next.settings.server === 'smtp',
+  });
+  if (!written) return null;
+  await recordAudit(db, ctx.clock, actor, AUDIT_ACTION, 'mail_settings', {
+    ...details,
+    changes: diffForAudit(flatten(record.settings), flatten(saved.settings)),
+    credentials: credentialChanges(record, saved),
+    ...(next.gmailDeleted ? { gmailCredentialsDeleted: true } : {}),
+  });
+  return saved;
+}
+
+type CredentialChange = 'set' | 'replaced' | 'cleared';
+
+/** Secrets appear in the audit only as what happened to them (keys free of the words the audit masks). */
+function credentialChanges(before: MailSettingsRecord, after: MailSettingsRecord): Record<string, CredentialChange> {
+  const changes: Record<string, CredentialChange> = {};
+  const pairs = {
+    smtpAuth: [before.smtpPasswordCiphertext, after.smtpPasswordCiphertext],
+    gmailClient: [before.gmailClientSecretCiphertext, after.gmailClientSecretCiphertext],
+  };
+  for (const [name, [old, current]] of Object.entries(pairs)) {
+    if (old === current) continue;
+    changes[name] = old === null ? 'set' : current === null ? 'cleared' : 'replaced';
+  }
+  return changes;
+}
+
+/** Dotted paths (`smtp.host`), so the audit shows each changed field on its own. */
+function flatten(value: object, prefix = ''): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(value).flatMap(([key, inner]) => {
+      const path = prefix ? `${prefix}.${key}` : key;
+      return inner !== null && typeof inner === 'object' && !Array.isArray(inner) ? Object.entries(flatten(inner, path)) : [[path, inner]];
+    }),
+  );
 }

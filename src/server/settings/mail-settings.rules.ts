@@ -1,0 +1,147 @@
+import {
+  LABELS,
+  type MailSettingsForm,
+  mailSettingsFormSchema,
+  type SmtpForm,
+  type StoredMailSettings,
+} from '../../contracts/mail-settings.js';
+import type { MessageKey, MessageParams } from '../../i18n/index.js';
+import type { AppContext } from '../context.js';
+import { type FieldProblem, problemsFromZod } from '../errors.js';
+import type { MailSettingsRecord } from './mail-settings.service.js';
+import { isSameSmtpAccount, smtpPasswordSource } from './smtp-credentials.js';
+
+/**
+ * The rules of the メール送信設定 form beyond its schema (SPEC §1.1–§1.3): what the mode accepts
+ * and what sending needs. They are checked even when other parts of the body are invalid, so one
+ * answer lists every problem.
+ */
+
+export type MailMode = 'managed' | 'custom';
+
+/** The server section (SPEC §1.3): operator-managed in managed mode, neither shown nor accepted. */
+const SERVER_FIELDS = ['server', 'smtp', 'senderAddress', 'gmail'] as const;
+
+export const modeOf = (ctx: Pick<AppContext, 'config'>): MailMode => (ctx.config.managedRelay ? 'managed' : 'custom');
+
+const isServerField = (path: string) => SERVER_FIELDS.some((field) => path === field || path.startsWith(`${field}.`));
+
+export function visibleFieldsFor(mode: MailMode): string[] {
+  const fields = Object.keys(LABELS);
+  return mode === 'managed' ? fields.filter((field) => !isServerField(field)) : fields;
+}
+
+/** The valid parts of a body, and which top-level keys it gave (a given key missing from `form` was invalid). */
+interface FormCheck {
+  form: Partial<MailSettingsForm>;
+  given: ReadonlySet<string>;
+}
+
+type FormKey = keyof MailSettingsForm;
+
+const problem = (path: string, code: MessageKey, params?: MessageParams): FieldProblem => ({ path, code, params });
+const UNKNOWN = Symbol('invalid in the body');
+
+/** The value a save would use: the given one, the stored one when omitted, UNKNOWN when given but invalid. */
+function effective<K extends FormKey, T>(check: FormCheck, key: K, stored: T): Exclude<MailSettingsForm[K], undefined> | T | typeof UNKNOWN {
+  const value = check.form[key];
+  if (value !== undefined) return value as Exclude<MailSettingsForm[K], undefined>;
+  return check.given.has(key) ? UNKNOWN : stored;
+}
+
+function checkOfForm(form: MailSettingsForm): FormCheck {
+  return { form, given: new Set(Object.keys(form).filter((key) => form[key as FormKey] !== undefined)) };
+}
+
+function checkOfInvalidBody(body: unknown): FormCheck {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { form: {}, given: new Set() };
+  const form: Record<string, unknown> = {};
+  const given = new Set<string>();
+  for (const [key, schema] of Object.entries(mailSettingsFormSchema.shape)) {
+    if (!Object.hasOwn(body, key)) continue;
+    given.add(key);
+    const result = schema.safeParse((body as Record<string, unknown>)[key]);
+    if (result.success) form[key] = result.data;
+  }
+  return { form: form as Partial<MailSettingsForm>, given };
+}
+
+/** Every problem of a request body: schema, mode and sending rules together. */
+export function problemsOfBody(
+  ctx: Pick<AppContext, 'config'>,
+  record: MailSettingsRecord,
+  body: unknown,
+): { form: MailSettingsForm; problems: [] } | { form: null; problems: FieldProblem[] } {
+  const parsed = mailSettingsFormSchema.safeParse(body, { reportInput: true });
+  const check = parsed.success ? checkOfForm(parsed.data) : checkOfInvalidBody(body);
+  const problems = modeProblems(ctx, record, check, parsed.success ? [] : problemsFromZod(parsed.error));
+  if (parsed.success && problems.length === 0) return { form: parsed.data, problems: [] };
+  return { form: null, problems };
+}
+
+/** The problems of an already parsed form (in-process callers). */
+export function problemsOfForm(ctx: Pick<AppContext, 'config'>, record: MailSettingsRecord, form: MailSettingsForm): FieldProblem[] {
+  return modeProblems(ctx, record, checkOfForm(form), []);
+}
+
+function modeProblems(
+  ctx: Pick<AppContext, 'config'>,
+  record: MailSettingsRecord,
+  check: FormCheck,
+  schemaProblems: FieldProblem[],
+): FieldProblem[] {
+  if (modeOf(ctx) === 'managed') {
+    const refused = SERVER_FIELDS.filter((field) => check.given.has(field));
+    return [
+      ...schemaProblems.filter((problem) => !isServerField(problem.path)),
+      ...refused.map((path) => problem(path, 'settings.managed_field')),
+    ];
+  }
+  return [...schemaProblems, ...gmailProblems(record.settings, check), ...sendingProblems(record, check)];
+}
+
+function gmailProblems(stored: StoredMailSettings, check: FormCheck): FieldProblem[] {
+  const server = effective(check, 'server', stored.server);
+  const gmail = check.form.gmail;
+  const problems: FieldProblem[] = [];
+  if (server === 'smtp' && gmail) {
+    if (gmail.clientId !== null) problems.push(problem('gmail.clientId', 'settings.gmail_not_selected'));
+    if (gmail.clientSecret !== undefined) problems.push(problem('gmail.clientSecret', 'settings.gmail_not_selected'));
+  }
+  if (server === 'gmail' && gmail && stored.gmail.locked) {
+    if (gmail.clientId !== stored.gmail.clientId) problems.push(problem('gmail.clientId', 'settings.gmail_locked'));
+    if (gmail.clientSecret !== undefined) problems.push(problem('gmail.clientSecret', 'settings.gmail_locked'));
+  }
+  const account = stored.gmail.accountEmail;
+  const sender = effective(check, 'senderAddress', stored.senderAddress);
+  if (server === 'gmail' && account && typeof sender === 'string' && sender.toLowerCase() !== account.toLowerCase()) {
+    problems.push(problem('senderAddress', 'settings.gmail_sender_mismatch', { account }));
+  }
+  return problems;
+}
+
+/**
+ * With sending 有効化, the own server must be complete so mail can leave at once (SPEC §1.6).
+ * With sending 無効 it may stay incomplete: an admin can fill in the recipients first.
+ */
+function sendingProblems(record: MailSettingsRecord, check: FormCheck): FieldProblem[] {
+  if (check.form.sendingEnabled !== true) return [];
+  if (effective(check, 'server', record.settings.server) !== 'smtp') return [];
+  const problems: FieldProblem[] = [];
+  const smtp = effective(check, 'smtp', record.settings.smtp);
+  if (smtp !== UNKNOWN) {
+    if (!smtp.host) problems.push(problem('smtp.host', 'settings.required_to_send'));
+    if (smtp.authEnabled && smtpPasswordSource(record, { password: undefined, ...smtp }) === null) {
+      problems.push(problem('smtp.password', passwordMissingReason(record, smtp)));
+    }
+  }
+  if (effective(check, 'senderAddress', record.settings.senderAddress) === null) {
+    problems.push(problem('senderAddress', 'settings.required_to_send'));
+  }
+  return problems;
+}
+
+function passwordMissingReason(record: MailSettingsRecord, smtp: Pick<SmtpForm, 'host' | 'port' | 'username'>) {
+  const storedForAnotherServer = record.smtpPasswordCiphertext !== null && !isSameSmtpAccount(record.settings.smtp, smtp);
+  return storedForAnotherServer ? 'settings.password_reenter' : 'settings.required_to_send';
+}
