@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import { sessionRoutes } from './accounts/session.routes.js';
 import { userRoutes } from './accounts/users.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { mailCheckRoutes } from './checks/checks.routes.js';
 import type { AppContext } from './context.js';
 import { AppError, errorBody } from './errors.js';
 import { healthRoutes } from './health.routes.js';
@@ -56,6 +57,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   userRoutes(app, ctx);
   organisationRoutes(app, ctx);
   auditRoutes(app, ctx);
+  mailCheckRoutes(app, ctx);
   mailRoutes(app, ctx);
   mailSettingsRoutes(app, ctx);
 

@@ -1,0 +1,268 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Client, createTestApp, createUserAndLogin, login, type TestApp } from './support/app.js';
+import { dialects, type TestDialect } from './support/databases.js';
+import { closedPort, type SmtpSink, type SmtpSinkOptions, startSilentServer, startSmtpSink } from './support/smtp-sink.js';
+import { writeTestCaFile } from './support/test-ca.js';
+
+const ADMIN_EMAIL = 'admin@example.jp';
+const SENDER = 'tayori@example.jp';
+const quietKind = { enabled: false, normalEnd: false, abnormalEnd: false, longRunning: false, longRunningHours: 3 };
+
+/** The screen's form with the server part given; only server, smtp and senderAddress matter to the checks. */
+function form(sink: { port: number }, smtp: Record<string, unknown> = {}) {
+  return {
+    sendingEnabled: true,
+    server: 'smtp',
+    smtp: { host: '127.0.0.1', port: sink.port, security: 'none', authEnabled: false, ...smtp },
+    senderAddress: SENDER,
+    suspensionRecipients: '',
+    monitoring: {
+      intervalMinutes: 10,
+      recipients: '',
+      kinds: { 'data-source': quietKind, 'google-calendar-sync': quietKind, 'analytics-link': quietKind },
+    },
+  };
+}
+
+async function appWith(dialect: TestDialect, env: Record<string, string> = {}): Promise<TestApp> {
+  return createTestApp(dialect, {
+    env: {
+      TAYORI_INITIAL_ADMIN_EMAIL: ADMIN_EMAIL,
+      TAYORI_SMTP_CA_FILE: writeTestCaFile(),
+      TAYORI_SMTP_CONNECT_TIMEOUT_MS: '2000',
+      TAYORI_SMTP_GREETING_TIMEOUT_MS: '800',
+      ...env,
+    },
+  });
+}
+
+describe.each(dialects())('connection test and test mail on $name', (dialect) => {
+  let t: TestApp;
+  let admin: Client;
+  const sinks: SmtpSink[] = [];
+  const sink = async (options: SmtpSinkOptions = { tls: 'none' }) => {
+    const started = await startSmtpSink(options);
+    sinks.push(started);
+    return started;
+  };
+  const testConnection = async (body: unknown, client = admin) => client.request('POST', '/api/settings/mail/test-connection', body);
+  const testMail = async (body: unknown, client = admin) => client.request('POST', '/api/settings/mail/test-mail', body);
+  const testDeliveries = async () => (await admin.request('GET', '/api/mail/deliveries?kind=test')).json().deliveries;
+
+  beforeEach(async ({ skip }) => {
+    if (dialect.skip) skip('no PostgreSQL');
+    t = await appWith(dialect);
+    admin = await login(t.app);
+  });
+  afterEach(async () => {
+    await Promise.all(sinks.splice(0).map((s) => s.close()));
+    await t?.close();
+  });
+
+  describe('[接続テスト]', () => {
+    it("walks the envelope to the admin's address and sends nothing", async () => {
+      const server = await sink();
+      const response = await testConnection(form(server));
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({
+        ok: true,
+        recipient: ADMIN_EMAIL,
+        message: `接続テストに成功しました。127.0.0.1:${server.port}(なし)に接続し、送信元と宛先が受け付けられました。メールは送信していません。`,
+      });
+      expect(server.recipientsSeen).toEqual([ADMIN_EMAIL]);
+      expect(server.messages).toEqual([]);
+      expect(await testDeliveries()).toEqual([]);
+    });
+
+    it('uses STARTTLS and AUTH with the password typed in the form', async () => {
+      const server = await sink({ tls: 'starttls', auth: { user: 'mailer', password: 'typed-secret' } });
+      const response = await testConnection(
+        form(server, { host: 'localhost', security: 'starttls', authEnabled: true, username: 'mailer', password: 'typed-secret' }),
+      );
+      expect(response.json()).toMatchObject({ ok: true });
+      expect(server.authAttempts).toEqual([{ method: 'PLAIN', username: 'mailer', password: 'typed-secret', accepted: true }]);
+      expect(response.body).not.toContain('typed-secret');
+    });
+
+    it('quotes a 550 to RCPT as a permanent refusal, in place with 200', async () => {
+      const server = await sink();
+      server.rejectRecipient(ADMIN_EMAIL, '550 5.1.1 User unknown');
+      const response = await testConnection(form(server));
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({
+        ok: false,
+        scope: 'permanent',
+        code: 'smtp.recipient_rejected',
+        reply: '550 5.1.1 User unknown',
+        message: 'SMTPサーバが宛先を拒否しました(サーバーの応答: 550 5.1.1 User unknown)。宛先のメールアドレスを確認してください。',
+      });
+    });
+
+    it('reports a 421 at MAIL FROM as transport-wide', async () => {
+      const server = await sink();
+      server.failNext(1, 'mail', '421 4.3.2 Service shutting down');
+      expect((await testConnection(form(server))).json()).toMatchObject({ ok: false, scope: 'transport', code: 'smtp.server_closing', reply: '421 4.3.2 Service shutting down' });
+    });
+
+    it('answers in the admin’s language: refused connection in English', async () => {
+      const english = await createUserAndLogin(t.app, admin, { loginId: 'eve', role: 'admin', locale: 'en', email: 'eve@example.jp' });
+      const response = await testConnection(form({ port: await closedPort() }), english);
+      expect(response.json()).toEqual({
+        ok: false,
+        scope: 'transport',
+        code: 'smtp.refused',
+        message: 'The SMTP server refused the connection. Check the SMTP server address and port, and that the server is running.',
+      });
+    });
+
+    it('a server that never greets times out without blocking', async () => {
+      const silent = await startSilentServer();
+      try {
+        const response = await testConnection(form(silent));
+        expect(response.json()).toMatchObject({ ok: false, scope: 'transport', code: 'smtp.timeout_greeting' });
+      } finally {
+        await silent.close();
+      }
+    });
+
+    it('names an untrusted certificate, and passes with [証明書を検証しない]', async () => {
+      const server = await sink({ tls: 'implicit', certificate: 'untrusted' });
+      expect((await testConnection(form(server, { security: 'tls' }))).json()).toMatchObject({ ok: false, code: 'smtp.certificate_untrusted' });
+      expect((await testConnection(form(server, { security: 'tls', skipCertificateVerification: true }))).json()).toMatchObject({ ok: true });
+    });
+
+    it('refuses an incomplete form with 422 and field errors', async () => {
+      const response = await testConnection({ server: 'smtp', smtp: { host: '', port: 70000 }, senderAddress: '' });
+      expect(response.statusCode).toBe(422);
+      const paths = response.json().error.fields.map((f: { path: string }) => f.path);
+      expect(paths).toContain('smtp.port');
+    });
+
+    it('refuses a form without server address or sender with 422', async () => {
+      const response = await testConnection({ server: 'smtp', smtp: { host: '' }, senderAddress: '' });
+      expect(response.statusCode).toBe(422);
+      expect(response.json().error.fields).toEqual([
+        { path: 'smtp.host', code: 'validation.required', message: '入力してください。' },
+        { path: 'senderAddress', code: 'validation.required', message: '入力してください。' },
+      ]);
+    });
+  });
+
+  describe('the stored password', () => {
+    it('is reused for the server it was saved for, and never sent to another one', async () => {
+      const serverA = await sink({ tls: 'none', auth: { user: 'mailer', password: 'saved-secret' } });
+      const serverB = await sink({ tls: 'none', auth: { user: 'mailer', password: 'saved-secret' } });
+      const saved = await admin.request('PUT', '/api/settings/mail', form(serverA, { authEnabled: true, username: 'mailer', password: 'saved-secret' }));
+      expect(saved.statusCode).toBe(200);
+
+      const sameServer = await testConnection(form(serverA, { authEnabled: true, username: 'mailer' }));
+      expect(sameServer.json()).toMatchObject({ ok: true });
+      expect(serverA.authAttempts).toEqual([{ method: 'PLAIN', username: 'mailer', password: 'saved-secret', accepted: true }]);
+
+      const otherServer = await testConnection(form(serverB, { authEnabled: true, username: 'mailer' }));
+      expect(otherServer.statusCode).toBe(422);
+      expect(otherServer.json().error.fields).toEqual([
+        {
+          path: 'smtp.password',
+          code: 'smtp.password_reenter',
+          message:
+            'SMTPサーバアドレス・ポート番号・認証ユーザ名のいずれかが保存済みの設定と異なるため、保存済みのパスワードは使用しません。[認証パスワード]を入力し直してください。',
+        },
+      ]);
+      const otherUser = await testConnection(form(serverA, { authEnabled: true, username: 'someone-else' }));
+      expect(otherUser.statusCode).toBe(422);
+      expect(serverB.authAttempts).toEqual([]);
+      expect(serverB.recipientsSeen).toEqual([]);
+      expect(serverA.authAttempts).toHaveLength(1);
+    });
+  });
+
+  describe('[テストメール送信]', () => {
+    it("sends a Japanese test mail to the admin's address and logs it as kind test", async () => {
+      const server = await sink({ tls: 'starttls' });
+      const response = await testMail(form(server, { host: 'localhost', security: 'starttls' }));
+      expect(response.json()).toEqual({ ok: true, recipient: ADMIN_EMAIL, message: `テストメールを ${ADMIN_EMAIL} に送信しました。` });
+
+      const [mail] = server.messages;
+      expect(mail.subject).toBe('Tayori テストメール');
+      expect(mail.from).toBe(SENDER);
+      expect(mail.to).toEqual([ADMIN_EMAIL]);
+      expect(mail.text).toContain('送信方法: 既定のメールサーバー');
+      expect(mail.text).toContain(`SMTPサーバ: localhost\nポート番号: ${server.port}\n暗号化接続: STARTTLS`);
+      expect(mail.text).toMatch(/送信日時: \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} JST \(Asia\/Tokyo\)/);
+
+      const [logged] = await testDeliveries();
+      expect(logged).toMatchObject({ kind: 'test', state: 'sent', attempts: 1, subject: 'Tayori テストメール' });
+      expect(mail.messageId).toBe(logged.messageId);
+    });
+
+    it('sends to the given address, in English for an English admin', async () => {
+      const server = await sink();
+      const english = await createUserAndLogin(t.app, admin, { loginId: 'eve', role: 'admin', locale: 'en', email: 'eve@example.jp' });
+      const response = await testMail({ ...form(server), to: 'ops@例え.jp' }, english);
+      expect(response.json()).toMatchObject({ ok: true, recipient: 'ops@例え.jp' });
+      expect(server.messages[0].subject).toBe('Tayori test mail');
+      expect(server.messages[0].text).toContain('Encryption: None');
+    });
+
+    it('logs a refused test mail as failed with the reply', async () => {
+      const server = await sink();
+      server.failNext(1, 'rcpt', '451 4.3.0 Greylisted, try again');
+      const response = await testMail(form(server));
+      expect(response.json()).toMatchObject({ ok: false, scope: 'transient', code: 'smtp.recipient_deferred', reply: '451 4.3.0 Greylisted, try again' });
+      const [logged] = await testDeliveries();
+      expect(logged).toMatchObject({ kind: 'test', state: 'failed', attempts: 1 });
+      expect(JSON.stringify(logged)).toContain('451 4.3.0 Greylisted, try again');
+      expect(server.messages).toEqual([]);
+    });
+
+    it('refuses an invalid recipient with 422', async () => {
+      const server = await sink();
+      const response = await testMail({ ...form(server), to: 'not an address' });
+      expect(response.statusCode).toBe(422);
+      expect(response.json().error.fields[0].path).toBe('to');
+    });
+  });
+});
+
+describe.each(dialects())('checks with special configuration on $name', (dialect) => {
+  let t: TestApp | undefined;
+  const sinks: SmtpSink[] = [];
+  beforeEach(({ skip }) => {
+    if (dialect.skip) skip('no PostgreSQL');
+  });
+  afterEach(async () => {
+    await Promise.all(sinks.splice(0).map((s) => s.close()));
+    await t?.close();
+    t = undefined;
+  });
+
+  it('tests the managed relay in managed mode, whatever the form says', async () => {
+    const relay = await startSmtpSink({ tls: 'none', auth: { user: 'relay-user', password: 'relay:pass' } });
+    sinks.push(relay);
+    t = await appWith(dialect, {
+      TAYORI_MANAGED_SMTP_URL: `smtp://relay-user:relay%3Apass@127.0.0.1:${relay.port}`,
+      TAYORI_MANAGED_FROM: 'noreply@relay.example.net',
+    });
+    const admin = await login(t.app);
+    expect((await admin.request('POST', '/api/settings/mail/test-connection', {})).json()).toMatchObject({ ok: true });
+    const response = await admin.request('POST', '/api/settings/mail/test-mail', { smtp: { host: 'ignored.example.jp' } });
+    expect(response.json()).toMatchObject({ ok: true, recipient: ADMIN_EMAIL });
+    expect(relay.messages[0].from).toBe('noreply@relay.example.net');
+    expect(relay.messages[0].text).toContain('送信方法: メール自動設定機能');
+  });
+
+  it('gives up on a test mail after TAYORI_TEST_MAIL_TIMEOUT_MS', async () => {
+    const silent = await startSilentServer();
+    t = await appWith(dialect, { TAYORI_SMTP_GREETING_TIMEOUT_MS: '10000', TAYORI_TEST_MAIL_TIMEOUT_MS: '400' });
+    const admin = await login(t.app);
+    try {
+      const started = Date.now();
+      const response = await admin.request('POST', '/api/settings/mail/test-mail', form(silent));
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(response.json()).toEqual({ ok: false, scope: 'transport', code: 'smtp.test_timeout', message: '0.4秒以内にテストメールを送信できませんでした。' });
+    } finally {
+      await silent.close();
+    }
+  });
+});
