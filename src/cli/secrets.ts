@@ -17,6 +17,8 @@ export function secretsCommands(program: Command) {
       const file = keyFilePath(config.dataDir);
       const oldKeys = loadKeyRing(config.secretKeys, config.dataDir);
       const ring = usesKeyFile ? [generateKey(), ...oldKeys] : oldKeys;
+      // The new key is on disk before any secret uses it: a crash mid-way loses nothing.
+      if (usesKeyFile) writeKeyFile(file, ring);
       await withInstallation(async (ctx) => {
         const rewritten = await reencryptAllSecrets(ctx.db, createSecretBox(ring));
         // Old keys are dropped only once nothing is encrypted with them any more.

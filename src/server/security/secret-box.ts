@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -75,7 +75,7 @@ export function loadKeyRing(configuredKeys: string[] | undefined, dataDir: strin
   const file = keyFilePath(dataDir);
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
-    writeKeyFile(file, [generateKey()]);
+    createKeyFileOnce(file, [generateKey()]);
   }
   return readFileSync(file, 'utf8')
     .split('\n')
@@ -84,10 +84,31 @@ export function loadKeyRing(configuredKeys: string[] | undefined, dataDir: strin
 }
 
 export function writeKeyFile(file: string, keys: string[]): void {
-  const temporary = `${file}.tmp`;
+  renameSync(writeTemporaryKeyFile(file, keys), file);
+}
+
+/**
+ * Creates the key file unless another process got there first (`serve` and `worker` starting
+ * together on a new data dir). Linking a complete file is atomic and refuses to replace one, so
+ * every process ends up reading the same key.
+ */
+function createKeyFileOnce(file: string, keys: string[]): void {
+  const temporary = writeTemporaryKeyFile(file, keys);
+  try {
+    linkSync(temporary, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(temporary);
+  }
+}
+
+function writeTemporaryKeyFile(file: string, keys: string[]): string {
+  const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(temporary, `# Tayori secret keys: the first encrypts, all decrypt. Keep this file private.\n${keys.join('\n')}\n`, {
     mode: 0o600,
+    flag: 'wx',
   });
   chmodSync(temporary, 0o600);
-  renameSync(temporary, file);
+  return temporary;
 }

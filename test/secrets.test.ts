@@ -1,0 +1,164 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createContext } from '../src/server/bootstrap.js';
+import { loadConfig } from '../src/server/config.js';
+import { migrateToLatest } from '../src/server/db/migrate.js';
+import { createSecretBox, generateKey, keyFilePath, keyId, loadKeyRing } from '../src/server/security/secret-box.js';
+import { runTayori } from './support/cli.js';
+import { dialects, type TestDatabase, tempDir } from './support/databases.js';
+
+const PURPOSE = 'mail_settings.smtp_password';
+
+describe('secret box', () => {
+  const box = createSecretBox([generateKey()]);
+
+  it('decrypts what it encrypted, and the ciphertext shows nothing of the secret', () => {
+    const ciphertext = box.encrypt('パスワード-123', PURPOSE);
+    expect(ciphertext).not.toContain('123');
+    expect(box.keyIdOf(ciphertext)).toBe(box.currentKeyId);
+    expect(box.decrypt(ciphertext, PURPOSE)).toBe('パスワード-123');
+  });
+
+  it('refuses a ciphertext moved to another column', () => {
+    const ciphertext = box.encrypt('smtp-pass', PURPOSE);
+    expect(() => box.decrypt(ciphertext, 'mail_settings.gmail_refresh_token')).toThrow();
+  });
+
+  it('refuses a tampered ciphertext', () => {
+    const parts = box.encrypt('smtp-pass', PURPOSE).split(':');
+    const body = Buffer.from(parts[4], 'base64');
+    body[0] ^= 1;
+    parts[4] = body.toString('base64');
+    expect(() => box.decrypt(parts.join(':'), PURPOSE)).toThrow();
+  });
+
+  it('refuses a ciphertext of a key it does not hold', () => {
+    const other = createSecretBox([generateKey()]);
+    expect(() => box.decrypt(other.encrypt('smtp-pass', PURPOSE), PURPOSE)).toThrow(/not in the key ring/);
+  });
+});
+
+describe('key file', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = tempDir();
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('is created on first use, readable only by its owner, and reused afterwards', () => {
+    const first = loadKeyRing(undefined, join(dataDir, 'data'));
+    expect(statSync(keyFilePath(join(dataDir, 'data'))).mode & 0o777).toBe(0o600);
+    expect(loadKeyRing(undefined, join(dataDir, 'data'))).toEqual(first);
+  });
+
+  it('holds one key when several processes start at once on a new data dir', async () => {
+    const secretBox = fileURLToPath(new URL('../src/server/security/secret-box.ts', import.meta.url));
+    const rounds = Array.from({ length: 10 }, (_, round) => join(dataDir, `round-${round}`));
+    // Each round, all processes read at the same instant, as `serve` and `worker` of a new installation do.
+    const startAt = Date.now() + 2000;
+    const script = `
+      import { loadKeyRing } from ${JSON.stringify(secretBox)};
+      for (const [round, dir] of ${JSON.stringify(rounds)}.entries()) {
+        await new Promise((resolve) => setTimeout(resolve, ${startAt} + round * 100 - Date.now()));
+        console.log(loadKeyRing(undefined, dir)[0]);
+      }`;
+    const children = Array.from({ length: 4 }, () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+      let output = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      return once(child, 'close').then(([code]) => ({ code, keys: output.trim().split('\n') }));
+    });
+    const results = await Promise.all(children);
+    const stored = rounds.map((dir) => loadKeyRing(undefined, dir)[0]);
+    expect(results).toEqual(results.map(() => ({ code: 0, keys: stored })));
+  });
+});
+
+describe.each(dialects())('secrets rotate on $name', (dialect) => {
+  let database: TestDatabase;
+  let dataDir: string;
+
+  beforeEach(async ({ skip }) => {
+    if (dialect.skip) skip('no PostgreSQL');
+    database = await dialect.create();
+    dataDir = tempDir();
+  });
+  afterEach(async () => {
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const envWith = (extra: Record<string, string> = {}) => ({
+    TAYORI_DATA_DIR: dataDir,
+    TAYORI_DATABASE_URL: database.url,
+    TAYORI_INITIAL_ADMIN_PASSWORD: 'initial-admin-password',
+    TAYORI_LOG_LEVEL: 'silent',
+    ...extra,
+  });
+
+  /** Stores an SMTP password as the settings screen would; returns the id of the key used. */
+  async function storeSmtpPassword(env: Record<string, string>, password: string): Promise<string> {
+    const ctx = createContext(loadConfig(env));
+    try {
+      await migrateToLatest(ctx.database);
+      await ctx.db
+        .insertInto('mail_settings')
+        .values({
+          id: 1,
+          document: '{}',
+          smtp_password: ctx.secrets.encrypt(password, PURPOSE),
+          version: 1,
+          updated_at: new Date().toISOString(),
+        })
+        .execute();
+      return ctx.secrets.currentKeyId;
+    } finally {
+      await ctx.database.close();
+    }
+  }
+
+  async function storedSmtpPassword(env: Record<string, string>): Promise<string> {
+    const ctx = createContext(loadConfig(env));
+    try {
+      const row = await ctx.db.selectFrom('mail_settings').select('smtp_password').executeTakeFirstOrThrow();
+      return row.smtp_password!;
+    } finally {
+      await ctx.database.close();
+    }
+  }
+
+  it('with the key file: encrypts every secret with a new key and keeps only that key', async () => {
+    const oldKeyId = await storeSmtpPassword(envWith(), 'smtp-pass-1');
+
+    const result = await runTayori(['secrets', 'rotate'], envWith());
+    expect(result.code, result.stderr).toBe(0);
+
+    const ring = loadKeyRing(undefined, dataDir);
+    expect(ring).toHaveLength(1);
+    const newKeyId = keyId(Buffer.from(ring[0], 'base64'));
+    expect(newKeyId).not.toBe(oldKeyId);
+    expect(result.stdout).toContain(`re-encrypted 1 secret(s) with key ${newKeyId}`);
+    const ciphertext = await storedSmtpPassword(envWith());
+    expect(createSecretBox(ring).keyIdOf(ciphertext)).toBe(newKeyId);
+    expect(createSecretBox(ring).decrypt(ciphertext, PURPOSE)).toBe('smtp-pass-1');
+    expect(statSync(keyFilePath(dataDir)).mode & 0o777).toBe(0o600);
+  });
+
+  it('with TAYORI_SECRET_KEY=new,old: afterwards the new key alone decrypts every secret', async () => {
+    const [oldKey, newKey] = [generateKey(), generateKey()];
+    await storeSmtpPassword(envWith({ TAYORI_SECRET_KEY: oldKey }), 'smtp-pass-2');
+
+    const result = await runTayori(['secrets', 'rotate'], envWith({ TAYORI_SECRET_KEY: `${newKey},${oldKey}` }));
+    expect(result.code, result.stderr).toBe(0);
+
+    const ciphertext = await storedSmtpPassword(envWith({ TAYORI_SECRET_KEY: newKey }));
+    const newOnly = createSecretBox([newKey]);
+    expect(newOnly.keyIdOf(ciphertext)).toBe(newOnly.currentKeyId);
+    expect(newOnly.decrypt(ciphertext, PURPOSE)).toBe('smtp-pass-2');
+    expect(existsSync(keyFilePath(dataDir))).toBe(false);
+  });
+});
