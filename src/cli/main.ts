@@ -3,6 +3,7 @@ import { adminCommands } from './admin.js';
 import { migrateCommand } from './migrate.js';
 import { secretsCommands } from './secrets.js';
 import { serveCommand } from './serve.js';
+import { settingsCommands } from './settings.js';
 import { workerCommand } from './worker.js';
 
 const program = new Command('tayori').description('Tayori (便り): mail delivery and notifications').showHelpAfterError();
@@ -12,6 +13,7 @@ workerCommand(program);
 migrateCommand(program);
 adminCommands(program);
 secretsCommands(program);
+settingsCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
