@@ -1,0 +1,82 @@
+import { rmSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freePort, runTayori, spawnTayori, waitForStatus } from './support/cli.js';
+import { tempDir } from './support/databases.js';
+
+const GENERATED_PASSWORD = /password\s+:\s+(\S+)/;
+
+/** Signs in through the HTTP API of a running server, as the browser does. */
+async function signIn(baseUrl: string, loginId: string, password: string) {
+  const response = await fetch(`${baseUrl}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ loginId, password }),
+  });
+  const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return { status: response.status, me: () => fetch(`${baseUrl}/api/me`, { headers: { cookie } }) };
+}
+
+describe('first start of a new installation (SQLite, no configuration)', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  let baseUrl: string;
+
+  beforeEach(async () => {
+    dataDir = tempDir();
+    const port = await freePort();
+    env = { TAYORI_DATA_DIR: dataDir, TAYORI_PORT: String(port) };
+    baseUrl = `http://127.0.0.1:${port}`;
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  async function startServer() {
+    const server = spawnTayori(['serve'], env);
+    await waitForStatus(`${baseUrl}/healthz`, 200);
+    return server;
+  }
+
+  async function stopServer(server: ReturnType<typeof spawnTayori>) {
+    server.child.kill('SIGTERM');
+    const exit = await server.exited;
+    expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
+  }
+
+  it('prints the generated administrator password once, which signs in; stops cleanly on SIGTERM', async () => {
+    const first = await startServer();
+    const [, password] = await first.waitForOutput(GENERATED_PASSWORD);
+    const admin = await signIn(baseUrl, 'admin', password);
+    expect(admin.status).toBe(200);
+    expect(await (await admin.me()).json()).toMatchObject({ user: { loginId: 'admin', role: 'admin' } });
+    await stopServer(first);
+
+    const second = await startServer();
+    expect((await signIn(baseUrl, 'admin', password)).status).toBe(200);
+    await stopServer(second);
+    expect(second.stdout()).not.toMatch(GENERATED_PASSWORD);
+    expect(second.stdout()).not.toContain(password);
+  });
+
+  it('creates users and sets passwords from the command line, read from standard input', async () => {
+    const server = await startServer();
+    const [, generated] = await server.waitForOutput(GENERATED_PASSWORD);
+    const before = await signIn(baseUrl, 'admin', generated);
+
+    const created = await runTayori(['admin', 'create', '--login', 'tanaka', '--role', 'user'], env, { stdin: 'tanaka-pass-123\n' });
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('created user tanaka');
+    expect(created.stdout).not.toContain('tanaka-pass-123');
+    const tanaka = await signIn(baseUrl, 'tanaka', 'tanaka-pass-123');
+    expect(await (await tanaka.me()).json()).toMatchObject({ user: { loginId: 'tanaka', role: 'user' } });
+
+    const changed = await runTayori(['admin', 'set-password', 'admin'], env, { stdin: 'chosen-admin-pass\n' });
+    expect(changed.code, changed.stderr).toBe(0);
+    expect((await before.me()).status).toBe(401);
+    expect((await signIn(baseUrl, 'admin', generated)).status).toBe(401);
+    expect((await signIn(baseUrl, 'admin', 'chosen-admin-pass')).status).toBe(200);
+
+    const unknown = await runTayori(['admin', 'set-password', 'ghost'], env, { stdin: 'whatever-pass-1\n' });
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('no user with login ID ghost');
+    await stopServer(server);
+  });
+});
