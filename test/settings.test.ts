@@ -434,6 +434,19 @@ describe.each(dialects())('メール送信設定 on $name', (dialect) => {
       expect(audit.details.changes['gmail.clientId']).toEqual({ before: 'client.apps.googleusercontent.com', after: null });
     });
 
+    it('lets exactly one of two saves from the same loaded version win, the other gets 409', async () => {
+      const { version } = await putOk(admin, validForm());
+      const responses = await Promise.all(
+        ['first@example.jp', 'second@example.jp'].map((to) => put(admin, { ...formWith('suspensionRecipients', to), version })),
+      );
+      expect(responses.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+      const winner = responses.find((r) => r.statusCode === 200)!.json() as MailSettingsView;
+      expect(await getView(admin)).toEqual(winner);
+      expect(winner.version).toBe(version + 1);
+      const audit = (await admin.request('GET', '/api/audit?action=settings.mail.update')).json().entries;
+      expect(audit).toHaveLength(2);
+    });
+
     it('keeps the sections a body omits', async () => {
       await putOk(admin, validForm());
       const { server: _server, smtp: _smtp, senderAddress: _sender, ...withoutServer } = validForm();

@@ -7,7 +7,7 @@ import {
 } from '../../contracts/mail-settings.js';
 import type { MessageKey, MessageParams } from '../../i18n/index.js';
 import type { AppContext } from '../context.js';
-import { type FieldProblem, problemsFromZod } from '../errors.js';
+import { type FieldProblem, problemsFromZod, validationError } from '../errors.js';
 import type { MailSettingsRecord } from './mail-settings.service.js';
 import { isSameSmtpAccount, smtpPasswordSource } from './smtp-credentials.js';
 
@@ -66,22 +66,20 @@ function checkOfInvalidBody(body: unknown): FormCheck {
   return { form: form as Partial<MailSettingsForm>, given };
 }
 
-/** Every problem of a request body: schema, mode and sending rules together. */
-export function problemsOfBody(
-  ctx: Pick<AppContext, 'config'>,
-  record: MailSettingsRecord,
-  body: unknown,
-): { form: MailSettingsForm; problems: [] } | { form: null; problems: FieldProblem[] } {
+/** The form of a request body, or a 422 listing every problem: schema, mode and sending rules together. */
+export function parseMailSettingsBody(ctx: Pick<AppContext, 'config'>, record: MailSettingsRecord, body: unknown): MailSettingsForm {
   const parsed = mailSettingsFormSchema.safeParse(body, { reportInput: true });
   const check = parsed.success ? checkOfForm(parsed.data) : checkOfInvalidBody(body);
   const problems = modeProblems(ctx, record, check, parsed.success ? [] : problemsFromZod(parsed.error));
-  if (parsed.success && problems.length === 0) return { form: parsed.data, problems: [] };
-  return { form: null, problems };
+  if (!parsed.success || problems.length > 0) throw validationError(problems);
+  return parsed.data;
 }
 
-/** The problems of an already parsed form (in-process callers). */
-export function problemsOfForm(ctx: Pick<AppContext, 'config'>, record: MailSettingsRecord, form: MailSettingsForm): FieldProblem[] {
-  return modeProblems(ctx, record, checkOfForm(form), []);
+/** An already parsed form (in-process callers), or a 422 when the mode or sending rules refuse it. */
+export function checkMailSettingsForm(ctx: Pick<AppContext, 'config'>, record: MailSettingsRecord, form: MailSettingsForm): MailSettingsForm {
+  const problems = modeProblems(ctx, record, checkOfForm(form), []);
+  if (problems.length > 0) throw validationError(problems);
+  return form;
 }
 
 function modeProblems(

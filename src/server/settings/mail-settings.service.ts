@@ -10,10 +10,10 @@ import {
 import { type Actor, diffForAudit, recordAudit, systemActor } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
-import { conflict, validationError } from '../errors.js';
+import { conflict } from '../errors.js';
 import { purposeOf } from '../security/secret-columns.js';
 import { findMailSettingsRow, writeMailSettingsRow } from './mail-settings.repository.js';
-import { modeOf, problemsOfBody, problemsOfForm, visibleFieldsFor } from './mail-settings.rules.js';
+import { checkMailSettingsForm, modeOf, parseMailSettingsBody, visibleFieldsFor } from './mail-settings.rules.js';
 import { smtpPasswordCiphertextForForm } from './smtp-credentials.js';
 
 /** The stored settings with their secrets still encrypted. */
@@ -72,20 +72,12 @@ export async function getMailSettingsView(ctx: AppContext): Promise<MailSettings
 
 /** PUT /api/settings/mail and `tayori settings apply`: an unparsed body, every problem reported at once. */
 export function applyMailSettings(ctx: AppContext, actor: Actor, body: unknown): Promise<MailSettingsView> {
-  return saveValidated(ctx, actor, (record) => {
-    const { form, problems } = problemsOfBody(ctx, record, body);
-    if (form === null) throw validationError(problems);
-    return form;
-  });
+  return saveValidated(ctx, actor, (record) => parseMailSettingsBody(ctx, record, body));
 }
 
 /** Validates the form against the mode and saves it as one unit (SPEC §1.6), audited. */
 export function saveMailSettings(ctx: AppContext, actor: Actor, form: MailSettingsForm): Promise<MailSettingsView> {
-  return saveValidated(ctx, actor, (record) => {
-    const problems = problemsOfForm(ctx, record, form);
-    if (problems.length > 0) throw validationError(problems);
-    return form;
-  });
+  return saveValidated(ctx, actor, (record) => checkMailSettingsForm(ctx, record, form));
 }
 
 async function saveValidated(
@@ -97,7 +89,7 @@ async function saveValidated(
     const record = await readMailSettings(trx);
     const form = validate(record);
     if (form.version !== undefined && form.version !== record.version) throw conflict();
-    const saved = await writeAudited(trx, ctx, actor, record, nextRecord(ctx, record, form));
+    const saved = await writeAudited(trx, ctx, actor, record, nextSettings(ctx, record, form));
     if (!saved) throw conflict();
     return toMailSettingsView(ctx, saved);
   });
@@ -135,7 +127,7 @@ interface NextSettings {
  * The settings a valid form leads to. Sections the form omits keep their stored values: in
  * managed mode the server section cannot be given at all and comes back if the mode ends.
  */
-function nextRecord(ctx: AppContext, record: MailSettingsRecord, form: MailSettingsForm): NextSettings {
+function nextSettings(ctx: AppContext, record: MailSettingsRecord, form: MailSettingsForm): NextSettings {
   const stored = record.settings;
   const settings: StoredMailSettings = {
     ...stored,
