@@ -5,6 +5,7 @@ import { sessionRoutes } from './accounts/session.routes.js';
 import { userRoutes } from './accounts/users.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { mailCheckRoutes } from './checks/checks.routes.js';
+import { devMailboxRoutes } from './dev-mailbox/dev-mailbox.routes.js';
 import type { AppContext } from './context.js';
 import { AppError, errorBody } from './errors.js';
 import { healthRoutes } from './health.routes.js';
@@ -58,6 +59,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   organisationRoutes(app, ctx);
   auditRoutes(app, ctx);
   mailCheckRoutes(app, ctx);
+  devMailboxRoutes(app, ctx);
   mailRoutes(app, ctx);
   mailSettingsRoutes(app, ctx);
 

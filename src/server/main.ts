@@ -2,6 +2,7 @@ import { buildApp } from './app.js';
 import { createContext, prepareInstallation } from './bootstrap.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
+import { startDevMailbox } from './dev-mailbox/dev-mailbox.server.js';
 import { startMetricsServer } from './metrics.js';
 import { startOutboxWorker } from './outbox/outbox.background.js';
 
@@ -14,7 +15,7 @@ export interface BackgroundService {
 export type BackgroundStarter = (ctx: AppContext) => Promise<BackgroundService | null>;
 
 /** Background parts `tayori serve` runs beside the HTTP server; modules add theirs here. */
-export const serveBackground: BackgroundStarter[] = [startOutboxWorker, startMetricsServer];
+export const serveBackground: BackgroundStarter[] = [startDevMailbox, startOutboxWorker, startMetricsServer];
 
 export async function serve(config: Config): Promise<void> {
   const ctx = createContext(config);
