@@ -1,11 +1,12 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/server/config.js';
 import { type DatabaseHandle, openDatabase } from '../src/server/db/database.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
 import { runTayori } from './support/cli.js';
-import { dialects, type TestDatabase, tempDir } from './support/databases.js';
+import { dialects } from './support/databases.js';
+import { freshInstallationEachTest } from './support/installation.js';
 
 /** Every migration file: one that is written but not registered fails the first test. */
 const MIGRATION_FILES = readdirSync(new URL('../src/server/db/migrations/', import.meta.url))
@@ -25,23 +26,15 @@ const FOUNDATION_TABLES = [
 ];
 
 describe.each(dialects())('migrations on $name', (dialect) => {
-  let database: TestDatabase;
-  let dataDir: string;
+  const installation = freshInstallationEachTest(dialect);
   let handle: DatabaseHandle | undefined;
 
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
-    database = await dialect.create();
-    dataDir = tempDir();
-  });
   afterEach(async () => {
     await handle?.close();
     handle = undefined;
-    await database?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const env = () => ({ TAYORI_DATA_DIR: dataDir, TAYORI_DATABASE_URL: database.url });
+  const env = () => installation.env();
   const open = () => (handle = openDatabase(loadConfig(env()).database));
 
   async function recordedMigrations(db: DatabaseHandle['db']) {

@@ -9,7 +9,8 @@ import { loadConfig } from '../src/server/config.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
 import { createSecretBox, generateKey, keyFilePath, keyId, loadKeyRing } from '../src/server/security/secret-box.js';
 import { runTayori } from './support/cli.js';
-import { dialects, type TestDatabase, tempDir } from './support/databases.js';
+import { dialects, tempDir } from './support/databases.js';
+import { freshInstallationEachTest } from './support/installation.js';
 
 const PURPOSE = 'mail_settings.smtp_password';
 
@@ -79,26 +80,9 @@ describe('key file', () => {
 });
 
 describe.each(dialects())('secrets rotate on $name', (dialect) => {
-  let database: TestDatabase;
-  let dataDir: string;
-
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
-    database = await dialect.create();
-    dataDir = tempDir();
-  });
-  afterEach(async () => {
-    await database?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const envWith = (extra: Record<string, string> = {}) => ({
-    TAYORI_DATA_DIR: dataDir,
-    TAYORI_DATABASE_URL: database.url,
-    TAYORI_INITIAL_ADMIN_PASSWORD: 'initial-admin-password',
-    TAYORI_LOG_LEVEL: 'silent',
-    ...extra,
-  });
+  const installation = freshInstallationEachTest(dialect);
+  const envWith = (extra: Record<string, string> = {}) =>
+    installation.env({ TAYORI_INITIAL_ADMIN_PASSWORD: 'initial-admin-password', TAYORI_LOG_LEVEL: 'silent', ...extra });
 
   /** Stores an SMTP password as the settings screen would; returns the id of the key used. */
   async function storeSmtpPassword(env: Record<string, string>, password: string): Promise<string> {
@@ -137,7 +121,7 @@ describe.each(dialects())('secrets rotate on $name', (dialect) => {
     const result = await runTayori(['secrets', 'rotate'], envWith());
     expect(result.code, result.stderr).toBe(0);
 
-    const ring = loadKeyRing(undefined, dataDir);
+    const ring = loadKeyRing(undefined, installation.dataDir);
     expect(ring).toHaveLength(1);
     const newKeyId = keyId(Buffer.from(ring[0], 'base64'));
     expect(newKeyId).not.toBe(oldKeyId);
@@ -145,7 +129,7 @@ describe.each(dialects())('secrets rotate on $name', (dialect) => {
     const ciphertext = await storedSmtpPassword(envWith());
     expect(createSecretBox(ring).keyIdOf(ciphertext)).toBe(newKeyId);
     expect(createSecretBox(ring).decrypt(ciphertext, PURPOSE)).toBe('smtp-pass-1');
-    expect(statSync(keyFilePath(dataDir)).mode & 0o777).toBe(0o600);
+    expect(statSync(keyFilePath(installation.dataDir)).mode & 0o777).toBe(0o600);
   });
 
   it('with TAYORI_SECRET_KEY=new,old: afterwards the new key alone decrypts every secret', async () => {
@@ -159,6 +143,6 @@ describe.each(dialects())('secrets rotate on $name', (dialect) => {
     const newOnly = createSecretBox([newKey]);
     expect(newOnly.keyIdOf(ciphertext)).toBe(newOnly.currentKeyId);
     expect(newOnly.decrypt(ciphertext, PURPOSE)).toBe('smtp-pass-2');
-    expect(existsSync(keyFilePath(dataDir))).toBe(false);
+    expect(existsSync(keyFilePath(installation.dataDir))).toBe(false);
   });
 });
