@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { adminCommands } from './admin.js';
+import { mailCommands } from './mail.js';
 import { migrateCommand } from './migrate.js';
 import { secretsCommands } from './secrets.js';
 import { serveCommand } from './serve.js';
@@ -14,6 +15,7 @@ migrateCommand(program);
 adminCommands(program);
 secretsCommands(program);
 settingsCommands(program);
+mailCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
