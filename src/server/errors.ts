@@ -83,7 +83,7 @@ function codeForIssue(issue: z.core.$ZodIssue): { code: MessageKey; params?: Mes
 
 /** Parses with a contract schema or throws a 422 listing every problem. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw validationError(problemsFromZod(result.error));
   return result.data;
 }

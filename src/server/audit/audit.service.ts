@@ -16,19 +16,16 @@ export const SECRET_MASK = '********';
 /** Keys whose values are never written to the audit trail, only whether they changed. */
 const SECRET_KEY_PATTERN = /(password|secret|token)/i;
 
-export function maskSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(maskSecrets);
-  if (value && typeof value === 'object') {
+/** Replaces every value under a secret-looking key with the mask; null stays null, so "cleared" still shows. */
+export function maskSecrets(value: unknown, underSecretKey = false): unknown {
+  if (value === null || value === undefined || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.map((inner) => maskSecrets(inner, underSecretKey));
+  if (typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) => [
-        key,
-        SECRET_KEY_PATTERN.test(key) && inner !== null && inner !== undefined && typeof inner !== 'boolean'
-          ? SECRET_MASK
-          : maskSecrets(inner),
-      ]),
+      Object.entries(value).map(([key, inner]) => [key, maskSecrets(inner, underSecretKey || SECRET_KEY_PATTERN.test(key))]),
     );
   }
-  return value;
+  return underSecretKey ? SECRET_MASK : value;
 }
 
 const maskPresence = (value: unknown) => (value === null || value === undefined ? null : SECRET_MASK);
