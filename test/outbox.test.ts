@@ -101,7 +101,20 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     });
     expect(response.statusCode).toBe(422);
     const paths = response.json().error.fields.map((f: { path: string }) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['to', 'cc', 'subject', 'attachments']));
+    expect(paths).toEqual(expect.arrayContaining(['to', 'cc', 'subject', 'attachments.0.content']));
+    const halfOfTooMuch = Buffer.alloc(5_500_000, 1).toString('base64');
+    const tooMuch = await submit({
+      to: 'a@example.jp',
+      subject: '添付が多すぎる',
+      text: 'x',
+      attachments: [
+        { filename: 'a.bin', content: halfOfTooMuch },
+        { filename: 'b.bin', content: halfOfTooMuch },
+      ],
+    });
+    expect(tooMuch.json().error.fields).toEqual([
+      expect.objectContaining({ path: 'attachments', message: '添付ファイルは合計10 MBまでです。' }),
+    ]);
     expect(await submit({ subject: '宛先なし', text: 'x' }).then((r) => r.json().error.fields[0].path)).toBe('to');
     expect(await deliveries()).toHaveLength(0);
   });
@@ -243,6 +256,7 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
       await deliverDue();
       clock.advance(60 * 60_000);
     }
+    admin = await login(t.app); // the earlier session ended with the clock 26 hours on
     const [row] = await deliveries();
     expect(row.state).toBe('failed');
     expect(row.lastError.code).toBe('mail.expired');
@@ -264,7 +278,20 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     expect(rows.map((r: { subject: string }) => r.subject)).toEqual(['確定したメール']);
     await deliverDue();
     const [received] = await sink.waitForMessages(1);
-    expect(received.envelope.to).toEqual(['b@xn--r8jz45g.jp']);
+    expect(received.envelope.to).toEqual(['b@例え.jp']);
+  });
+
+  it('sends internationalised domains as punycode to a server without SMTPUTF8', async () => {
+    const asciiOnly = await startSmtpSink({ tls: 'none', smtpUtf8: false });
+    try {
+      await saveMailSettings(admin, smtpSettingsForm(asciiOnly.port));
+      await submit({ to: 'b@例え.jp', subject: 'IDN', text: 'y' });
+      await deliverDue();
+      const [received] = await asciiOnly.waitForMessages(1);
+      expect(received.raw.toString()).toMatch(/^To: b@xn--r8jz45g\.jp\r?$/m);
+    } finally {
+      await asciiOnly.close();
+    }
   });
 
   it('lists the delivery log newest first, filtered and paginated, and purges old finished rows', async () => {
@@ -284,6 +311,7 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     const fresh = new OutboxWorker(t.ctx);
     fresh.start();
     await fresh.stop();
+    admin = await login(t.app);
     expect(await deliveries()).toHaveLength(0);
   });
 });

@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
-import { toAsciiAddress } from '../../contracts/address.js';
 import type { OutgoingMessage } from '../../contracts/mail.js';
 import type { AppContext } from '../context.js';
 import { newId } from '../ids.js';
@@ -36,6 +35,8 @@ const DEV_MAILBOX_SENDER = 'tayori@localhost';
 export class OutboxWorker {
   readonly owner = `${hostname()}:${process.pid}:${newId().slice(-6)}`;
   private running = false;
+  /** Set by stop(): sends under way finish, nothing new is claimed. */
+  private stopping = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private pausedUntil = 0;
@@ -51,14 +52,16 @@ export class OutboxWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = false;
     this.loop = this.runLoop();
   }
 
   /** Stops claiming, lets the sends under way finish, and closes the connections. */
   async stop(): Promise<void> {
-    this.running = false;
+    this.stopping = true;
     this.wakeUp?.();
     await this.loop;
+    this.running = false;
     this.transport?.transporter.close();
     this.transport = null;
   }
@@ -69,7 +72,7 @@ export class OutboxWorker {
   }
 
   private async runLoop(): Promise<void> {
-    while (this.running) {
+    while (!this.stopping) {
       let delivered = 0;
       try {
         await this.purgeIfDue();
@@ -77,7 +80,7 @@ export class OutboxWorker {
       } catch (error) {
         this.ctx.log.error({ err: error }, 'outbox worker pass failed');
       }
-      if (delivered === 0 && this.running) await this.sleep(this.nextWaitMs());
+      if (delivered === 0 && !this.stopping) await this.sleep(this.nextWaitMs());
     }
   }
 
@@ -173,7 +176,7 @@ export class OutboxWorker {
     };
     const lane = async () => {
       for (;;) {
-        if (!exhausted && !refilling && !transportFault && this.running && queue.length <= concurrency) {
+        if (!exhausted && !refilling && !transportFault && !this.stopping && queue.length <= concurrency) {
           refilling = refill().finally(() => {
             refilling = null;
           });
@@ -181,7 +184,7 @@ export class OutboxWorker {
         if (queue.length === 0 && refilling) await refilling;
         const row = queue.shift();
         if (!row) return;
-        if (transportFault || !this.running) {
+        if (transportFault || this.stopping) {
           await requeue(this.ctx.db, { id: row.id, owner: this.owner }, { nextAttemptAt: row.next_attempt_at, countAttempt: false });
           continue;
         }
@@ -283,15 +286,18 @@ function fallbackAlertTarget(ctx: AppContext, failing: SmtpTarget | null): SmtpT
   return candidates.find((c) => !failing || c.host !== failing.host || c.port !== failing.port) ?? null;
 }
 
-/** The nodemailer message of an outbox row: the configured sender, recipients in ASCII form. */
+/**
+ * The nodemailer message of an outbox row, from the configured sender. Internationalised
+ * domains stay in Unicode: nodemailer sends them as punycode to servers without SMTPUTF8.
+ */
 export function composeMail(row: OutboxRow, from: string) {
   const message: OutgoingMessage = JSON.parse(row.message);
   return {
-    from: toAsciiAddress(from),
-    to: message.to.map(toAsciiAddress),
-    cc: message.cc.map(toAsciiAddress),
-    bcc: message.bcc.map(toAsciiAddress),
-    replyTo: message.replyTo ? toAsciiAddress(message.replyTo) : undefined,
+    from,
+    to: message.to,
+    cc: message.cc,
+    bcc: message.bcc,
+    replyTo: message.replyTo,
     subject: message.subject,
     text: message.text,
     html: message.html,
