@@ -76,7 +76,6 @@ async function rawNodemailer(sink: Sink, concurrency: number): Promise<number> {
     ignoreTLS: true,
     pool: true,
     maxConnections: concurrency,
-    maxMessages: Infinity,
   });
   let next = 0;
   const started = performance.now();
