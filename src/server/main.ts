@@ -54,8 +54,11 @@ export function stopOnSignal(ctx: AppContext, stop: () => Promise<void>) {
     try {
       await stop();
       await ctx.database.close();
-    } finally {
       process.exit(0);
+    } catch (error) {
+      // A supervisor must not read a failed shutdown as a clean one.
+      ctx.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
     }
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
