@@ -10,6 +10,8 @@ const BAD_ENVIRONMENT = {
   TAYORI_DEV_MAILBOX: 'maybe',
   TAYORI_SECRET_KEY: 'too-short',
   TAYORI_MANAGED_SMTP_URL: 'smtp://relay.example.jp:25',
+  TAYORI_INITIAL_ADMIN_LOGIN: 'システム 管理者',
+  TAYORI_INITIAL_ADMIN_EMAIL: 'Admin <admin@example.jp>',
 };
 
 /** The relay URL is fine on its own; the problem is its missing partner. */
@@ -20,6 +22,8 @@ const BAD_KEYS = [
   'TAYORI_DEV_MAILBOX',
   'TAYORI_SECRET_KEY',
   'TAYORI_MANAGED_FROM',
+  'TAYORI_INITIAL_ADMIN_LOGIN',
+  'TAYORI_INITIAL_ADMIN_EMAIL',
 ];
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -58,19 +62,22 @@ describe('configuration', () => {
     expect(config.outbox.retryWindowMs).toBe(24 * 3_600_000);
   });
 
-  it('reads PostgreSQL, managed relay mode and https from the environment', () => {
+  it('reads PostgreSQL, managed relay mode, https and the first administrator from the environment', () => {
     const config = loadConfig({
       TAYORI_DATABASE_URL: 'postgres://tayori@db.example.jp/tayori',
       TAYORI_PUBLIC_URL: 'https://tayori.example.jp/',
       TAYORI_MANAGED_SMTP_URL: 'smtps://relay.example.jp',
       TAYORI_MANAGED_FROM: 'noreply@example.jp',
       TAYORI_TRUST_PROXY: 'yes',
+      TAYORI_INITIAL_ADMIN_LOGIN: 'ops.admin',
+      TAYORI_INITIAL_ADMIN_EMAIL: 'ops@example.jp',
     });
     expect(config.database).toEqual({ dialect: 'postgres', url: 'postgres://tayori@db.example.jp/tayori' });
     expect(config.publicOrigin).toBe('https://tayori.example.jp');
     expect(config.secureCookies).toBe(true);
     expect(config.managedRelay).toEqual({ url: 'smtps://relay.example.jp', from: 'noreply@example.jp' });
     expect(config.trustProxy).toBe(true);
+    expect(config.initialAdmin).toMatchObject({ login: 'ops.admin', email: 'ops@example.jp' });
   });
 
   it('lists every bad value in one error, naming each variable', () => {

@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { loginIdSchema } from '../contracts/accounts.js';
+import { parseAddress } from '../contracts/address.js';
 
 /**
  * Every setting of the process, parsed once from the environment (SPEC §0).
@@ -61,9 +63,18 @@ const environmentSchema = z
     TAYORI_MANAGED_FROM: z.string().optional(),
     TAYORI_DEV_MAILBOX: flag('0'),
     TAYORI_DEV_MAILBOX_PORT: integer(2525, 0, 65535),
-    TAYORI_INITIAL_ADMIN_LOGIN: z.string().min(1).max(64).default('admin'),
+    // The first administrator is created without the API, so the API's rules are applied here.
+    TAYORI_INITIAL_ADMIN_LOGIN: z
+      .string()
+      .default('admin')
+      .refine((value) => loginIdSchema.safeParse(value).success, {
+        message: 'must be 1 to 64 letters, digits or . _ @ -',
+      }),
     TAYORI_INITIAL_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
-    TAYORI_INITIAL_ADMIN_EMAIL: z.string().optional(),
+    TAYORI_INITIAL_ADMIN_EMAIL: z
+      .string()
+      .optional()
+      .refine((value) => value === undefined || parseAddress(value).ok, { message: 'must be one plain e-mail address' }),
     TAYORI_GOOGLE_ISSUER: url(['http:', 'https:']).default('https://accounts.google.com'),
     TAYORI_GMAIL_SMTP_HOST: z.string().min(1).default('smtp.gmail.com'),
     TAYORI_GMAIL_SMTP_PORT: integer(465, 1, 65535),
