@@ -1,7 +1,7 @@
-import { type Insertable, type Selectable, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Insertable, type Selectable, type SqlBool, sql } from 'kysely';
 import type { DeliveryState, MailKind } from '../../contracts/mail.js';
 import type { Database, DialectName } from '../db/database.js';
-import type { MailOutboxTable } from '../db/schema.js';
+import type { DB, MailOutboxTable } from '../db/schema.js';
 import type { PageCursor } from '../http/pagination.js';
 import type { StoredError } from './stored-error.js';
 
@@ -24,29 +24,36 @@ export function findOutboxRow(db: Database, id: string): Promise<OutboxRow | und
   return db.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+type Claim = { owner: string; nowIso: string; leaseExpiresAt: string; limit: number; onlyKind?: MailKind };
+
 /**
- * Takes up to `limit` due mails for this worker in one statement: queued mails whose time has
- * come, and mails whose sender's lease ran out (a worker that crashed mid-send). The
- * sub-select skips rows another worker has locked on PostgreSQL; SQLite has one writer at a
- * time, so the statement is atomic there as it is.
+ * Takes up to `limit` due mails for this worker: first mails whose worker's lease ran out (it
+ * crashed mid-send), then queued mails whose time has come, oldest due first. Two statements,
+ * each walking the (state, next_attempt_at) index in order; one statement with an OR would
+ * sort every due row on each claim. The sub-select skips rows another worker has locked on
+ * PostgreSQL; SQLite has one writer at a time, so each statement is atomic there as it is.
  */
-export async function claimDueMails(
+export async function claimDueMails(db: Database, dialect: DialectName, claim: Claim): Promise<OutboxRow[]> {
+  const abandoned = await claimWhere(db, dialect, claim, claim.limit, (eb) =>
+    eb.and([eb('state', '=', 'sending'), eb('lease_expires_at', '<=', claim.nowIso)]),
+  );
+  const remaining = claim.limit - abandoned.length;
+  if (remaining === 0) return abandoned;
+  const queued = await claimWhere(db, dialect, claim, remaining, (eb) =>
+    eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', claim.nowIso)]),
+  );
+  return [...abandoned, ...queued];
+}
+
+function claimWhere(
   db: Database,
   dialect: DialectName,
-  claim: { owner: string; nowIso: string; leaseExpiresAt: string; limit: number; onlyKind?: MailKind },
+  claim: Claim,
+  limit: number,
+  due: (eb: ExpressionBuilder<DB, 'mail_outbox'>) => Expression<SqlBool>,
 ): Promise<OutboxRow[]> {
-  let due = db
-    .selectFrom('mail_outbox')
-    .select('id')
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', claim.nowIso)]),
-        eb.and([eb('state', '=', 'sending'), eb('lease_expires_at', '<=', claim.nowIso)]),
-      ]),
-    )
-    .orderBy('next_attempt_at')
-    .limit(claim.limit);
-  if (claim.onlyKind) due = due.where('kind', '=', claim.onlyKind);
+  let candidates = db.selectFrom('mail_outbox').select('id').where(due).orderBy('next_attempt_at').limit(limit);
+  if (claim.onlyKind) candidates = candidates.where('kind', '=', claim.onlyKind);
   return db
     .updateTable('mail_outbox')
     .set((eb) => ({
@@ -56,18 +63,24 @@ export async function claimDueMails(
       send_started_at: claim.nowIso,
       attempts: eb('attempts', '+', 1),
     }))
-    .where('id', 'in', dialect === 'postgres' ? due.forUpdate().skipLocked() : due)
+    .where('id', 'in', dialect === 'postgres' ? candidates.forUpdate().skipLocked() : candidates)
     .returningAll()
     .execute();
 }
 
-interface Outcome {
+interface LeasedMail {
   id: string;
   owner: string;
 }
 
 /** Every result write checks the lease, so a worker whose lease was taken over cannot overwrite. */
-export async function markSent(db: Database, mail: Outcome, nowIso: string, note: StoredError | null): Promise<void> {
+export async function markSent(
+  db: Database,
+  sent: { ids: string[]; owner: string },
+  nowIso: string,
+  note: StoredError | null = null,
+): Promise<void> {
+  if (sent.ids.length === 0) return;
   await db
     .updateTable('mail_outbox')
     .set({
@@ -78,14 +91,14 @@ export async function markSent(db: Database, mail: Outcome, nowIso: string, note
       last_error_code: note?.code ?? null,
       last_error: note?.details ?? null,
     })
-    .where('id', '=', mail.id)
-    .where('lease_owner', '=', mail.owner)
+    .where('id', 'in', sent.ids)
+    .where('lease_owner', '=', sent.owner)
     .execute();
 }
 
 export async function markFailed(
   db: Database,
-  mail: Outcome,
+  mail: LeasedMail,
   nowIso: string,
   error: StoredError,
 ): Promise<void> {
@@ -107,7 +120,7 @@ export async function markFailed(
 /** Back to the queue for a later attempt; `countAttempt: false` when the mail never reached a server. */
 export async function requeue(
   db: Database,
-  mail: Outcome,
+  mail: LeasedMail,
   retry: { nextAttemptAt: string; error?: StoredError; countAttempt: boolean },
 ): Promise<void> {
   await db

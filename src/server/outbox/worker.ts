@@ -20,6 +20,7 @@ import {
 import { retryDelayMs } from './retry-policy.js';
 import { storeFault, storeMessage } from './stored-error.js';
 import { SUPPRESSED_NOTE } from './enqueue.js';
+import { SentRecorder } from './sent-recorder.js';
 import { TransportHealth } from './transport-health.js';
 
 type SmtpTransporter = Transporter<SMTPTransport.SentMessageInfo>;
@@ -139,10 +140,12 @@ export class OutboxWorker {
     const alerts = await this.claim(this.ctx.config.outbox.batchSize, 'alert');
     if (alerts.length === 0) return 0;
     const transporter = createSmtpTransport(this.ctx, fallback, { pool: false });
+    const sent = new SentRecorder(this.ctx, this.owner);
     try {
-      for (const row of alerts) await this.deliverOne(row, fallback, transporter);
+      for (const row of alerts) await this.deliverOne(row, fallback, transporter, sent);
     } finally {
       transporter.close();
+      await sent.flush();
     }
     return alerts.length;
   }
@@ -168,6 +171,7 @@ export class OutboxWorker {
     let refilling: Promise<void> | null = null;
     let transportFault: DeliveryFault | null = null;
     let processed = 0;
+    const sent = new SentRecorder(this.ctx, this.owner);
 
     const refill = async () => {
       const rows = await this.claim(batchSize);
@@ -188,12 +192,16 @@ export class OutboxWorker {
           await requeue(this.ctx.db, { id: row.id, owner: this.owner }, { nextAttemptAt: row.next_attempt_at, countAttempt: false });
           continue;
         }
-        const fault = await this.deliverOne(row, target, transporter);
+        const fault = await this.deliverOne(row, target, transporter, sent);
         if (fault) transportFault = fault;
         processed++;
       }
     };
-    await Promise.all(Array.from({ length: concurrency }, lane));
+    try {
+      await Promise.all(Array.from({ length: concurrency }, lane));
+    } finally {
+      await sent.flush();
+    }
 
     if (transportFault) await this.transportDown(transportFault);
     else if (processed > 0) await this.transportUp();
@@ -212,16 +220,21 @@ export class OutboxWorker {
   }
 
   /** Sends one mail and records the outcome; returns the fault when the whole transport is failing. */
-  private async deliverOne(row: OutboxRow, target: SmtpTarget, transporter: SmtpTransporter): Promise<DeliveryFault | null> {
-    const mail = { id: row.id, owner: this.owner };
+  private async deliverOne(
+    row: OutboxRow,
+    target: SmtpTarget,
+    transporter: SmtpTransporter,
+    sent: SentRecorder,
+  ): Promise<DeliveryFault | null> {
     try {
       const info = await transporter.sendMail(composeMail(row, target.from));
-      const nowIso = this.ctx.clock.now().toISOString();
       const rejected = (info.rejected ?? []).map(String);
-      const note = rejected.length
-        ? storeMessage('mail.partially_rejected', { addresses: rejected.join(', ') }, info.rejectedErrors?.[0]?.message ?? null)
-        : null;
-      await markSent(this.ctx.db, mail, nowIso, note);
+      if (rejected.length === 0) {
+        await sent.add(row.id);
+        return null;
+      }
+      const note = storeMessage('mail.partially_rejected', { addresses: rejected.join(', ') }, info.rejectedErrors?.[0]?.message ?? null);
+      await markSent(this.ctx.db, { ids: [row.id], owner: this.owner }, this.ctx.clock.now().toISOString(), note);
       return null;
     } catch (error) {
       const fault = classifySmtpError(error);

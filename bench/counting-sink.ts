@@ -1,0 +1,42 @@
+/**
+ * A loopback SMTP sink in its own process that only counts what it receives, so the cost of
+ * receiving neither hides nor inflates the difference between the two senders being compared.
+ * The parent asks for a reset or waits for a count over IPC.
+ */
+import { SMTPServer } from 'smtp-server';
+
+let received = 0;
+let waitingFor: number | null = null;
+
+const server = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS'],
+  logger: false,
+  onData(stream, _session, callback) {
+    stream.on('data', () => {});
+    stream.on('end', () => {
+      received++;
+      if (waitingFor !== null && received >= waitingFor) {
+        waitingFor = null;
+        process.send!({ reached: received });
+      }
+      callback();
+    });
+  },
+});
+
+server.listen(0, '127.0.0.1', () => {
+  process.send!({ port: (server.server.address() as { port: number }).port });
+});
+
+process.on('message', (command: { reset?: true; until?: number; close?: true }) => {
+  if (command.reset) {
+    received = 0;
+    process.send!({ reset: true });
+  } else if (command.until !== undefined) {
+    if (received >= command.until) process.send!({ reached: received });
+    else waitingFor = command.until;
+  } else if (command.close) {
+    server.close(() => process.exit(0));
+  }
+});
