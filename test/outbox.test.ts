@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMailApi } from '../src/server/outbox/enqueue.js';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
+import { readMailSettings } from '../src/server/settings/mail-settings.service.js';
 import { type Client, createTestApp, login, type TestApp } from './support/app.js';
 import { type TestClock, testClock } from './support/clock.js';
 import { dialects } from './support/databases.js';
@@ -219,6 +220,47 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     health = (await admin.request('GET', '/api/health')).json();
     expect(health.transport).toMatchObject({ state: 'ok', banner: false });
     expect(health.transport.lastSuccessAt).toBeTruthy();
+  });
+
+  it('shows the banner and alerts at once when Gmail needs re-authorising', async () => {
+    const { settings } = await readMailSettings(t.ctx.db);
+    const gmailNeedsReauthorising = {
+      ...settings,
+      server: 'gmail',
+      gmail: { ...settings.gmail, clientId: 'client', accountEmail: 'admin@example.jp', state: 'reauth_required' },
+    };
+    await t.ctx.db.updateTable('mail_settings').set({ document: JSON.stringify(gmailNeedsReauthorising) }).execute();
+    await submit(japaneseMail);
+    await deliverDue();
+    const health = (await admin.request('GET', '/api/health')).json();
+    expect(health.transport).toMatchObject({ state: 'failing', banner: true });
+    expect(health.transport.reason.message).toContain('再認証');
+    expect(await deliveries('?kind=alert')).toHaveLength(1);
+    expect((await deliveries('?kind=app'))[0].state).toBe('queued');
+  });
+
+  it('sends the alert through the dev mailbox while the configured server is down', async () => {
+    const devMailbox = await startSmtpSink({ tls: 'none' });
+    const withDevMailbox = await createTestApp(dialect, {
+      clock,
+      env: { TAYORI_DEV_MAILBOX: '1', TAYORI_DEV_MAILBOX_PORT: String(devMailbox.port), TAYORI_TRANSPORT_ALERT_AFTER_MS: '0' },
+    });
+    try {
+      const otherAdmin = await login(withDevMailbox.app);
+      await saveMailSettings(otherAdmin, smtpSettingsForm(await closedPort()));
+      const other = new OutboxWorker(withDevMailbox.ctx);
+      await createMailApi(withDevMailbox.ctx).enqueue(withDevMailbox.ctx.db, { to: 'a@example.jp', subject: '業務メール', text: 'x' });
+      await other.deliverDueMails();
+      const [alert] = await devMailbox.waitForMessages(1);
+      expect(alert.subject).toBe('【Tayori】メールを送信できない状態が続いています');
+      expect(alert.envelope.to).toEqual(['ops@example.jp']);
+      expect(alert.text).toContain('原因:');
+      expect(devMailbox.messages).toHaveLength(1);
+      await other.stop();
+    } finally {
+      await withDevMailbox.close();
+      await devMailbox.close();
+    }
   });
 
   it('treats a rejected login and a 421 as transport faults: nothing fails, nothing is lost', async () => {

@@ -14,6 +14,8 @@ import {
   readTransportState,
 } from './transport-state.repository.js';
 
+const REAUTHORISATION_NEEDED = 'smtp.gmail_reauth_required';
+
 /** A success is written at most this often while all is well, not once per mail. */
 const WORKING_WRITE_EVERY_MS = 10_000;
 
@@ -40,11 +42,11 @@ export class TransportHealth {
     this.knownWorking = false;
     const now = this.ctx.clock.now();
     await markTransportFailing(this.ctx.db, now.toISOString(), storeFault(fault));
-    await this.alertOncePerIncident(now);
+    await this.alertOncePerIncident(now, fault.code === REAUTHORISATION_NEEDED ? 0 : this.ctx.config.transportAlertAfterMs);
   }
 
-  private async alertOncePerIncident(now: Date): Promise<void> {
-    const cutoff = new Date(now.getTime() - this.ctx.config.transportAlertAfterMs).toISOString();
+  private async alertOncePerIncident(now: Date, afterMs: number): Promise<void> {
+    const cutoff = new Date(now.getTime() - afterMs).toISOString();
     await this.ctx.db.transaction().execute(async (trx) => {
       if (!(await claimIncidentAlert(trx, now.toISOString(), cutoff))) return;
       const { settings } = await readMailSettings(trx);
@@ -84,7 +86,10 @@ export async function transportStatus(ctx: AppContext, locale: Locale) {
   const failingFor = state.failing_since ? ctx.clock.now().getTime() - new Date(state.failing_since).getTime() : 0;
   return {
     state: state.state,
-    banner: state.state === 'failing' && failingFor >= ctx.config.transportAlertAfterMs,
+    // 再認証が必要 will not heal by waiting, so it shows at once (SPEC §2.5).
+    banner:
+      state.state === 'failing' &&
+      (failingFor >= ctx.config.transportAlertAfterMs || state.last_error_code === REAUTHORISATION_NEEDED),
     failingSince: state.failing_since,
     lastSuccessAt: state.last_success_at,
     lastFailureAt: state.last_failure_at,
