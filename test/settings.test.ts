@@ -148,7 +148,7 @@ const rejectedCases: Rejected[] = [
     name: 'a new host without re-entering the password while sending is on',
     body: formWith('smtp.password', undefined, formWith('smtp.host', 'other.example.jp')),
     path: 'smtp.password',
-    code: 'settings.password_reenter',
+    code: 'smtp.password_reenter',
   },
   {
     name: 'a Gmail client while 既定 is chosen',

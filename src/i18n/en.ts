@@ -46,7 +46,6 @@ export const en: Record<MessageKey, string> = {
   'settings.monitoring_recipients_required': 'Enter at least one address to send thread notifications to.',
   'settings.managed_field': 'This field cannot be set while the managed relay (automatic mail setup) is in use.',
   'settings.required_to_send': 'Required when sending is enabled.',
-  'settings.password_reenter': 'The server address, port or user name changed: enter the authentication password again.',
   'settings.gmail_not_selected': 'This field is used only when "Use Gmail" is selected.',
   'settings.gmail_locked': 'This cannot be changed after the credentials were obtained. To change it, select the default mail server, then set up Gmail again.',
   'settings.gmail_sender_mismatch': 'The sender must be the address of the authorised Gmail account ({account}); Gmail rewrites any other sender.',

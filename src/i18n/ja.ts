@@ -48,7 +48,6 @@ export const ja = {
   'settings.monitoring_recipients_required': 'スレッド処理の通知を有効にする場合は、通知先のメールアドレスを入力してください。',
   'settings.managed_field': 'メール自動設定機能の利用中は、この項目は設定できません。',
   'settings.required_to_send': 'メール送信を有効化する場合は入力してください。',
-  'settings.password_reenter': 'SMTPサーバアドレス・ポート番号・認証ユーザ名を変更したため、認証パスワードを入力し直してください。',
   'settings.gmail_not_selected': 'この項目は「Gmailを使用する」を選択した場合のみ設定できます。',
   'settings.gmail_locked': '認証情報の取得後は変更できません。変更するには「既定のメールサーバーを使用する」を選択してから、もう一度Gmailを設定してください。',
   'settings.gmail_sender_mismatch': '送信元メールアドレスは、認証したGmailアカウントのアドレス({account})にしてください。Gmailは他の差出人を書き換えます。',

@@ -2,6 +2,7 @@ import { type Locale, t } from '../../i18n/index.js';
 import type { AppContext } from '../context.js';
 import { type FieldProblem, parseOrThrow, validationError } from '../errors.js';
 import { newId } from '../ids.js';
+import { messageIdFor } from '../outbox/enqueue.js';
 import { insertOutboxRow } from '../outbox/outbox.repository.js';
 import { storeFault } from '../outbox/stored-error.js';
 import { getOrganisation } from '../organisation/organisation.service.js';
@@ -92,7 +93,7 @@ async function deliverTestMail(ctx: AppContext, operator: CheckOperator, resolut
   const startedAt = ctx.clock.now();
   const subject = t(operator.locale, 'smtp.test_mail.subject');
   const id = newId();
-  const messageId = `<${id}@${new URL(ctx.config.publicUrl).hostname}>`;
+  const messageId = messageIdFor(ctx, id);
   let fault: DeliveryFault | null = resolution.ok ? null : resolution.fault;
   let text = '';
   if (resolution.ok) {

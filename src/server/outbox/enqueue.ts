@@ -15,6 +15,11 @@ export interface EnqueueOptions {
 
 export const SUPPRESSED_NOTE = storeMessage('mail.suppressed');
 
+/** A Message-ID fixed when the mail is made, so every (re)delivery of it carries the same one. */
+export function messageIdFor(ctx: Pick<AppContext, 'config'>, id: string): string {
+  return `<${id}@${new URL(ctx.config.publicUrl).hostname}>`;
+}
+
 /**
  * Writes one mail into the outbox, inside the caller's transaction, so the mail exists exactly
  * when the change that caused it does (ARCHITECTURE.md convention 8). The Message-ID is fixed
@@ -34,7 +39,7 @@ export async function enqueueMail(
   const suppressed = !settings.sendingEnabled;
   const row: OutboxRow = {
     id,
-    message_id: `<${id}@${new URL(ctx.config.publicUrl).hostname}>`,
+    message_id: messageIdFor(ctx, id),
     kind: options.kind ?? 'app',
     state: suppressed ? 'suppressed' : 'queued',
     message: JSON.stringify(message),

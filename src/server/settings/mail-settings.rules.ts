@@ -141,5 +141,5 @@ function sendingProblems(record: MailSettingsRecord, check: FormCheck): FieldPro
 
 function passwordMissingReason(record: MailSettingsRecord, smtp: Pick<SmtpForm, 'host' | 'port' | 'username'>) {
   const storedForAnotherServer = record.smtpPasswordCiphertext !== null && !isSameSmtpAccount(record.settings.smtp, smtp);
-  return storedForAnotherServer ? 'settings.password_reenter' : 'settings.required_to_send';
+  return storedForAnotherServer ? 'smtp.password_reenter' : 'settings.required_to_send';
 }
