@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, createTestApp, createUserAndLogin, login, type TestApp } from './support/app.js';
 import { type TestClock, testClock } from './support/clock.js';
 import { dialects } from './support/databases.js';
+import { runHousekeeping } from '../src/server/housekeeping.js';
 
 describe.each(dialects())('accounts and sessions on $name', (dialect) => {
   let t: TestApp;
@@ -77,6 +78,16 @@ describe.each(dialects())('accounts and sessions on $name', (dialect) => {
     }
     clock.advance(25 * 60_000); // 2 h 5 min after login: past the absolute limit although never idle
     expect((await again.request('GET', '/api/me')).statusCode).toBe(401);
+  });
+
+  it('forgets ended sessions in housekeeping, without waiting for their cookie to come back', async () => {
+    await login(t.app);
+    const live = await login(t.app);
+    clock.advance(31 * 60_000);
+    await live.request('GET', '/api/me');
+    await runHousekeeping(t.ctx);
+    const rows = await t.ctx.db.selectFrom('sessions').select('id').execute();
+    expect(rows).toHaveLength(0);
   });
 
   it('ends every session of a user who is deactivated or whose password an admin sets', async () => {
@@ -173,5 +184,40 @@ describe.each(dialects())('accounts and sessions on $name', (dialect) => {
     const next = await admin.request('GET', `/api/audit?limit=2&cursor=${audit.json().nextCursor}`);
     expect(next.json().entries[0].action).toBe('user.create');
     expect(next.json().entries[0].target).toBe('admin');
+  });
+});
+
+describe('the login rate limit', () => {
+  const sqlite = dialects()[0];
+  let t: TestApp;
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  const attempt = (ip: string, forwardedFor?: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { loginId: 'admin', password: 'wrong-password' },
+      remoteAddress: ip,
+      headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {},
+    });
+
+  it('refuses a client IP after the configured number of attempts a minute, in its language', async () => {
+    t = await createTestApp(sqlite, { env: { TAYORI_LOGIN_RATE_LIMIT_PER_MINUTE: '3' } });
+    for (let i = 0; i < 3; i++) expect((await attempt('10.0.0.1')).statusCode).toBe(401);
+    const limited = await attempt('10.0.0.1');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.message).toBe('リクエストが多すぎます。しばらく待ってから再度お試しください。');
+    expect((await attempt('10.0.0.2')).statusCode).toBe(401);
+    // Without TAYORI_TRUST_PROXY a forged X-Forwarded-For does not buy new attempts.
+    expect((await attempt('10.0.0.1', '192.0.2.7')).statusCode).toBe(429);
+  });
+
+  it('takes the client IP from X-Forwarded-For only behind a trusted proxy', async () => {
+    t = await createTestApp(sqlite, { env: { TAYORI_LOGIN_RATE_LIMIT_PER_MINUTE: '2', TAYORI_TRUST_PROXY: '1' } });
+    for (let i = 0; i < 2; i++) expect((await attempt('10.0.0.9', '198.51.100.1')).statusCode).toBe(401);
+    expect((await attempt('10.0.0.9', '198.51.100.1')).statusCode).toBe(429);
+    expect((await attempt('10.0.0.9', '198.51.100.2')).statusCode).toBe(401);
   });
 });

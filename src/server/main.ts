@@ -3,6 +3,7 @@ import { createContext, prepareInstallation } from './bootstrap.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { startDevMailbox } from './dev-mailbox/dev-mailbox.server.js';
+import { startHousekeeping } from './housekeeping.js';
 import { startMetricsServer } from './metrics.js';
 import { startOutboxWorker } from './outbox/outbox.background.js';
 
@@ -15,7 +16,7 @@ export interface BackgroundService {
 export type BackgroundStarter = (ctx: AppContext) => Promise<BackgroundService | null>;
 
 /** Background parts `tayori serve` runs beside the HTTP server; modules add theirs here. */
-export const serveBackground: BackgroundStarter[] = [startDevMailbox, startOutboxWorker, startMetricsServer];
+export const serveBackground: BackgroundStarter[] = [startDevMailbox, startOutboxWorker, startHousekeeping, startMetricsServer];
 
 export async function serve(config: Config): Promise<void> {
   const ctx = createContext(config);

@@ -13,7 +13,6 @@ import {
   markFailed,
   markSent,
   type OutboxRow,
-  purgeFinishedBefore,
   requeue,
   suppressWaitingMails,
 } from './outbox.repository.js';
@@ -25,7 +24,6 @@ import { TransportHealth } from './transport-health.js';
 
 type SmtpTransporter = Transporter<SMTPTransport.SentMessageInfo>;
 
-const PURGE_EVERY_MS = 3_600_000;
 const DEV_MAILBOX_SENDER = 'tayori@localhost';
 
 /**
@@ -42,7 +40,6 @@ export class OutboxWorker {
   private wakeUp: (() => void) | null = null;
   private pausedUntil = 0;
   private transportFailures = 0;
-  private lastPurge = 0;
   private transport: { key: string; transporter: SmtpTransporter } | null = null;
   readonly health: TransportHealth;
 
@@ -76,7 +73,6 @@ export class OutboxWorker {
     while (!this.stopping) {
       let delivered = 0;
       try {
-        await this.purgeIfDue();
         delivered = await this.deliverDueMails();
       } catch (error) {
         this.ctx.log.error({ err: error }, 'outbox worker pass failed');
@@ -98,15 +94,6 @@ export class OutboxWorker {
         resolve();
       };
     });
-  }
-
-  private async purgeIfDue(): Promise<void> {
-    const now = this.ctx.clock.now();
-    if (now.getTime() - this.lastPurge < PURGE_EVERY_MS) return;
-    this.lastPurge = now.getTime();
-    const cutoff = new Date(now.getTime() - this.ctx.config.retentionMs).toISOString();
-    const purged = await purgeFinishedBefore(this.ctx.db, cutoff);
-    if (purged > 0) this.ctx.log.info({ purged }, 'purged old delivery log rows');
   }
 
   /**

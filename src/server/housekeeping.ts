@@ -1,0 +1,22 @@
+import { purgeExpiredSessions } from './accounts/sessions.service.js';
+import type { AppContext } from './context.js';
+import type { BackgroundService } from './main.js';
+import { purgeFinishedBefore } from './outbox/outbox.repository.js';
+
+const EVERY_MS = 3_600_000;
+
+/** Removes what has outlived its use: finished delivery-log rows past retention, ended sessions. */
+export async function runHousekeeping(ctx: AppContext): Promise<void> {
+  const cutoff = new Date(ctx.clock.now().getTime() - ctx.config.retentionMs).toISOString();
+  const purged = await purgeFinishedBefore(ctx.db, cutoff);
+  if (purged > 0) ctx.log.info({ purged }, 'purged old delivery log rows');
+  await purgeExpiredSessions(ctx);
+}
+
+export async function startHousekeeping(ctx: AppContext): Promise<BackgroundService> {
+  const run = () => runHousekeeping(ctx).catch((error) => ctx.log.error({ err: error }, 'housekeeping failed'));
+  await run();
+  const timer = setInterval(run, EVERY_MS);
+  timer.unref();
+  return { name: 'housekeeping', stop: async () => clearInterval(timer) };
+}
