@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addressSchema } from './address.js';
-import { localeSchema, requiredText, singleLineText, timeZoneSchema } from './common.js';
+import { localeSchema, requiredText, timeZoneSchema } from './common.js';
 
 export const roleSchema = z.enum(['admin', 'user']);
 

@@ -32,8 +32,3 @@ export function isKnownTimeZone(zone: string): boolean {
     return false;
   }
 }
-
-export const paginationQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
-});

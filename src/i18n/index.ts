@@ -2,7 +2,6 @@ import { en } from './en.js';
 import { ja, type MessageKey } from './ja.js';
 
 export type Locale = 'ja' | 'en';
-export const LOCALES: readonly Locale[] = ['ja', 'en'];
 export type { MessageKey };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { ja, en };

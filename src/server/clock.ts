@@ -4,7 +4,3 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
-
-export const isoNow = (clock: Clock) => clock.now().toISOString();
-
-export const isoAfter = (clock: Clock, ms: number) => new Date(clock.now().getTime() + ms).toISOString();

@@ -20,10 +20,6 @@ export function findByIdempotencyKey(db: Database, serviceTokenId: string, key: 
     .executeTakeFirst();
 }
 
-export function findOutboxRow(db: Database, id: string): Promise<OutboxRow | undefined> {
-  return db.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 type Claim = { owner: string; nowIso: string; leaseExpiresAt: string; limit: number; onlyKind?: MailKind };
 
 /**
