@@ -1,12 +1,14 @@
+import { z } from 'zod';
+
 /** Keyset pagination over (time, id), newest first: stable while rows are being added. */
 export interface PageCursor {
   at: string;
   id: string;
 }
 
-export const encodeCursor = ({ at, id }: PageCursor) => Buffer.from(JSON.stringify([at, id])).toString('base64url');
+const encodeCursor = ({ at, id }: PageCursor) => Buffer.from(JSON.stringify([at, id])).toString('base64url');
 
-export function decodeCursor(cursor: string | undefined): PageCursor | undefined {
+function decodeCursor(cursor: string | undefined): PageCursor | undefined {
   if (!cursor) return undefined;
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -16,8 +18,23 @@ export function decodeCursor(cursor: string | undefined): PageCursor | undefined
   }
 }
 
-/** Fetch `limit + 1` rows, then call this: it cuts the page and says where the next begins. */
-export function pageOf<T>(rows: T[], limit: number, cursorOf: (row: T) => PageCursor) {
+/** The query of every paginated list; extend it with the list's own filters. */
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+/** One page, newest first: fetches one row more than asked, to know whether another page follows. */
+export async function fetchPage<T>(
+  query: z.infer<typeof pageQuery>,
+  fetch: (window: { limit: number; before?: PageCursor }) => Promise<T[]>,
+  cursorOf: (row: T) => PageCursor,
+) {
+  const rows = await fetch({ limit: query.limit + 1, before: decodeCursor(query.cursor) });
+  return pageOf(rows, query.limit, cursorOf);
+}
+
+function pageOf<T>(rows: T[], limit: number, cursorOf: (row: T) => PageCursor) {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { page, nextCursor: rows.length > limit && last ? encodeCursor(cursorOf(last)) : null };

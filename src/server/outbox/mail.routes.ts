@@ -5,15 +5,13 @@ import { DELIVERY_STATES, idempotencyKeySchema, MAIL_KINDS, outgoingMessageSchem
 import type { AppContext } from '../context.js';
 import { parseOrThrow } from '../errors.js';
 import { actorOf } from '../http/auth.js';
-import { decodeCursor, pageOf } from '../http/pagination.js';
+import { fetchPage, pageQuery } from '../http/pagination.js';
 import { deliveryView, submitApplicationMail } from './mail.service.js';
 import { listDeliveries } from './outbox.repository.js';
 import { listServiceTokens } from './service-tokens.repository.js';
 import { createServiceToken, revokeToken, serviceTokenView } from './service-tokens.service.js';
 
-const deliveriesQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+const deliveriesQuery = pageQuery.extend({
   state: z.enum(DELIVERY_STATES).optional(),
   kind: z.enum(MAIL_KINDS).optional(),
 });
@@ -32,13 +30,11 @@ export function mailRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get('/api/mail/deliveries', { config: { access: 'admin' } }, async (request) => {
     const query = parseOrThrow(deliveriesQuery, request.query);
-    const rows = await listDeliveries(ctx.db, {
-      limit: query.limit + 1,
-      before: decodeCursor(query.cursor),
-      state: query.state,
-      kind: query.kind,
-    });
-    const { page, nextCursor } = pageOf(rows, query.limit, (row) => ({ at: row.created_at, id: row.id }));
+    const { page, nextCursor } = await fetchPage(
+      query,
+      (window) => listDeliveries(ctx.db, { ...window, state: query.state, kind: query.kind }),
+      (row) => ({ at: row.created_at, id: row.id }),
+    );
     return { deliveries: page.map((row) => deliveryView(row, request.locale)), nextCursor };
   });
 

@@ -1,4 +1,4 @@
-import { type Expression, type ExpressionBuilder, type Insertable, type Selectable, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Insertable, type Selectable, type SqlBool, sql, type UpdateObject } from 'kysely';
 import type { DeliveryState, MailKind } from '../../contracts/mail.js';
 import type { Database, DialectName } from '../db/database.js';
 import type { DB, MailOutboxTable } from '../db/schema.js';
@@ -64,53 +64,54 @@ function claimWhere(
     .execute();
 }
 
+type OutboxUpdate = UpdateObject<DB, 'mail_outbox'>;
+type Outcome = OutboxUpdate | ((eb: ExpressionBuilder<DB, 'mail_outbox'>) => OutboxUpdate);
+
 interface LeasedMail {
   id: string;
   owner: string;
 }
 
-/** Every result write checks the lease, so a worker whose lease was taken over cannot overwrite. */
+/**
+ * Ends this worker's lease on mails with their outcome. The lease is checked, so a worker whose
+ * lease was taken over (it was too slow, or presumed dead) cannot overwrite the new owner's work.
+ */
+async function finishLease(
+  db: Database,
+  leased: { ids: string[]; owner: string },
+  outcome: Outcome,
+): Promise<void> {
+  if (leased.ids.length === 0) return;
+  await db
+    .updateTable('mail_outbox')
+    .set(outcome)
+    .set({ lease_owner: null, lease_expires_at: null })
+    .where('id', 'in', leased.ids)
+    .where('lease_owner', '=', leased.owner)
+    .execute();
+}
+
 export async function markSent(
   db: Database,
   sent: { ids: string[]; owner: string },
   nowIso: string,
   note: StoredError | null = null,
 ): Promise<void> {
-  if (sent.ids.length === 0) return;
-  await db
-    .updateTable('mail_outbox')
-    .set({
-      state: 'sent',
-      finished_at: nowIso,
-      lease_owner: null,
-      lease_expires_at: null,
-      last_error_code: note?.code ?? null,
-      last_error: note?.details ?? null,
-    })
-    .where('id', 'in', sent.ids)
-    .where('lease_owner', '=', sent.owner)
-    .execute();
+  await finishLease(db, sent, {
+    state: 'sent',
+    finished_at: nowIso,
+    last_error_code: note?.code ?? null,
+    last_error: note?.details ?? null,
+  });
 }
 
-export async function markFailed(
-  db: Database,
-  mail: LeasedMail,
-  nowIso: string,
-  error: StoredError,
-): Promise<void> {
-  await db
-    .updateTable('mail_outbox')
-    .set({
-      state: 'failed',
-      finished_at: nowIso,
-      lease_owner: null,
-      lease_expires_at: null,
-      last_error: error.details,
-      last_error_code: error.code,
-    })
-    .where('id', '=', mail.id)
-    .where('lease_owner', '=', mail.owner)
-    .execute();
+export async function markFailed(db: Database, mail: LeasedMail, nowIso: string, error: StoredError): Promise<void> {
+  await finishLease(db, { ids: [mail.id], owner: mail.owner }, {
+    state: 'failed',
+    finished_at: nowIso,
+    last_error: error.details,
+    last_error_code: error.code,
+  });
 }
 
 /** Back to the queue for a later attempt; `countAttempt: false` when the mail never reached a server. */
@@ -119,19 +120,12 @@ export async function requeue(
   mail: LeasedMail,
   retry: { nextAttemptAt: string; error?: StoredError; countAttempt: boolean },
 ): Promise<void> {
-  await db
-    .updateTable('mail_outbox')
-    .set((eb) => ({
-      state: 'queued',
-      next_attempt_at: retry.nextAttemptAt,
-      lease_owner: null,
-      lease_expires_at: null,
-      ...(retry.error ? { last_error: retry.error.details, last_error_code: retry.error.code } : {}),
-      ...(retry.countAttempt ? {} : { attempts: eb('attempts', '-', 1) }),
-    }))
-    .where('id', '=', mail.id)
-    .where('lease_owner', '=', mail.owner)
-    .execute();
+  await finishLease(db, { ids: [mail.id], owner: mail.owner }, (eb) => ({
+    state: 'queued',
+    next_attempt_at: retry.nextAttemptAt,
+    ...(retry.error ? { last_error: retry.error.details, last_error_code: retry.error.code } : {}),
+    ...(retry.countAttempt ? {} : { attempts: eb('attempts', '-', 1) }),
+  }));
 }
 
 /** Sending is 無効: the waiting mails are recorded as suppressed, never sent later. */

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
-import type { OutgoingMessage } from '../../contracts/mail.js';
+import type { MailKind, OutgoingMessage } from '../../contracts/mail.js';
 import type { AppContext } from '../context.js';
 import { newId } from '../ids.js';
 import { readMailSettings } from '../settings/mail-settings.service.js';
@@ -195,14 +195,14 @@ export class OutboxWorker {
     return processed;
   }
 
-  private claim(limit: number, onlyKind?: OutboxRow['kind']): Promise<OutboxRow[]> {
+  private claim(limit: number, onlyKind?: MailKind): Promise<OutboxRow[]> {
     const now = this.ctx.clock.now();
     return claimDueMails(this.ctx.db, this.ctx.database.dialect, {
       owner: this.owner,
       nowIso: now.toISOString(),
       leaseExpiresAt: new Date(now.getTime() + this.ctx.config.outbox.leaseMs).toISOString(),
       limit,
-      onlyKind: onlyKind as never,
+      onlyKind,
     });
   }
 
