@@ -116,4 +116,5 @@ export const en: Record<MessageKey, string> = {
   'accounts.login_id_taken': 'This login ID is already in use.',
   'accounts.cannot_deactivate_self': 'You cannot deactivate yourself.',
   'accounts.last_admin': 'This would leave no active administrator.',
+  // Feature catalogs: the same spreads as in ja.ts, their .en side.
 };
