@@ -109,6 +109,16 @@ export interface TransportStateTable {
   alerted_at: string | null;
 }
 
+/** One row per "only one of us" job (the monitor's leadership, a token refresh): see leases/lease.ts. */
+export interface LeasesTable {
+  name: string;
+  owner: string;
+  /** Grows by one each time the lease changes hands: a write carrying an older token is refused. */
+  fencing_token: number;
+  acquired_at: string;
+  expires_at: string;
+}
+
 export interface DB {
   organisation: OrganisationTable;
   users: UsersTable;
@@ -118,4 +128,5 @@ export interface DB {
   mail_outbox: MailOutboxTable;
   service_tokens: ServiceTokensTable;
   transport_state: TransportStateTable;
+  leases: LeasesTable;
 }
