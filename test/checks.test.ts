@@ -128,7 +128,20 @@ describe.each(dialects())('connection test and test mail on $name', (dialect) =>
     it('names an untrusted certificate, and passes with [証明書を検証しない]', async () => {
       const server = await sink({ tls: 'implicit', certificate: 'untrusted' });
       expect((await testConnection(form(server, { security: 'tls' }))).json()).toMatchObject({ ok: false, code: 'smtp.certificate_untrusted' });
-      expect((await testConnection(form(server, { security: 'tls', skipCertificateVerification: true }))).json()).toMatchObject({ ok: true });
+      const unverified = (await testConnection(form(server, { security: 'tls', skipCertificateVerification: true }))).json();
+      expect(unverified).toMatchObject({ ok: true, warning: expect.stringContaining('サーバー証明書は検証していません') });
+      const verified = (await testConnection(form(await sink({ tls: 'implicit' }), { security: 'tls' }))).json();
+      expect(verified).toMatchObject({ ok: true });
+      expect(verified.warning).toBeUndefined();
+    });
+
+    it('says to choose STARTTLS, not to check the password, when the server wants STARTTLS before AUTH', async () => {
+      const server = await sink({ tls: 'starttls', auth: { user: 'mailer', password: 'right-password' }, authNeedsTls: true });
+      const plain = form(server, { security: 'none', authEnabled: true, username: 'mailer', password: 'right-password' });
+      const outcome = (await testConnection(plain)).json();
+      expect(outcome).toMatchObject({ ok: false, scope: 'transport', code: 'smtp.starttls_required' });
+      expect(outcome.message).toContain('「STARTTLS」を選択してください');
+      expect(server.authAttempts).toEqual([]);
     });
 
     it('refuses an incomplete form with 422 and field errors', async () => {

@@ -1,5 +1,9 @@
+import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startDevMailbox } from '../src/server/dev-mailbox/dev-mailbox.server.js';
+import { createContext } from '../src/server/bootstrap.js';
 import { runHousekeeping } from '../src/server/housekeeping.js';
+import { createLogger } from '../src/server/logger.js';
 import { createMailApi } from '../src/server/outbox/enqueue.js';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
 import { readMailSettings } from '../src/server/settings/mail-settings.service.js';
@@ -7,6 +11,7 @@ import { type Client, createTestApp, login, type TestApp } from './support/app.j
 import { type TestClock, testClock } from './support/clock.js';
 import { dialects } from './support/databases.js';
 import { saveMailSettings, smtpSettingsForm } from './support/mail-settings.js';
+import { freePort } from './support/cli.js';
 import { closedPort, type SmtpSink, startSmtpSink } from './support/smtp-sink.js';
 
 const japaneseMail = {
@@ -241,26 +246,29 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
   });
 
   it('sends the alert through the dev mailbox while the configured server is down', async () => {
-    const devMailbox = await startSmtpSink({ tls: 'none' });
+    const devMailboxPort = await freePort();
     const withDevMailbox = await createTestApp(dialect, {
       clock,
-      env: { TAYORI_DEV_MAILBOX: '1', TAYORI_DEV_MAILBOX_PORT: String(devMailbox.port), TAYORI_TRANSPORT_ALERT_AFTER_MS: '0' },
+      env: { TAYORI_DEV_MAILBOX: '1', TAYORI_DEV_MAILBOX_PORT: String(devMailboxPort), TAYORI_TRANSPORT_ALERT_AFTER_MS: '0' },
     });
+    const devMailbox = await startDevMailbox(withDevMailbox.ctx);
+    const other = new OutboxWorker(withDevMailbox.ctx);
     try {
       const otherAdmin = await login(withDevMailbox.app);
       await saveMailSettings(otherAdmin, smtpSettingsForm(await closedPort()));
-      const other = new OutboxWorker(withDevMailbox.ctx);
       await createMailApi(withDevMailbox.ctx).enqueue(withDevMailbox.ctx.db, { to: 'a@example.jp', subject: '業務メール', text: 'x' });
       await other.deliverDueMails();
-      const [alert] = await devMailbox.waitForMessages(1);
+      const listed = (await otherAdmin.request('GET', '/api/dev-mailbox')).json();
+      expect(listed.messages).toHaveLength(1);
+      const alert = (await otherAdmin.request('GET', `/api/dev-mailbox/${listed.messages[0].id}`)).json().message;
       expect(alert.subject).toBe('【Tayori】メールを送信できない状態が続いています');
-      expect(alert.envelope.to).toEqual(['ops@example.jp']);
+      expect(alert.to).toEqual(['ops@example.jp']);
+      expect(alert.from).toBe('sender@example.jp');
       expect(alert.text).toContain('原因:');
-      expect(devMailbox.messages).toHaveLength(1);
-      await other.stop();
     } finally {
+      await other.stop();
+      await devMailbox?.stop();
       await withDevMailbox.close();
-      await devMailbox.close();
     }
   });
 
@@ -295,11 +303,15 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
   it('gives up on a mail only when its 24-hour window has passed', async () => {
     sink.failNext(1000, 'rcpt', '452 4.2.2 Mailbox full');
     await submit(japaneseMail);
-    for (let hour = 0; hour < 26; hour++) {
+    for (let hour = 0; hour < 24; hour++) {
       await deliverDue();
-      clock.advance(60 * 60_000);
+      clock.advance(60 * 60_000 - (hour === 23 ? 1_000 : 0));
     }
-    admin = await login(t.app); // the earlier session ended with the clock 26 hours on
+    await deliverDue();
+    admin = await login(t.app); // the earlier session ended with the clock 24 hours on
+    expect((await deliveries())[0]).toMatchObject({ state: 'queued' });
+    clock.advance(1_000);
+    await deliverDue();
     const [row] = await deliveries();
     expect(row.state).toBe('failed');
     expect(row.lastError.code).toBe('mail.expired');
@@ -359,4 +371,172 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     admin = await login(t.app);
     expect(await deliveries()).toHaveLength(0);
   });
+
+  it('delivers at once after a save that fixes the settings, on every instance, without waiting out the back-off', async () => {
+    const deadPort = await closedPort();
+    await saveMailSettings(admin, smtpSettingsForm(deadPort));
+    const otherInstance = createContext(t.ctx.config, { clock, log: t.ctx.log });
+    const otherWorker = new OutboxWorker(otherInstance);
+    try {
+      for (let i = 0; i < 3; i++) await submit({ ...japaneseMail, subject: `待機${i}` });
+      await worker.deliverDueMails();
+      await otherWorker.deliverDueMails();
+      expect((await admin.request('GET', '/api/health')).json().transport.state).toBe('failing');
+      // Both workers now back off (30 s and more on this clock, which does not move).
+      expect(await worker.deliverDueMails()).toBe(0);
+      expect(await otherWorker.deliverDueMails()).toBe(0);
+
+      await saveMailSettings(admin, smtpSettingsForm(sink.port));
+      await submit({ ...japaneseMail, subject: '保存後' });
+      expect(await otherWorker.deliverDueMails()).toBe(4);
+      await sink.waitForMessages(4);
+      expect((await deliveries()).every((d: { state: string }) => d.state === 'sent')).toBe(true);
+    } finally {
+      await otherWorker.stop();
+      await otherInstance.database.close();
+    }
+  });
+
+  it('ends the back-off when a connection test gets through, so mail waiting for a fixed server leaves at once', async () => {
+    sink.replyOnConnect('421 4.3.2 Service not available, closing transmission channel');
+    await submit(japaneseMail);
+    await worker.deliverDueMails();
+    expect(await worker.deliverDueMails()).toBe(0);
+
+    sink.replyOnConnect(null);
+    const check = await admin.request('POST', '/api/settings/mail/test-connection', smtpSettingsForm(sink.port));
+    expect(check.json()).toMatchObject({ ok: true });
+    expect(await worker.deliverDueMails()).toBe(1);
+    await sink.waitForMessages(1);
+  });
+
+  it('takes the banner down with the first mail accepted after an outage, while the backlog is still draining', async () => {
+    await saveMailSettings(admin, smtpSettingsForm(await closedPort(), { sendingEnabled: true }));
+    for (let i = 0; i < 20; i++) await submit({ ...japaneseMail, subject: `滞留${i}` });
+    await worker.deliverDueMails();
+    clock.advance(6 * 60_000);
+    await worker.deliverDueMails();
+    expect((await admin.request('GET', '/api/health')).json().transport).toMatchObject({ state: 'failing', banner: true });
+
+    sink.delayDataReply(100);
+    await saveMailSettings(admin, smtpSettingsForm(sink.port));
+    let drained = false;
+    const draining = worker.deliverDueMails().finally(() => (drained = true));
+    let seenWhileDraining: { transport: { state: string; banner: boolean }; waiting: number } | null = null;
+    while (!seenWhileDraining && !drained) {
+      const health = (await admin.request('GET', '/api/health')).json();
+      if (health.transport.state === 'ok') seenWhileDraining = { transport: health.transport, waiting: await unsentCount() };
+      else await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await draining;
+    expect(seenWhileDraining).toMatchObject({ transport: { state: 'ok', banner: false } });
+    expect(seenWhileDraining!.waiting).toBeGreaterThan(0);
+  });
+
+  it('writes business mail with display names: named recipients, reply-to and a sender name, each header encoded and single', async () => {
+    const response = await submit({
+      to: [{ name: '山田 太郎 様', address: 'yamada@example.jp' }, 'suzuki@example.jp'],
+      cc: [{ name: 'Sato, Hanako "営業"', address: 'sato@example.jp' }],
+      bcc: [{ name: 'Hidden', address: 'audit@example.jp' }],
+      replyTo: { name: '株式会社サンプル 営業部', address: 'sales@example.co.jp' },
+      fromName: '株式会社サンプル 営業部',
+      subject: 'お見積りのご案内',
+      text: '山田様',
+    });
+    expect(response.statusCode).toBe(202);
+    expect(response.json().delivery).toMatchObject({
+      to: '"山田 太郎 様" <yamada@example.jp>, suzuki@example.jp',
+      cc: '"Sato, Hanako \\"営業\\"" <sato@example.jp>',
+      bcc: '"Hidden" <audit@example.jp>',
+    });
+    await deliverDue();
+    const [mail] = await sink.waitForMessages(1);
+    expect(mail.envelope.to.sort()).toEqual(['audit@example.jp', 'sato@example.jp', 'suzuki@example.jp', 'yamada@example.jp']);
+    const header = (name: string) => mail.headers.get(name) as { value: { name: string; address: string }[] };
+    expect(header('from').value).toEqual([{ name: '株式会社サンプル 営業部', address: 'sender@example.jp' }]);
+    expect(header('to').value).toEqual([
+      { name: '山田 太郎 様', address: 'yamada@example.jp' },
+      { name: '', address: 'suzuki@example.jp' },
+    ]);
+    expect(header('cc').value).toEqual([{ name: 'Sato, Hanako "営業"', address: 'sato@example.jp' }]);
+    expect(header('reply-to').value).toEqual([{ name: '株式会社サンプル 営業部', address: 'sales@example.co.jp' }]);
+    expect(mail.headers.has('bcc')).toBe(false);
+    expect(mail.raw.toString()).toMatch(/^From: =\?UTF-8\?/m);
+  });
+
+  it('refuses a display name that would break a header, naming the field', async () => {
+    const response = await submit({
+      to: [{ name: '山田\r\nBcc: victim@example.jp', address: 'yamada@example.jp' }],
+      replyTo: { name: 'x'.repeat(201), address: 'a@example.jp' },
+      fromName: '営業部\u0000',
+      subject: '件名',
+      text: 'x',
+    });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().error.fields.map((f: { path: string; code: string }) => [f.path, f.code])).toEqual([
+      ['to.0.name', 'validation.control_chars'],
+      ['replyTo.name', 'validation.too_long'],
+      ['fromName', 'validation.control_chars'],
+    ]);
+    expect(await deliveries()).toHaveLength(0);
+  });
+
+  it('takes the Message-ID domain from the sender, not localhost', async () => {
+    const { delivery } = (await submit(japaneseMail)).json();
+    expect(delivery.messageId).toMatch(/^<[0-9a-f]+@example\.jp>$/);
+    await saveMailSettings(admin, smtpSettingsForm(sink.port, { senderAddress: 'info@例え.jp' }));
+    expect((await submit(japaneseMail)).json().delivery.messageId).toMatch(/@xn--r8jz45g\.jp>$/);
+  });
+
+  it('words the alert with the server reply once', async () => {
+    sink.replyOnConnect('421 4.3.2 Service not available, closing transmission channel');
+    await submit(japaneseMail);
+    await deliverDue();
+    clock.advance(6 * 60_000);
+    await deliverDue();
+    const [alert] = await deliveries('?kind=alert');
+    const row = await t.ctx.db.selectFrom('mail_outbox').select('message').where('id', '=', alert.id).executeTakeFirstOrThrow();
+    const text: string = JSON.parse(row.message).text;
+    expect(text.split('421 4.3.2 Service not available').length - 1).toBe(1);
+  });
+
+  it('logs a transport going down and coming back at info, with the reason, and each mail only at debug without addresses or subjects', async () => {
+    let lines = '';
+    const capture = new Writable({
+      write(chunk, _encoding, done) {
+        lines += String(chunk);
+        done();
+      },
+    });
+    const logged = await createTestApp(dialect, { clock, log: createLogger('debug', capture) });
+    const loggedWorker = new OutboxWorker(logged.ctx);
+    try {
+      const loggedAdmin = await login(logged.app);
+      await saveMailSettings(loggedAdmin, smtpSettingsForm(await closedPort()));
+      await createMailApi(logged.ctx).enqueue(logged.ctx.db, { to: 'kimura@example.jp', subject: '秘密の件名', text: 'x' });
+      await loggedWorker.deliverDueMails();
+      await saveMailSettings(loggedAdmin, smtpSettingsForm(sink.port));
+      await loggedWorker.deliverDueMails();
+      await sink.waitForMessages(1);
+    } finally {
+      await loggedWorker.stop();
+      await logged.close();
+    }
+    const entries = lines.trim().split('\n').map((line) => JSON.parse(line));
+    const info = entries.filter((entry) => entry.level >= 30);
+    expect(info.find((entry) => entry.msg === 'mail transport failing')).toMatchObject({ reason: 'smtp.refused' });
+    expect(info.some((entry) => entry.msg === 'mail transport recovered: a mail was accepted')).toBe(true);
+    expect(JSON.stringify(info)).not.toMatch(/kimura@example\.jp|秘密の件名/);
+    const perMail = entries.filter((entry) => entry.msg === 'outbox delivery');
+    expect(perMail.map((entry) => [entry.level, entry.outcome])).toEqual([
+      [20, 'smtp.refused'],
+      [20, 'sent'],
+    ]);
+    expect(JSON.stringify(perMail)).not.toMatch(/kimura@example\.jp|秘密の件名/);
+  });
+
+  async function unsentCount() {
+    const rows = await t.ctx.db.selectFrom('mail_outbox').select('id').where('state', 'in', ['queued', 'sending']).where('kind', '=', 'app').execute();
+    return rows.length;
+  }
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addressListSchema, addressSchema } from './address.js';
+import { MAX_ADDRESSES, parseAddress, parseAddressList, toAsciiAddress } from './address.js';
 import { CONTROL_CHARACTERS, singleLineText } from './common.js';
 
 /** Mail the application hands to Tayori (SPEC §2.2): POST /api/mail/messages and mail.enqueue(). */
@@ -23,12 +23,98 @@ const attachmentSchema = z.strictObject({
   content: z.string().max(Math.ceil((MAX_ATTACHMENTS_BYTES * 4) / 3) + 4).regex(/^[A-Za-z0-9+/=\s]*$/, { message: 'validation.invalid' }),
 });
 
+/**
+ * A recipient or reply-to as the application gives it: a plain address, or a name with it for
+ * ordinary business mail (`{"name": "山田 太郎 様", "address": "yamada@example.jp"}` becomes
+ * `"山田 太郎 様" <yamada@example.jp>`, the name encoded per RFC 2047 on the wire).
+ */
+export type Mailbox = string | { name: string; address: string };
+
+export const MAX_DISPLAY_NAME = 200;
+
+const mailboxInput = z.union([z.string().max(1000), z.strictObject({ name: z.string().max(1000), address: z.string().max(1000) })]);
+
+type Issue = { message: string; path: (string | number)[]; params?: Record<string, string | number> };
+
+/** A name as it may appear in a header: one line, trimmed; an empty one means none. */
+function parseDisplayName(raw: string, path: (string | number)[], issues: Issue[]): string | null {
+  if (CONTROL_CHARACTERS.test(raw)) {
+    issues.push({ message: 'validation.control_chars', path });
+    return null;
+  }
+  const name = raw.trim();
+  if (name.length > MAX_DISPLAY_NAME) issues.push({ message: 'validation.too_long', path, params: { max: MAX_DISPLAY_NAME } });
+  return name === '' ? null : name;
+}
+
+function parseMailbox(input: z.infer<typeof mailboxInput>, path: (string | number)[], issues: Issue[]): Mailbox | null {
+  const raw = typeof input === 'string' ? input : input.address;
+  const addressPath = typeof input === 'string' ? path : [...path, 'address'];
+  const parsed = parseAddress(raw);
+  if (!parsed.ok) {
+    issues.push({ message: parsed.problem.code, path: addressPath, params: { item: parsed.problem.item } });
+    return null;
+  }
+  const name = typeof input === 'string' ? null : parseDisplayName(input.name, [...path, 'name'], issues);
+  return name === null ? parsed.address : { name, address: parsed.address };
+}
+
+export const mailboxAddress = (mailbox: Mailbox) => (typeof mailbox === 'string' ? mailbox : mailbox.address);
+
+/** `"山田 太郎 様" <yamada@example.jp>`, for the delivery log. */
+export const formatMailbox = (mailbox: Mailbox) =>
+  typeof mailbox === 'string' ? mailbox : `"${mailbox.name.replace(/["\\]/g, '\\$&')}" <${mailbox.address}>`;
+
+/** to / cc / bcc: `a@x.jp; b@y.jp` as on the screen, or an array of addresses and {name, address}. */
+const recipientListSchema = z.union([z.string().max(100_000), z.array(mailboxInput)]).transform((value, ctx) => {
+  const issues: Issue[] = [];
+  const mailboxes: Mailbox[] = [];
+  if (typeof value === 'string') {
+    const parsed = parseAddressList(value);
+    if (parsed.ok) mailboxes.push(...parsed.addresses);
+    else for (const problem of parsed.problems) issues.push({ message: problem.code, path: [], params: { item: problem.item, max: MAX_ADDRESSES } });
+  } else if (value.length > MAX_ADDRESSES) {
+    issues.push({ message: 'address.too_many', path: [], params: { item: value.length, max: MAX_ADDRESSES } });
+  } else {
+    const seen = new Set<string>();
+    value.forEach((item, index) => {
+      const mailbox = parseMailbox(item, [index], issues);
+      if (mailbox === null) return;
+      const key = toAsciiAddress(mailboxAddress(mailbox));
+      if (seen.has(key)) return;
+      seen.add(key);
+      mailboxes.push(mailbox);
+    });
+  }
+  for (const issue of issues) ctx.addIssue({ code: 'custom', ...issue });
+  return issues.length > 0 ? z.NEVER : mailboxes;
+});
+
+const replyToSchema = mailboxInput.transform((value, ctx) => {
+  const issues: Issue[] = [];
+  const mailbox = parseMailbox(value, [], issues);
+  for (const issue of issues) ctx.addIssue({ code: 'custom', ...issue });
+  return mailbox ?? z.NEVER;
+});
+
+/** The name shown with the configured sender address: `"株式会社サンプル 営業部" <sender>`. */
+const fromNameSchema = z
+  .string()
+  .max(1000)
+  .transform((value, ctx) => {
+    const issues: Issue[] = [];
+    const name = parseDisplayName(value, [], issues);
+    for (const issue of issues) ctx.addIssue({ code: 'custom', ...issue });
+    return issues.length > 0 ? z.NEVER : (name ?? undefined);
+  });
+
 export const outgoingMessageSchema = z
   .strictObject({
-    to: addressListSchema.default([]),
-    cc: addressListSchema.default([]),
-    bcc: addressListSchema.default([]),
-    replyTo: addressSchema.optional(),
+    to: recipientListSchema.default([]),
+    cc: recipientListSchema.default([]),
+    bcc: recipientListSchema.default([]),
+    replyTo: replyToSchema.optional(),
+    fromName: fromNameSchema.optional(),
     subject: singleLineText(998),
     text: z.string().max(2_000_000).optional(),
     html: z.string().max(5_000_000).optional(),

@@ -1,3 +1,4 @@
+import { deliveryMessages } from './catalogs/delivery.js';
 import type { MessageKey } from './ja.js';
 
 /** English catalog: the second locale. Every Japanese key must have its English text. */
@@ -116,5 +117,6 @@ export const en: Record<MessageKey, string> = {
   'accounts.login_id_taken': 'This login ID is already in use.',
   'accounts.cannot_deactivate_self': 'You cannot deactivate yourself.',
   'accounts.last_admin': 'This would leave no active administrator.',
+  ...deliveryMessages.en,
   // Feature catalogs: the same spreads as in ja.ts, their .en side.
 };

@@ -1,3 +1,5 @@
+import { deliveryMessages } from './catalogs/delivery.js';
+
 /** Japanese catalog: the first language of every screen and mail (SPEC §1). */
 export const ja = {
   // ── common errors ─────────────────────────────────────────────
@@ -122,6 +124,7 @@ export const ja = {
   'accounts.login_id_taken': 'このログインIDは既に使われています。',
   'accounts.cannot_deactivate_self': '自分自身を無効にすることはできません。',
   'accounts.last_admin': '有効なシステム管理者が一人もいなくなるため、この変更はできません。',
+  ...deliveryMessages.ja,
   // Features with a catalog of their own (catalogs/<feature>.ts, made with defineMessages) are spread here.
 } as const;
 

@@ -31,6 +31,8 @@ export interface SmtpSinkOptions {
   certificate?: 'trusted' | 'untrusted';
   /** When given, AUTH is required and only these credentials pass. */
   auth?: { user: string; password: string; methods?: ('PLAIN' | 'LOGIN')[] };
+  /** AUTH only after STARTTLS, as Postfix with smtpd_tls_auth_only (default false). */
+  authNeedsTls?: boolean;
   /** Announce SMTPUTF8 (default true). */
   smtpUtf8?: boolean;
 }
@@ -72,6 +74,8 @@ export interface SmtpSink {
   failNext(count: number, stage: SinkStage, reply: string): void;
   /** The next `count` messages lose their connection half-way through DATA. */
   dropNextMessages(count: number): void;
+  /** Answer each DATA this long after the message arrived (a slow server); 0 to answer at once. */
+  delayDataReply(ms: number): void;
   /** Resolves once `count` messages have arrived in total. */
   waitForMessages(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
@@ -128,6 +132,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   const pending: Record<SinkStage, PendingFault[]> = { mail: [], rcpt: [], data: [] };
   let connectReply: string | null = null;
   let dropsLeft = 0;
+  let dataReplyDelayMs = 0;
   const waiters: Array<() => void> = [];
 
   const server = new SMTPServer({
@@ -135,7 +140,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     hideSTARTTLS: tlsMode === 'none',
     disabledCommands: [...(tlsMode === 'none' ? ['STARTTLS'] : []), ...(options.auth ? [] : ['AUTH'])],
     authMethods: options.auth?.methods ?? ['PLAIN', 'LOGIN'],
-    allowInsecureAuth: true,
+    allowInsecureAuth: !options.authNeedsTls,
     authOptional: !options.auth,
     hideSMTPUTF8: options.smtpUtf8 === false,
     key: certificate.key,
@@ -178,7 +183,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
           .then((parsed) => {
             messages.push(toReceivedMail(parsed, session, raw));
             for (const wake of waiters.splice(0)) wake();
-            callback(null);
+            if (dataReplyDelayMs > 0) setTimeout(() => callback(null), dataReplyDelayMs);
+            else callback(null);
           })
           .catch(callback);
       });
@@ -213,6 +219,9 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     },
     dropNextMessages(count) {
       dropsLeft += count;
+    },
+    delayDataReply(ms) {
+      dataReplyDelayMs = ms;
     },
     async waitForMessages(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

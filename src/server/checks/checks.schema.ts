@@ -23,6 +23,8 @@ export const mailCheckOutcomeSchema = z.discriminatedUnion('ok', [
     message: z.string(),
     /** The address used for RCPT TO, or the test mail's recipient. */
     recipient: z.string(),
+    /** Said beside a success that is weaker than it looks: [証明書を検証しない] was on. */
+    warning: z.string().optional(),
   }),
   z.object({
     ok: z.literal(false),

@@ -5,6 +5,7 @@ import { newId } from '../ids.js';
 import { messageIdFor } from '../outbox/enqueue.js';
 import { insertOutboxRow } from '../outbox/outbox.repository.js';
 import { storeFault } from '../outbox/stored-error.js';
+import { requestPromptDelivery } from '../outbox/transport-state.repository.js';
 import { getOrganisation } from '../organisation/organisation.service.js';
 import { type MailSettingsRecord, readMailSettings } from '../settings/mail-settings.service.js';
 import { passwordForForm } from '../settings/smtp-credentials.js';
@@ -43,7 +44,7 @@ export async function testConnection(ctx: AppContext, operator: CheckOperator, b
   }
   const security = t(operator.locale, `smtp.security.${target.security}`);
   const message = t(operator.locale, 'smtp.check.connection_ok', { host: target.host, port: target.port, security });
-  return { ok: true, recipient, message };
+  return succeeded(ctx, operator.locale, target, { recipient, message });
 }
 
 /** [テストメール送信] with the form's values: sent directly, not through the outbox. */
@@ -93,16 +94,14 @@ async function deliverTestMail(ctx: AppContext, operator: CheckOperator, resolut
   const startedAt = ctx.clock.now();
   const subject = t(operator.locale, 'smtp.test_mail.subject');
   const id = newId();
-  const messageId = messageIdFor(ctx, id);
-  let fault: DeliveryFault | null = resolution.ok ? null : resolution.fault;
-  let text = '';
-  if (resolution.ok) {
-    text = testMailBody(operator, resolution.target, startedAt);
-    fault = await sendDirectly(ctx, resolution.target, { to, subject, text, messageId });
-  }
+  const messageId = messageIdFor(id, resolution.ok ? resolution.target.from : null, ctx.config.publicUrl);
+  const text = resolution.ok ? testMailBody(operator, resolution.target, startedAt) : '';
+  const fault = resolution.ok ? await sendDirectly(ctx, resolution.target, { to, subject, text, messageId }) : resolution.fault;
   await recordTestDelivery(ctx, { id, messageId, to, subject, text, startedAt, fault });
+  if (!resolution.ok) return failed(operator.locale, resolution.fault);
   if (fault) return failed(operator.locale, fault);
-  return { ok: true, recipient: to, message: t(operator.locale, 'smtp.check.test_mail_sent', { to }) };
+  const message = t(operator.locale, 'smtp.check.test_mail_sent', { to });
+  return succeeded(ctx, operator.locale, resolution.target, { recipient: to, message });
 }
 
 async function sendDirectly(
@@ -137,6 +136,8 @@ async function recordTestDelivery(
     state: mail.fault ? 'failed' : 'sent',
     message: JSON.stringify({ to: [mail.to], cc: [], bcc: [], subject: mail.subject, text: mail.text, attachments: [] }),
     recipients: mail.to,
+    cc_recipients: '',
+    bcc_recipients: '',
     subject: mail.subject,
     attempts: 1,
     created_at: startedIso,
@@ -171,6 +172,21 @@ function faultOf(ctx: AppContext, error: unknown, deadline: AbortSignal): Delive
   if (!deadline.aborted) return classifySmtpError(error);
   const seconds = Math.round(ctx.config.smtpTimeouts.testMailMs / 100) / 10;
   return { scope: 'transport', code: 'smtp.test_timeout', params: { seconds } };
+}
+
+/**
+ * The server answered: say so, and that the certificate was not verified when it was not. A
+ * check that got through also ends the workers' back-off, so waiting mail leaves at once.
+ */
+async function succeeded(
+  ctx: AppContext,
+  locale: Locale,
+  target: SmtpTarget,
+  outcome: { recipient: string; message: string },
+): Promise<MailCheckOutcome> {
+  await requestPromptDelivery(ctx.db);
+  if (target.rejectUnauthorized) return { ok: true, ...outcome };
+  return { ok: true, ...outcome, warning: t(locale, 'smtp.check.certificate_not_verified') };
 }
 
 function failed(locale: Locale, fault: DeliveryFault): MailCheckOutcome {

@@ -71,7 +71,10 @@ export interface MailOutboxTable {
   state: 'queued' | 'sending' | 'sent' | 'failed' | 'suppressed';
   /** JSON: the whole message (to, cc, bcc, subject, text, html, replyTo, attachments). */
   message: string;
+  /** The To line, then Cc and Bcc apart, as the delivery log shows them. */
   recipients: string;
+  cc_recipients: string;
+  bcc_recipients: string;
   subject: string;
   attempts: number;
   created_at: string;
@@ -107,6 +110,8 @@ export interface TransportStateTable {
   last_error: string | null;
   last_error_code: string | null;
   alerted_at: string | null;
+  /** Bumped by a settings save or a successful check: workers on every instance end their back-off. */
+  retry_generation: number;
 }
 
 /** One row per "only one of us" job (the monitor's leadership, a token refresh): see leases/lease.ts. */

@@ -1,4 +1,6 @@
-import { type MailKind, type OutgoingMessage, type OutgoingMessageInput, outgoingMessageSchema } from '../../contracts/mail.js';
+import { toAsciiAddress } from '../../contracts/address.js';
+import type { StoredMailSettings } from '../../contracts/mail-settings.js';
+import { formatMailbox, type MailKind, type OutgoingMessage, type OutgoingMessageInput, outgoingMessageSchema } from '../../contracts/mail.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
 import { parseOrThrow } from '../errors.js';
@@ -15,9 +17,20 @@ export interface EnqueueOptions {
 
 export const SUPPRESSED_NOTE = storeMessage('mail.suppressed');
 
-/** A Message-ID fixed when the mail is made, so every (re)delivery of it carries the same one. */
-export function messageIdFor(ctx: Pick<AppContext, 'config'>, id: string): string {
-  return `<${id}@${new URL(ctx.config.publicUrl).hostname}>`;
+/**
+ * A Message-ID fixed when the mail is made, so every (re)delivery of it carries the same one.
+ * Its domain is the sender's (spam filters penalise `@localhost`); the public URL's host only
+ * while no sender is configured yet.
+ */
+export function messageIdFor(id: string, senderAddress: string | null, publicUrl: string): string {
+  const domain = senderAddress ? toAsciiAddress(senderAddress).split('@').pop() : new URL(publicUrl).hostname;
+  return `<${id}@${domain}>`;
+}
+
+/** The address mail leaves from with these settings, when one is configured. */
+function configuredSender(ctx: Pick<AppContext, 'config'>, settings: StoredMailSettings): string | null {
+  if (ctx.config.managedRelay) return ctx.config.managedRelay.from;
+  return settings.senderAddress ?? (settings.server === 'gmail' ? settings.gmail.accountEmail : null);
 }
 
 /**
@@ -39,11 +52,13 @@ export async function enqueueMail(
   const suppressed = !settings.sendingEnabled;
   const row: OutboxRow = {
     id,
-    message_id: messageIdFor(ctx, id),
+    message_id: messageIdFor(id, configuredSender(ctx, settings), ctx.config.publicUrl),
     kind: options.kind ?? 'app',
     state: suppressed ? 'suppressed' : 'queued',
     message: JSON.stringify(message),
-    recipients: [...message.to, ...message.cc, ...message.bcc].join(', '),
+    recipients: message.to.map(formatMailbox).join(', '),
+    cc_recipients: message.cc.map(formatMailbox).join(', '),
+    bcc_recipients: message.bcc.map(formatMailbox).join(', '),
     subject: message.subject,
     attempts: 0,
     created_at: nowIso,

@@ -14,6 +14,8 @@ export function deliveryView(row: OutboxRow, locale: Locale) {
     kind: row.kind,
     state: row.state,
     to: row.recipients,
+    cc: row.cc_recipients,
+    bcc: row.bcc_recipients,
     subject: row.subject,
     attempts: row.attempts,
     createdAt: row.created_at,

@@ -24,18 +24,21 @@ type Claim = { owner: string; nowIso: string; leaseExpiresAt: string; limit: num
 
 /**
  * Takes up to `limit` due mails for this worker: first mails whose worker's lease ran out (it
- * crashed mid-send), then queued mails whose time has come, oldest due first. Two statements,
- * each walking the (state, next_attempt_at) index in order; one statement with an OR would
- * sort every due row on each claim. The sub-select skips rows another worker has locked on
- * PostgreSQL; SQLite has one writer at a time, so each statement is atomic there as it is.
+ * died mid-send), then queued mails whose time has come, oldest due first. Two statements, each
+ * walking the (state, next_attempt_at) index in order; one statement with an OR would sort every
+ * due row on each claim. The sub-select skips rows another worker has locked on PostgreSQL;
+ * SQLite has one writer at a time, so each statement is atomic there as it is.
+ *
+ * A mail taken over from a dead worker keeps its attempt count: the crash was not the mail's
+ * fault. The worker's own rows are never taken over by itself (it renews their lease).
  */
 export async function claimDueMails(db: Database, dialect: DialectName, claim: Claim): Promise<OutboxRow[]> {
-  const abandoned = await claimWhere(db, dialect, claim, claim.limit, (eb) =>
-    eb.and([eb('state', '=', 'sending'), eb('lease_expires_at', '<=', claim.nowIso)]),
+  const abandoned = await claimWhere(db, dialect, claim, claim.limit, { countAttempt: false }, (eb) =>
+    eb.and([eb('state', '=', 'sending'), eb('lease_expires_at', '<=', claim.nowIso), eb('lease_owner', '!=', claim.owner)]),
   );
   const remaining = claim.limit - abandoned.length;
   if (remaining === 0) return abandoned;
-  const queued = await claimWhere(db, dialect, claim, remaining, (eb) =>
+  const queued = await claimWhere(db, dialect, claim, remaining, { countAttempt: true }, (eb) =>
     eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', claim.nowIso)]),
   );
   return [...abandoned, ...queued];
@@ -46,6 +49,7 @@ function claimWhere(
   dialect: DialectName,
   claim: Claim,
   limit: number,
+  options: { countAttempt: boolean },
   due: (eb: ExpressionBuilder<DB, 'mail_outbox'>) => Expression<SqlBool>,
 ): Promise<OutboxRow[]> {
   let candidates = db.selectFrom('mail_outbox').select('id').where(due).orderBy('next_attempt_at').limit(limit);
@@ -57,11 +61,26 @@ function claimWhere(
       lease_owner: claim.owner,
       lease_expires_at: claim.leaseExpiresAt,
       send_started_at: claim.nowIso,
-      attempts: eb('attempts', '+', 1),
+      attempts: options.countAttempt ? eb('attempts', '+', 1) : eb.ref('attempts'),
     }))
     .where('id', 'in', dialect === 'postgres' ? candidates.forUpdate().skipLocked() : candidates)
     .returningAll()
     .execute();
+}
+
+/**
+ * Extends the lease of every mail this worker still holds and returns their IDs; a mail missing
+ * from the answer was taken over (the lease had run out) and must not be sent by this worker.
+ */
+export async function renewHeldMails(db: Database, owner: string, leaseExpiresAt: string): Promise<string[]> {
+  const rows = await db
+    .updateTable('mail_outbox')
+    .set({ lease_expires_at: leaseExpiresAt })
+    .where('state', '=', 'sending')
+    .where('lease_owner', '=', owner)
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
 }
 
 type OutboxUpdate = UpdateObject<DB, 'mail_outbox'>;

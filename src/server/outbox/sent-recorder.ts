@@ -1,39 +1,46 @@
 import type { AppContext } from '../context.js';
 import { markSent } from './outbox.repository.js';
 
-const FLUSH_AT_COUNT = 25;
-const FLUSH_AFTER_MS = 200;
+interface Waiting {
+  id: string;
+  done: () => void;
+  failed: (error: unknown) => void;
+}
 
 /**
- * Records sent mails a batch at a time, so a connection goes straight on to its next mail
- * instead of waiting for a write per mail. A crash before a flush leaves those mails "sending":
- * they are redelivered when the lease ends, which the outbox allows for mails whose send had
- * started (same Message-ID).
+ * Records sent mails as a group commit: a write starts as soon as the previous one ended and
+ * carries every mail accepted meanwhile (no timer, no batch size). Each connection waits for its
+ * mail's record before it starts the next mail, so at a crash only the mails actually in flight
+ * (at most one per connection) can be sent again, and under load one write still records many.
  */
 export class SentRecorder {
-  private pending: string[] = [];
-  private oldestPendingAt = 0;
-  private writes: Promise<void> = Promise.resolve();
+  private waiting: Waiting[] = [];
+  private writing = false;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly owner: string,
   ) {}
 
-  add(id: string): Promise<void> {
-    if (this.pending.length === 0) this.oldestPendingAt = Date.now();
-    this.pending.push(id);
-    const due = this.pending.length >= FLUSH_AT_COUNT || Date.now() - this.oldestPendingAt >= FLUSH_AFTER_MS;
-    return due ? this.flush() : Promise.resolve();
+  /** Resolves once the mail is recorded as sent. */
+  record(id: string): Promise<void> {
+    return new Promise((done, failed) => {
+      this.waiting.push({ id, done, failed });
+      if (!this.writing) void this.writeWhileWaiting();
+    });
   }
 
-  /** Writes what is pending; writes stay in order, and a failed one fails this call. */
-  flush(): Promise<void> {
-    const ids = this.pending.splice(0);
-    if (ids.length > 0) {
-      const nowIso = this.ctx.clock.now().toISOString();
-      this.writes = this.writes.then(() => markSent(this.ctx.db, { ids, owner: this.owner }, nowIso));
+  private async writeWhileWaiting(): Promise<void> {
+    this.writing = true;
+    while (this.waiting.length > 0) {
+      const group = this.waiting.splice(0);
+      try {
+        await markSent(this.ctx.db, { ids: group.map((w) => w.id), owner: this.owner }, this.ctx.clock.now().toISOString());
+        for (const w of group) w.done();
+      } catch (error) {
+        for (const w of group) w.failed(error);
+      }
     }
-    return this.writes;
+    this.writing = false;
   }
 }

@@ -26,20 +26,23 @@ const WORKING_WRITE_EVERY_MS = 10_000;
  */
 export class TransportHealth {
   private lastWorkingWrite = 0;
-  private knownWorking = false;
+  private known: 'unknown' | 'working' | 'failing' = 'unknown';
 
   constructor(private readonly ctx: AppContext) {}
 
+  /** A mail was accepted: the first one after a failure (or at start) marks the transport up at once. */
   async working(): Promise<void> {
     const now = this.ctx.clock.now();
-    if (this.knownWorking && now.getTime() - this.lastWorkingWrite < WORKING_WRITE_EVERY_MS) return;
+    if (this.known === 'working' && now.getTime() - this.lastWorkingWrite < WORKING_WRITE_EVERY_MS) return;
     await markTransportWorking(this.ctx.db, now.toISOString());
-    this.knownWorking = true;
+    if (this.known === 'failing') this.ctx.log.info('mail transport recovered: a mail was accepted');
+    this.known = 'working';
     this.lastWorkingWrite = now.getTime();
   }
 
   async failing(fault: DeliveryFault): Promise<void> {
-    this.knownWorking = false;
+    if (this.known !== 'failing') this.ctx.log.info({ reason: fault.code, reply: fault.reply }, 'mail transport failing');
+    this.known = 'failing';
     const now = this.ctx.clock.now();
     await markTransportFailing(this.ctx.db, now.toISOString(), storeFault(fault));
     await this.alertOncePerIncident(now, fault.code === REAUTHORISATION_NEEDED ? 0 : this.ctx.config.transportAlertAfterMs);
@@ -67,7 +70,7 @@ export class TransportHealth {
           subject: t(locale, 'alert.subject'),
           text: t(locale, 'alert.body', {
             since: when(state?.failing_since),
-            reason: [reason?.message, reason?.reply].filter(Boolean).join(' '),
+            reason: reason?.message ?? '',
             lastSuccess: when(state?.last_success_at),
             hours: Math.round(this.ctx.config.outbox.retryWindowMs / 3_600_000),
           }),

@@ -13,7 +13,7 @@ export async function readTransportState(db: Database): Promise<TransportStateRo
 async function ensureRow(db: Database): Promise<void> {
   await db
     .insertInto('transport_state')
-    .values({ id: ROW_ID, state: 'ok', failing_since: null, last_success_at: null, last_failure_at: null, last_error: null, last_error_code: null, alerted_at: null })
+    .values({ id: ROW_ID, state: 'ok', failing_since: null, last_success_at: null, last_failure_at: null, last_error: null, last_error_code: null, alerted_at: null, retry_generation: 0 })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
 }
@@ -54,4 +54,22 @@ export async function claimIncidentAlert(db: Database, nowIso: string, failingSi
     .where('failing_since', '<=', failingSinceCutoff)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * The administrator fixed something (a save, a check that got through): every worker, on every
+ * instance, ends its back-off when it next looks (it looks every poll interval while it waits).
+ */
+export async function requestPromptDelivery(db: Database): Promise<void> {
+  await ensureRow(db);
+  await db
+    .updateTable('transport_state')
+    .set((eb) => ({ retry_generation: eb('retry_generation', '+', 1) }))
+    .where('id', '=', ROW_ID)
+    .execute();
+}
+
+export async function readRetryGeneration(db: Database): Promise<number> {
+  const row = await db.selectFrom('transport_state').select('retry_generation').where('id', '=', ROW_ID).executeTakeFirst();
+  return row?.retry_generation ?? 0;
 }

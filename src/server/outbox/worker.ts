@@ -1,67 +1,65 @@
 import { hostname } from 'node:os';
-import type { Transporter } from 'nodemailer';
-import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
-import type { MailKind, OutgoingMessage } from '../../contracts/mail.js';
+import type { MailKind } from '../../contracts/mail.js';
 import type { AppContext } from '../context.js';
 import { newId } from '../ids.js';
 import { readMailSettings } from '../settings/mail-settings.service.js';
-import { managedRelayTarget, resolveDeliveryTarget, type SmtpTarget } from '../transports/delivery-target.js';
+import { resolveDeliveryTarget, type SmtpTarget } from '../transports/delivery-target.js';
 import { classifySmtpError, type DeliveryFault } from '../transports/faults.js';
 import { createSmtpTransport } from '../transports/smtp-transport.js';
-import {
-  claimDueMails,
-  markFailed,
-  markSent,
-  type OutboxRow,
-  requeue,
-  suppressWaitingMails,
-} from './outbox.repository.js';
-import { retryDelayMs } from './retry-policy.js';
-import { storeFault, storeMessage } from './stored-error.js';
+import { fallbackAlertTarget } from './alert-fallback.js';
+import { composeMail } from './compose.js';
 import { SUPPRESSED_NOTE } from './enqueue.js';
+import { recordFailure } from './failure-outcome.js';
+import { HeldMails } from './held-mails.js';
+import { claimDueMails, markSent, type OutboxRow, requeue, suppressWaitingMails } from './outbox.repository.js';
 import { SentRecorder } from './sent-recorder.js';
+import { storeMessage } from './stored-error.js';
+import { TransportBackoff } from './transport-backoff.js';
 import { TransportHealth } from './transport-health.js';
-
-type SmtpTransporter = Transporter<SMTPTransport.SentMessageInfo>;
-
-const DEV_MAILBOX_SENDER = 'tayori@localhost';
+import { type SmtpTransporter, TransportPool } from './transport-pool.js';
 
 /**
  * Delivers the outbox. Any number of workers (in `tayori serve` or `tayori worker`, on any
- * instance) can run at once: each claims due mails under a lease, sends them over a pooled
- * connection, and records each result only while it still holds the lease.
+ * instance) can run at once: each claims a few due mails at a time under a lease it keeps
+ * renewing, sends them over pooled connections, and records each result only while it still
+ * holds the lease.
  */
 export class OutboxWorker {
   readonly owner = `${hostname()}:${process.pid}:${newId().slice(-6)}`;
-  private running = false;
-  /** Set by stop(): sends under way finish, nothing new is claimed. */
+  readonly health: TransportHealth;
+  private readonly held: HeldMails;
+  private readonly sent: SentRecorder;
+  private readonly backoff: TransportBackoff;
+  private readonly pool: TransportPool;
   private stopping = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
-  private pausedUntil = 0;
-  private transportFailures = 0;
-  private transport: { key: string; transporter: SmtpTransporter } | null = null;
-  readonly health: TransportHealth;
 
   constructor(private readonly ctx: AppContext) {
     this.health = new TransportHealth(ctx);
+    this.held = new HeldMails(ctx, this.owner);
+    this.sent = new SentRecorder(ctx, this.owner);
+    this.backoff = new TransportBackoff(ctx);
+    this.pool = new TransportPool(ctx, ctx.config.outbox.concurrency);
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
+    if (this.loop) return;
     this.stopping = false;
     this.loop = this.runLoop();
   }
 
-  /** Stops claiming, lets the sends under way finish, and closes the connections. */
+  /**
+   * Stops claiming; mails claimed but not started go back to the queue at once, sends under way
+   * finish; then the connections close.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wakeUp?.();
     await this.loop;
-    this.running = false;
-    this.transport?.transporter.close();
-    this.transport = null;
+    this.loop = null;
+    this.held.stop();
+    this.pool.close();
   }
 
   /** Something was enqueued: look now instead of at the next poll. */
@@ -77,13 +75,8 @@ export class OutboxWorker {
       } catch (error) {
         this.ctx.log.error({ err: error }, 'outbox worker pass failed');
       }
-      if (delivered === 0 && !this.stopping) await this.sleep(this.nextWaitMs());
+      if (delivered === 0 && !this.stopping) await this.sleep(this.ctx.config.outbox.pollMs);
     }
-  }
-
-  private nextWaitMs(): number {
-    const pause = this.pausedUntil - this.ctx.clock.now().getTime();
-    return pause > 0 ? Math.min(pause, this.ctx.config.outbox.pollMs * 10) : this.ctx.config.outbox.pollMs;
   }
 
   private sleep(ms: number): Promise<void> {
@@ -101,7 +94,7 @@ export class OutboxWorker {
    * Returns how many mails reached a final or retry state.
    */
   async deliverDueMails(): Promise<number> {
-    if (this.ctx.clock.now().getTime() < this.pausedUntil) return 0;
+    if (!(await this.backoff.mayDeliver())) return 0;
     const record = await readMailSettings(this.ctx.db);
     if (!record.settings.sendingEnabled) {
       await suppressWaitingMails(this.ctx.db, this.ctx.clock.now().toISOString(), SUPPRESSED_NOTE);
@@ -112,201 +105,129 @@ export class OutboxWorker {
       await this.transportDown(resolution.fault);
       return this.deliverAlertsViaFallback(null);
     }
-    const transporter = this.transporterFor(resolution.target);
-    const processed = await this.sendClaimed(resolution.target, transporter);
-    return this.transportFailures > 0 ? processed + (await this.deliverAlertsViaFallback(resolution.target)) : processed;
+    const { target } = resolution;
+    const pass = await this.sendDueMails(target, this.pool.for(target), this.ctx.config.outbox.concurrency);
+    if (!pass.transportFault) return pass.processed;
+    await this.transportDown(pass.transportFault);
+    return pass.processed + (await this.deliverAlertsViaFallback(target));
   }
 
-  /**
-   * While the configured transport fails, the admins' alert still has a way out when the
-   * managed relay or the dev mailbox is available (SPEC §2.5); otherwise it waits with the rest.
-   */
+  /** While the configured transport fails, the admins' alert may still leave another way (SPEC §2.5). */
   private async deliverAlertsViaFallback(failing: SmtpTarget | null): Promise<number> {
     const fallback = fallbackAlertTarget(this.ctx, failing);
     if (!fallback) return 0;
-    const alerts = await this.claim(this.ctx.config.outbox.batchSize, 'alert');
-    if (alerts.length === 0) return 0;
     const transporter = createSmtpTransport(this.ctx, fallback, { pool: false });
-    const sent = new SentRecorder(this.ctx, this.owner);
     try {
-      for (const row of alerts) await this.deliverOne(row, fallback, transporter, sent);
+      return (await this.sendDueMails(fallback, transporter, 1, 'alert')).processed;
     } finally {
       transporter.close();
-      await sent.flush();
     }
-    return alerts.length;
   }
 
-  private transporterFor(target: SmtpTarget): SmtpTransporter {
-    const key = JSON.stringify(target);
-    if (this.transport?.key !== key) {
-      this.transport?.transporter.close();
-      const transporter = createSmtpTransport(this.ctx, target, {
-        pool: true,
-        maxConnections: this.ctx.config.outbox.concurrency,
-      });
-      this.transport = { key, transporter };
-    }
-    return this.transport.transporter;
-  }
-
-  /** Keeps `concurrency` sends in flight, refilling the local queue before it runs dry. */
-  private async sendClaimed(target: SmtpTarget, transporter: SmtpTransporter): Promise<number> {
-    const { batchSize, concurrency } = this.ctx.config.outbox;
+  /**
+   * Keeps `lanes` sends in flight. Each lane claims a little ahead (two mails per lane at most
+   * are held), so no claimed mail waits long in this worker while its lease runs.
+   */
+  private async sendDueMails(target: SmtpTarget, transporter: SmtpTransporter, lanes: number, onlyKind?: MailKind) {
     const queue: OutboxRow[] = [];
+    let sending = 0;
     let exhausted = false;
     let refilling: Promise<void> | null = null;
     let transportFault: DeliveryFault | null = null;
     let processed = 0;
-    const sent = new SentRecorder(this.ctx, this.owner);
 
     const refill = async () => {
-      const rows = await this.claim(batchSize);
+      const rows = await this.claim(2 * lanes - queue.length - sending, onlyKind);
       if (rows.length === 0) exhausted = true;
       queue.push(...rows);
     };
     const lane = async () => {
       for (;;) {
-        if (!exhausted && !refilling && !transportFault && !this.stopping && queue.length <= concurrency) {
+        if (!exhausted && !refilling && !transportFault && !this.stopping && queue.length < lanes) {
           refilling = refill().finally(() => {
             refilling = null;
           });
         }
-        if (queue.length === 0 && refilling) await refilling;
+        if (queue.length === 0 && refilling) {
+          await refilling;
+          continue;
+        }
         const row = queue.shift();
         if (!row) return;
         if (transportFault || this.stopping) {
-          await requeue(this.ctx.db, { id: row.id, owner: this.owner }, { nextAttemptAt: row.next_attempt_at, countAttempt: false });
+          await this.giveBack(row);
           continue;
         }
-        const fault = await this.deliverOne(row, target, transporter, sent);
-        if (fault) transportFault = fault;
-        processed++;
+        if (!(await this.held.mayStart(row.id))) continue;
+        sending++;
+        try {
+          const fault = await this.deliverOne(row, target, transporter);
+          if (fault) transportFault ??= fault;
+          processed++;
+        } finally {
+          sending--;
+        }
       }
     };
-    try {
-      await Promise.all(Array.from({ length: concurrency }, lane));
-    } finally {
-      await sent.flush();
-    }
-
-    if (transportFault) await this.transportDown(transportFault);
-    else if (processed > 0) await this.transportUp();
-    return processed;
+    // Every lane ends before the leftovers go back: a lane that failed (a database error) must
+    // not leave the others sending mails that are being given back.
+    const lanesEnded = await Promise.allSettled(Array.from({ length: lanes }, lane));
+    await Promise.allSettled(queue.splice(0).map((row) => this.giveBack(row)));
+    this.held.forgetAll();
+    const failed = lanesEnded.find((lane) => lane.status === 'rejected');
+    if (failed) throw failed.reason;
+    return { processed, transportFault };
   }
 
-  private claim(limit: number, onlyKind?: MailKind): Promise<OutboxRow[]> {
+  private async claim(limit: number, onlyKind?: MailKind): Promise<OutboxRow[]> {
     const now = this.ctx.clock.now();
-    return claimDueMails(this.ctx.db, this.ctx.database.dialect, {
+    const rows = await claimDueMails(this.ctx.db, this.ctx.database.dialect, {
       owner: this.owner,
       nowIso: now.toISOString(),
       leaseExpiresAt: new Date(now.getTime() + this.ctx.config.outbox.leaseMs).toISOString(),
-      limit,
+      limit: Math.max(1, limit),
       onlyKind,
     });
+    this.held.add(
+      rows.map((row) => row.id),
+      now.getTime(),
+    );
+    return rows;
+  }
+
+  /** A claimed mail this worker will not send after all: due again at once, no attempt counted. */
+  private async giveBack(row: OutboxRow): Promise<void> {
+    this.held.forget(row.id);
+    await requeue(this.ctx.db, { id: row.id, owner: this.owner }, { nextAttemptAt: row.next_attempt_at, countAttempt: false });
   }
 
   /** Sends one mail and records the outcome; returns the fault when the whole transport is failing. */
-  private async deliverOne(
-    row: OutboxRow,
-    target: SmtpTarget,
-    transporter: SmtpTransporter,
-    sent: SentRecorder,
-  ): Promise<DeliveryFault | null> {
+  private async deliverOne(row: OutboxRow, target: SmtpTarget, transporter: SmtpTransporter): Promise<DeliveryFault | null> {
+    let fault: DeliveryFault | null = null;
     try {
       const info = await transporter.sendMail(composeMail(row, target.from));
-      const rejected = (info.rejected ?? []).map(String);
-      if (rejected.length === 0) {
-        await sent.add(row.id);
-        return null;
-      }
-      const note = storeMessage('mail.partially_rejected', { addresses: rejected.join(', ') }, info.rejectedErrors?.[0]?.message ?? null);
-      await markSent(this.ctx.db, { ids: [row.id], owner: this.owner }, this.ctx.clock.now().toISOString(), note);
-      return null;
+      await this.recordSent(row, (info.rejected ?? []).map(String), info.rejectedErrors?.[0]?.message ?? null);
+      this.backoff.recovered();
+      await this.health.working();
     } catch (error) {
-      const fault = classifySmtpError(error);
-      await this.recordFailure(row, fault);
-      return fault.scope === 'transport' ? fault : null;
+      fault = classifySmtpError(error);
+      await recordFailure(this.ctx, this.owner, row, fault);
+    } finally {
+      this.held.forget(row.id);
     }
+    this.ctx.log.debug({ mailId: row.id, messageId: row.message_id, kind: row.kind, outcome: fault?.code ?? 'sent' }, 'outbox delivery');
+    return fault?.scope === 'transport' ? fault : null;
   }
 
-  private async recordFailure(row: OutboxRow, fault: DeliveryFault): Promise<void> {
-    const mail = { id: row.id, owner: this.owner };
-    const now = this.ctx.clock.now();
-    const stored = storeFault(fault);
-    if (fault.scope === 'permanent') {
-      await markFailed(this.ctx.db, mail, now.toISOString(), stored);
-      return;
-    }
-    const delay =
-      fault.scope === 'transport'
-        ? retryDelayMs(this.transportFailures + 1, this.ctx.config.outbox)
-        : retryDelayMs(row.attempts, this.ctx.config.outbox);
-    const nextAttemptAt = new Date(now.getTime() + delay);
-    if (nextAttemptAt.toISOString() > row.expires_at) {
-      const hours = Math.round(this.ctx.config.outbox.retryWindowMs / 3_600_000);
-      const expired = storeMessage('mail.expired', { hours, reason: fault.reply ?? fault.code }, fault.reply ?? null);
-      await markFailed(this.ctx.db, mail, now.toISOString(), expired);
-      return;
-    }
-    await requeue(this.ctx.db, mail, {
-      nextAttemptAt: nextAttemptAt.toISOString(),
-      error: stored,
-      countAttempt: fault.scope !== 'transport',
-    });
+  /** Accepted: recorded with the group commit; accepted for only some recipients: with a note of the others. */
+  private async recordSent(row: OutboxRow, rejected: string[], reply: string | null): Promise<void> {
+    if (rejected.length === 0) return this.sent.record(row.id);
+    const note = storeMessage('mail.partially_rejected', { addresses: rejected.join(', ') }, reply);
+    await markSent(this.ctx.db, { ids: [row.id], owner: this.owner }, this.ctx.clock.now().toISOString(), note);
   }
 
   private async transportDown(fault: DeliveryFault): Promise<void> {
-    this.transportFailures++;
-    this.pausedUntil = this.ctx.clock.now().getTime() + retryDelayMs(this.transportFailures, this.ctx.config.outbox);
+    this.backoff.failed();
     await this.health.failing(fault);
   }
-
-  private async transportUp(): Promise<void> {
-    this.transportFailures = 0;
-    this.pausedUntil = 0;
-    await this.health.working();
-  }
-}
-
-function fallbackAlertTarget(ctx: AppContext, failing: SmtpTarget | null): SmtpTarget | null {
-  const candidates: SmtpTarget[] = [];
-  if (ctx.config.managedRelay) candidates.push(managedRelayTarget(ctx.config.managedRelay));
-  if (ctx.config.devMailbox.enabled) {
-    candidates.push({
-      via: 'smtp',
-      host: '127.0.0.1',
-      port: ctx.config.devMailbox.port,
-      security: 'none',
-      auth: null,
-      rejectUnauthorized: true,
-      from: failing?.from ?? DEV_MAILBOX_SENDER,
-    });
-  }
-  return candidates.find((c) => !failing || c.host !== failing.host || c.port !== failing.port) ?? null;
-}
-
-/**
- * The nodemailer message of an outbox row, from the configured sender. Internationalised
- * domains stay in Unicode: nodemailer sends them as punycode to servers without SMTPUTF8.
- */
-export function composeMail(row: OutboxRow, from: string) {
-  const message: OutgoingMessage = JSON.parse(row.message);
-  return {
-    from,
-    to: message.to,
-    cc: message.cc,
-    bcc: message.bcc,
-    replyTo: message.replyTo,
-    subject: message.subject,
-    text: message.text,
-    html: message.html,
-    messageId: row.message_id,
-    attachments: message.attachments.map((a) => ({
-      filename: a.filename,
-      contentType: a.contentType,
-      content: a.content,
-      encoding: 'base64',
-    })),
-  };
 }

@@ -11,6 +11,7 @@ import { type Actor, diffForAudit, recordAudit, systemActor } from '../audit/aud
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
 import { conflict } from '../errors.js';
+import { requestPromptDelivery } from '../outbox/transport-state.repository.js';
 import { purposeOf } from '../security/secret-columns.js';
 import { findMailSettingsRow, writeMailSettingsRow } from './mail-settings.repository.js';
 import { checkMailSettingsForm, modeOf, parseMailSettingsBody, visibleFieldsFor } from './mail-settings.rules.js';
@@ -91,6 +92,7 @@ async function saveValidated(
     if (form.version !== undefined && form.version !== record.version) throw conflict();
     const saved = await writeAudited(trx, ctx, actor, record, nextSettings(ctx, record, form));
     if (!saved) throw conflict();
+    await requestPromptDelivery(trx);
     return toMailSettingsView(ctx, saved);
   });
 }

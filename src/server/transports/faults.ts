@@ -42,6 +42,7 @@ const UNTRUSTED_CERTIFICATE = new Set([
 const EXPIRED_CERTIFICATE = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 const UNREACHABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 const DROPPED = new Set(['ECONNRESET', 'EPIPE']);
+const STARTTLS_FIRST = /STARTTLS (command )?(first|required)|must issue a STARTTLS|encryption required/i;
 const QUOTA_TEXT = /quota|rate.?limit|sending limit|too many (messages|mails|emails|connections)|limit (exceeded|reached)/i;
 
 const fault = (scope: FaultScope, code: MessageKey, reply?: string): DeliveryFault =>
@@ -54,6 +55,9 @@ export function classifySmtpError(error: unknown): DeliveryFault {
   if (reply !== undefined) {
     if (e.responseCode === 421) return fault('transport', 'smtp.server_closing', reply);
     if (isQuotaReply(reply)) return fault('transport', 'smtp.quota', reply);
+    // Postfix `530 5.7.0 Must issue a STARTTLS command first`, smtp-server `538 …`: the answer to
+    // AUTH or MAIL FROM over a plain connection. The fix is the encryption type, not the password.
+    if (STARTTLS_FIRST.test(reply)) return fault('transport', 'smtp.starttls_required', reply);
   }
   if (/^invalid_grant/.test(e.message ?? '')) return fault('transport', 'smtp.gmail_reauth_required');
   switch (e.code) {

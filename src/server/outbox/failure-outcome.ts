@@ -1,0 +1,37 @@
+import type { AppContext } from '../context.js';
+import type { DeliveryFault } from '../transports/faults.js';
+import { markFailed, type OutboxRow, requeue } from './outbox.repository.js';
+import { retryDelayMs } from './retry-policy.js';
+import { storeFault, storeMessage } from './stored-error.js';
+
+/**
+ * What a failed send means for the mail (SPEC §2.3):
+ * - permanent: it fails now, the server's reply recorded;
+ * - transient: it is retried with back-off, the last try at the end of its window;
+ * - transport-wide: not the mail's fault — it stays due, uncounted, and the worker backs off.
+ * Only once its window has ended does a mail fail for a transient or transport-wide fault.
+ */
+export async function recordFailure(ctx: AppContext, owner: string, row: OutboxRow, fault: DeliveryFault): Promise<void> {
+  const mail = { id: row.id, owner };
+  const now = ctx.clock.now();
+  const nowIso = now.toISOString();
+  if (fault.scope === 'permanent') {
+    await markFailed(ctx.db, mail, nowIso, storeFault(fault));
+    return;
+  }
+  if (nowIso >= row.expires_at) {
+    const hours = Math.round(ctx.config.outbox.retryWindowMs / 3_600_000);
+    await markFailed(ctx.db, mail, nowIso, storeMessage('mail.expired', { hours, reason: fault.reply ?? fault.code }, fault.reply ?? null));
+    return;
+  }
+  if (fault.scope === 'transport') {
+    await requeue(ctx.db, mail, { nextAttemptAt: row.next_attempt_at, error: storeFault(fault), countAttempt: false });
+    return;
+  }
+  const retryAt = new Date(now.getTime() + retryDelayMs(row.attempts, ctx.config.outbox)).toISOString();
+  await requeue(ctx.db, mail, {
+    nextAttemptAt: retryAt < row.expires_at ? retryAt : row.expires_at,
+    error: storeFault(fault),
+    countAttempt: true,
+  });
+}
