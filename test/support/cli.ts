@@ -27,9 +27,14 @@ export interface TayoriProcess {
  * caller's TAYORI_* variables are not inherited, so a test sees only what it sets. Call it
  * inside a test: the process is killed when the test ends, whatever the outcome.
  */
-export function spawnTayori(args: string[], env: Record<string, string>, options: { stdin?: string } = {}): TayoriProcess {
+export function spawnTayori(
+  args: string[],
+  env: Record<string, string>,
+  options: { stdin?: string; /** run `bin/tayori.mjs`, the installed command, instead of the source through tsx */ bin?: boolean } = {},
+): TayoriProcess {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('TAYORI_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  const command = options.bin ? ['bin/tayori.mjs'] : ['--import', 'tsx', 'src/cli/main.ts'];
+  const child = spawn(process.execPath, [...command, ...args], {
     cwd: ROOT,
     env: { ...inherited, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

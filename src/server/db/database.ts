@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
 import type { DatabaseTarget } from '../config.js';
 import type { DB } from './schema.js';
 
@@ -38,6 +38,8 @@ export function openDatabase(target: DatabaseTarget): DatabaseHandle {
     });
     return { db, dialect: 'sqlite', target, close: () => db.destroy() };
   }
+  // Loaded only for PostgreSQL: an embedded installation does not pay for the driver.
+  const pg = createRequire(import.meta.url)('pg') as typeof import('pg');
   const pool = new pg.Pool({ connectionString: target.url, max: 10, connectionTimeoutMillis: 5000 });
   // An unreachable server must surface as a failed query (healthz 503), not crash the process.
   pool.on('error', () => {});

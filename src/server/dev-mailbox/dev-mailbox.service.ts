@@ -1,4 +1,3 @@
-import { simpleParser } from 'mailparser';
 import { type Locale, t } from '../../i18n/index.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
@@ -21,8 +20,14 @@ export interface ReceivedEnvelope {
 
 const PARSE_OPTIONS = { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true } as const;
 
+/** mailparser costs about 30 MB of memory: loaded with the first mail, not at every start. */
+async function parseMail(raw: Buffer) {
+  const { simpleParser } = await import('mailparser');
+  return simpleParser(raw, PARSE_OPTIONS);
+}
+
 export async function receiveMail(ctx: AppContext, raw: Buffer, envelope: ReceivedEnvelope): Promise<void> {
-  const parsed = await simpleParser(raw, PARSE_OPTIONS);
+  const parsed = await parseMail(raw);
   const summary: StoredMailSummary = {
     id: newId(),
     received: ctx.clock.now().toISOString(),
@@ -45,7 +50,7 @@ export async function readDevMail(ctx: AppContext, locale: Locale, id: string) {
   const raw = await readRawMail(dir, id);
   const summary = raw && (await listMailSummaries(dir)).find((entry) => entry.id === id);
   if (!raw || !summary) throw notFound();
-  const parsed = await simpleParser(raw, PARSE_OPTIONS);
+  const parsed = await parseMail(raw);
   return {
     banner: t(locale, 'devmailbox.banner'),
     message: {
