@@ -2,13 +2,17 @@
  * Outbox throughput against raw nodemailer, in one run (issue: durable outbox).
  *
  * 10,000 mails are enqueued through the product's own path (one transaction per mail, as the
- * application does), then delivered by the product's worker to a loopback smtp-server sink;
- * raw nodemailer sends the same messages to the same sink with the same pool size and
- * concurrency. Both are counted at the sink. SQLite uses the product's production settings.
+ * application does), then delivered by the product's worker to a loopback smtp-server sink while
+ * another 1,000 are enqueued one at a time: their enqueue latency is the figure a business
+ * transaction sees while the worker is sending (goal p99 < 2 ms). The worker's clock stops when
+ * the last sent mail is recorded in the database. Raw nodemailer sends as many messages to the
+ * same sink with the same pool size and concurrency; its clock stops when the last send is
+ * accepted. Both sides are warmed up alike before the rounds. SQLite uses the product's
+ * production settings. The whole run gives up after BENCH_TIMEOUT_S (default 900) seconds.
  *
  *   npm run bench:outbox            (MAILS=2000 npm run bench:outbox for a quick look)
  *
- * Last line: `outbox_vs_raw_ratio <outbox throughput ÷ raw throughput>`; goal ≥ 0.8.
+ * Last line: `outbox_vs_raw_ratio <outbox throughput ÷ raw throughput>`; goal ≥ 0.85.
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -27,6 +31,12 @@ import { saveMailSettings } from '../src/server/settings/mail-settings.service.j
 import { mailSettingsFormSchema } from '../src/contracts/mail-settings.js';
 
 const MAILS = Number(process.env.MAILS ?? 10_000);
+const WHILE_SENDING = Math.ceil(MAILS / 10);
+const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_S ?? 900);
+setTimeout(() => {
+  console.error(`bench:outbox gave up after ${TIMEOUT_S} s`);
+  process.exit(1);
+}, TIMEOUT_S * 1000).unref();
 
 const message = (i: number) => ({
   to: `customer${i}@example.jp`,
@@ -69,7 +79,7 @@ async function startCountingSink() {
 
 type Sink = Awaited<ReturnType<typeof startCountingSink>>;
 
-async function rawNodemailer(sink: Sink, concurrency: number, mails = MAILS): Promise<number> {
+async function rawNodemailer(sink: Sink, concurrency: number, mails = MAILS + WHILE_SENDING): Promise<number> {
   await sink.reset();
   const transporter = nodemailer.createTransport({
     host: '127.0.0.1',
@@ -89,13 +99,15 @@ async function rawNodemailer(sink: Sink, concurrency: number, mails = MAILS): Pr
       }
     }),
   );
-  await sink.until(mails);
   const seconds = (performance.now() - started) / 1000;
+  await sink.until(mails);
   transporter.close();
   return mails / seconds;
 }
 
-async function productOutbox(sink: Sink) {
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function productOutbox(sink: Sink, mails = MAILS) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tayori-bench-'));
   const config = loadConfig({ TAYORI_DATA_DIR: dataDir, TAYORI_LOG_LEVEL: 'warn', TAYORI_INITIAL_ADMIN_PASSWORD: 'bench-password' });
   const ctx = createContext(config);
@@ -124,27 +136,50 @@ async function productOutbox(sink: Sink) {
     );
 
     const mail = createMailApi(ctx);
-    const latencies: number[] = [];
-    for (let i = 0; i < MAILS; i++) {
+    const enqueueTimed = async (i: number) => {
       const started = performance.now();
       await ctx.db.transaction().execute((trx) => mail.enqueue(trx, message(i)));
-      latencies.push(performance.now() - started);
-    }
-    latencies.sort((a, b) => a - b);
-    const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+      return performance.now() - started;
+    };
+    const idle: number[] = [];
+    for (let i = 0; i < mails; i++) idle.push(await enqueueTimed(i));
 
+    const total = mails + Math.ceil(mails / 10);
     await sink.reset();
     const worker = new OutboxWorker(ctx);
     const started = performance.now();
     worker.start();
-    await sink.until(MAILS);
+    const whileSending: number[] = [];
+    for (let i = mails; i < total; i++) {
+      whileSending.push(await enqueueTimed(i));
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    while ((await sentCount(ctx)) < total) await new Promise((resolve) => setTimeout(resolve, 5));
     const seconds = (performance.now() - started) / 1000;
     await worker.stop();
-    return { throughput: MAILS / seconds, p50: percentile(50), p99: percentile(99), concurrency: config.outbox.concurrency };
+    await sink.until(total);
+    idle.sort((a, b) => a - b);
+    whileSending.sort((a, b) => a - b);
+    return {
+      throughput: total / seconds,
+      idleP99: percentile(idle, 99),
+      p50: percentile(whileSending, 50),
+      p99: percentile(whileSending, 99),
+      concurrency: config.outbox.concurrency,
+    };
   } finally {
     await ctx.database.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+async function sentCount(ctx: ReturnType<typeof createContext>): Promise<number> {
+  const row = await ctx.db
+    .selectFrom('mail_outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('state', '=', 'sent')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -152,7 +187,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 const sink = await startCountingSink();
 const concurrency = loadConfig({}).outbox.concurrency;
-await rawNodemailer(sink, concurrency, 1_000); // warm-up, not counted: the first figure must not pay for JIT
+// Warm-up of both sides alike, not counted: no figure must pay for JIT compilation.
+await rawNodemailer(sink, concurrency, 1_100);
+await productOutbox(sink, 1_000);
 // Rounds alternate the two senders and each round gives a ratio, so a slow moment of this
 // shared machine weighs on one round, not on one side.
 const rounds: { raw: number; outbox: Awaited<ReturnType<typeof productOutbox>> }[] = [];
@@ -162,12 +199,14 @@ for (let round = 0; round < ROUNDS; round++) {
   rounds.push({ raw, outbox });
   console.log(
     `round ${round + 1}: raw nodemailer ${raw.toFixed(0)} mails/s, outbox worker ${outbox.throughput.toFixed(0)} mails/s, ` +
-      `ratio ${(outbox.throughput / raw).toFixed(3)}, enqueue p50 ${outbox.p50.toFixed(3)} ms, p99 ${outbox.p99.toFixed(3)} ms`,
+      `ratio ${(outbox.throughput / raw).toFixed(3)}, enqueue while sending p50 ${outbox.p50.toFixed(3)} ms, ` +
+      `p99 ${outbox.p99.toFixed(3)} ms (idle p99 ${outbox.idleP99.toFixed(3)} ms)`,
   );
 }
 await sink.close();
 
-console.log(`mails: ${MAILS} a round, ${ROUNDS} rounds, pool size and concurrency: ${concurrency}, database: SQLite (production pragmas)`);
-console.log(`enqueue_p50_ms ${median(rounds.map((r) => r.outbox.p50)).toFixed(3)}`);
-console.log(`enqueue_p99_ms ${median(rounds.map((r) => r.outbox.p99)).toFixed(3)}`);
+console.log(`mails: ${MAILS} + ${WHILE_SENDING} a round, ${ROUNDS} rounds, pool size and concurrency: ${concurrency}, database: SQLite (production pragmas)`);
+console.log(`enqueue_idle_p99_ms ${median(rounds.map((r) => r.outbox.idleP99)).toFixed(3)}`);
+console.log(`enqueue_while_sending_p50_ms ${median(rounds.map((r) => r.outbox.p50)).toFixed(3)}`);
+console.log(`enqueue_while_sending_p99_ms ${median(rounds.map((r) => r.outbox.p99)).toFixed(3)}`);
 console.log(`outbox_vs_raw_ratio ${median(rounds.map((r) => r.outbox.throughput / r.raw)).toFixed(3)}`);
