@@ -71,8 +71,11 @@ describe('configuration', () => {
       TAYORI_TRUST_PROXY: 'yes',
       TAYORI_INITIAL_ADMIN_LOGIN: 'ops.admin',
       TAYORI_INITIAL_ADMIN_EMAIL: 'ops@example.jp',
+      TAYORI_DATABASE_POOL_SIZE: '25',
     });
-    expect(config.database).toEqual({ dialect: 'postgres', url: 'postgres://tayori@db.example.jp/tayori' });
+    expect(config.database).toEqual({ dialect: 'postgres', url: 'postgres://tayori@db.example.jp/tayori', poolSize: 25 });
+    expect(loadConfig({ TAYORI_DATABASE_URL: 'postgres://db/tayori' }).database).toMatchObject({ poolSize: 10 });
+    expect(() => loadConfig({ TAYORI_DATABASE_POOL_SIZE: '0' })).toThrow(/TAYORI_DATABASE_POOL_SIZE: must be between 1 and 1000/);
     expect(config.publicOrigin).toBe('https://tayori.example.jp');
     expect(config.secureCookies).toBe(true);
     expect(config.managedRelay).toEqual({ url: 'smtps://relay.example.jp', from: 'noreply@example.jp' });

@@ -55,6 +55,7 @@ const environmentSchema = z
       .refine((value) => value === undefined || /^(postgres|postgresql|sqlite):/.test(value), {
         message: 'must start with postgres:// (or sqlite:PATH)',
       }),
+    TAYORI_DATABASE_POOL_SIZE: integer(10, 1, 1000),
     TAYORI_HOST: z.string().min(1).default('127.0.0.1'),
     TAYORI_PORT: integer(3000, 0, 65535),
     TAYORI_PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:3000'),
@@ -150,7 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const publicUrl = new URL(e.TAYORI_PUBLIC_URL);
   return Object.freeze({
     dataDir,
-    database: databaseTarget(e.TAYORI_DATABASE_URL, dataDir),
+    database: databaseTarget(e.TAYORI_DATABASE_URL, dataDir, e.TAYORI_DATABASE_POOL_SIZE),
     host: e.TAYORI_HOST,
     port: e.TAYORI_PORT,
     publicUrl: publicUrl.toString().replace(/\/$/, ''),
@@ -200,10 +201,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 export type Config = ReturnType<typeof loadConfig>;
 
-export type DatabaseTarget = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
+export type DatabaseTarget = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string; poolSize: number };
 
-function databaseTarget(url: string | undefined, dataDir: string): DatabaseTarget {
+function databaseTarget(url: string | undefined, dataDir: string, poolSize: number): DatabaseTarget {
   if (url === undefined) return { dialect: 'sqlite', file: resolve(dataDir, 'tayori.sqlite') };
   if (url.startsWith('sqlite:')) return { dialect: 'sqlite', file: resolve(url.slice('sqlite:'.length)) };
-  return { dialect: 'postgres', url };
+  return { dialect: 'postgres', url, poolSize };
 }

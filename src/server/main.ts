@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { startDevMailbox } from './dev-mailbox/dev-mailbox.server.js';
 import { startHousekeeping } from './housekeeping.js';
-import { startMetricsServer } from './metrics.js';
+import { startMetricsServer } from './metrics/metrics.server.js';
 import { startOutboxWorker } from './outbox/outbox.background.js';
 
 /** A background part of the process (outbox worker, dev mailbox, monitor) with a way to stop it. */

@@ -40,7 +40,7 @@ export function openDatabase(target: DatabaseTarget): DatabaseHandle {
   }
   // Loaded only for PostgreSQL: an embedded installation does not pay for the driver.
   const pg = createRequire(import.meta.url)('pg') as typeof import('pg');
-  const pool = new pg.Pool({ connectionString: target.url, max: 10, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize, connectionTimeoutMillis: 5000 });
   // An unreachable server must surface as a failed query (healthz 503), not crash the process.
   pool.on('error', () => {});
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });

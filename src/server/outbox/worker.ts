@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { MailKind } from '../../contracts/mail.js';
 import type { AppContext } from '../context.js';
 import { newId } from '../ids.js';
+import { metrics } from '../metrics/registry.js';
 import { readMailSettings } from '../settings/mail-settings.service.js';
 import { resolveDeliveryTarget, type SmtpTarget } from '../transports/delivery-target.js';
 import { classifySmtpError, type DeliveryFault } from '../transports/faults.js';
@@ -204,17 +205,21 @@ export class OutboxWorker {
   /** Sends one mail and records the outcome; returns the fault when the whole transport is failing. */
   private async deliverOne(row: OutboxRow, target: SmtpTarget, transporter: SmtpTransporter): Promise<DeliveryFault | null> {
     let fault: DeliveryFault | null = null;
+    const timeSend = metrics.sendSeconds.startTimer({ transport: target.via });
     try {
       const info = await transporter.sendMail(composeMail(row, target.from));
+      timeSend();
       await this.recordSent(row, (info.rejected ?? []).map(String), info.rejectedErrors?.[0]?.message ?? null);
       this.backoff.recovered();
       await this.health.working();
     } catch (error) {
+      timeSend();
       fault = classifySmtpError(error);
       await recordFailure(this.ctx, this.owner, row, fault);
     } finally {
       this.held.forget(row.id);
     }
+    metrics.sends.inc({ outcome: fault?.scope ?? 'sent', transport: target.via });
     this.ctx.log.debug({ mailId: row.id, messageId: row.message_id, kind: row.kind, outcome: fault?.code ?? 'sent' }, 'outbox delivery');
     return fault?.scope === 'transport' ? fault : null;
   }
