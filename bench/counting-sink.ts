@@ -5,6 +5,8 @@
  */
 import { SMTPServer } from 'smtp-server';
 
+/** Each message is answered this long after it arrived: a real server's latency (argv[2], ms). */
+const delayMs = Number(process.argv[2] ?? 0);
 let received = 0;
 let waitingFor: number | null = null;
 
@@ -15,12 +17,16 @@ const server = new SMTPServer({
   onData(stream, _session, callback) {
     stream.on('data', () => {});
     stream.on('end', () => {
-      received++;
-      if (waitingFor !== null && received >= waitingFor) {
-        waitingFor = null;
-        process.send!({ reached: received });
-      }
-      callback();
+      const accept = () => {
+        received++;
+        if (waitingFor !== null && received >= waitingFor) {
+          waitingFor = null;
+          process.send!({ reached: received });
+        }
+        callback();
+      };
+      if (delayMs > 0) setTimeout(accept, delayMs);
+      else accept();
     });
   },
 });

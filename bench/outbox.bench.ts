@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import nodemailer from 'nodemailer';
+import { type CountingSink as Sink, startCountingSink } from './counting-sink-client.js';
 import { systemActor } from '../src/server/audit/audit.service.js';
 import { createContext, prepareInstallation } from '../src/server/bootstrap.js';
 import { loadConfig } from '../src/server/config.js';
@@ -44,40 +45,6 @@ const message = (i: number) => ({
   text: `お客様各位\n\nご注文番号 ${i} の商品を発送いたしました。\n今後ともよろしくお願いいたします。\n`,
 });
 
-/** The counting sink runs in a child process (bench/counting-sink.ts), so each side has a core. */
-async function startCountingSink() {
-  const child = fork(fileURLToPath(new URL('./counting-sink.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
-  const reply = <T>(key: string) =>
-    new Promise<T>((resolve) => {
-      const listener = (message: Record<string, T>) => {
-        if (key in message) {
-          child.off('message', listener);
-          resolve(message[key]);
-        }
-      };
-      child.on('message', listener);
-    });
-  const port = await reply<number>('port');
-  return {
-    port,
-    reset: async () => {
-      const done = reply('reset');
-      child.send({ reset: true });
-      await done;
-    },
-    until: async (target: number) => {
-      const done = reply('reached');
-      child.send({ until: target });
-      await done;
-    },
-    close: () => {
-      child.send({ close: true });
-      return once(child, 'exit');
-    },
-  };
-}
-
-type Sink = Awaited<ReturnType<typeof startCountingSink>>;
 
 async function rawNodemailer(sink: Sink, concurrency: number, mails = MAILS + WHILE_SENDING): Promise<number> {
   await sink.reset();
