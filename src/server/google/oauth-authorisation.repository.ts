@@ -33,15 +33,22 @@ export async function savePendingFlow(
 }
 
 /**
- * Takes the pending flow whose state hash matches, once: a second callback with the same state
- * (a reload, a replay) finds nothing. Returns the flow as it was.
+ * Takes the pending flow of this state and session, once: a second callback with the same state
+ * (a reload, a replay) finds nothing, and another session cannot use up the admin's flow.
+ * Returns the flow as it was.
  */
-export async function takePendingFlow(db: Database, provider: string, stateHash: string): Promise<OAuthAuthorisationRow | undefined> {
+export async function takePendingFlow(
+  db: Database,
+  provider: string,
+  stateHash: string,
+  sessionId: string,
+): Promise<OAuthAuthorisationRow | undefined> {
   const row = await db
     .selectFrom('oauth_authorisations')
     .selectAll()
     .where('id', '=', provider)
     .where('pending_state_hash', '=', stateHash)
+    .where('pending_session_id', '=', sessionId)
     .executeTakeFirst();
   if (!row) return undefined;
   const taken = await db

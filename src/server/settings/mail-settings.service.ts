@@ -124,6 +124,27 @@ export async function seedSettingsForDevMailbox(ctx: AppContext, port: number): 
   });
 }
 
+/**
+ * [認証情報を取得] saves the client it starts with (SPEC §1.6: an exception to saving the form
+ * as a unit), audited like a save. The client is locked from then on by the authorisation row.
+ */
+export async function saveGmailClient(
+  trx: Database,
+  ctx: AppContext,
+  actor: Actor,
+  record: MailSettingsRecord,
+  clientId: string,
+  secretCiphertext: string,
+): Promise<void> {
+  const next: NextSettings = {
+    settings: { ...record.settings, gmail: { clientId } },
+    smtpPasswordCiphertext: record.smtpPasswordCiphertext,
+    gmailClientSecretCiphertext: secretCiphertext,
+    gmailDeleted: false,
+  };
+  if (!(await writeAudited(trx, ctx, actor, record, next, { reason: 'gmail_authorize' }))) throw conflict();
+}
+
 interface NextSettings {
   settings: StoredMailSettings;
   smtpPasswordCiphertext: string | null;
