@@ -1,57 +1,47 @@
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/server/logger.js';
 import { createMailApi } from '../src/server/outbox/enqueue.js';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
-import { type Client, createTestApp, createUserAndLogin, login, type TestApp } from './support/app.js';
-import { type TestClock, testClock } from './support/clock.js';
+import { type Client, createUserAndLogin, type TestApp } from './support/app.js';
+import type { TestClock } from './support/clock.js';
 import { dialects } from './support/databases.js';
-import { authoriseGmail, gmailEnv, PUBLIC_URL, REDIRECT_URI, returnFromGoogle, saveGmailSettings, startAuthorisation } from './support/gmail.js';
+import {
+  ACCOUNT,
+  authoriseGmail,
+  expectNoIssuedSecret,
+  type GmailTestbed,
+  PUBLIC_URL,
+  REDIRECT_URI,
+  returnFromGoogle,
+  saveGmailSettings,
+  startAuthorisation,
+  startGmailTestbed,
+} from './support/gmail.js';
 import { saveMailSettings, smtpSettingsForm } from './support/mail-settings.js';
-import { type StandInGoogle, startStandInGoogle } from './support/stand-in-google.js';
-import { writeTestCaFile } from './support/test-ca.js';
-
-const ACCOUNT = 'owner@example.jp';
+import type { StandInGoogle } from './support/stand-in-google.js';
 
 describe.each(dialects())('Gmailを使用する on $name', (dialect) => {
+  let bed: GmailTestbed;
   let t: TestApp;
   let clock: TestClock;
   let google: StandInGoogle;
   let admin: Client;
   let worker: OutboxWorker;
-  let log: string;
   /** Every response body the tests saw, searched for secrets at the end of each test. */
   let responses: string[];
 
   beforeEach(async ({ skip }) => {
     if (dialect.skip) skip('no PostgreSQL');
-    clock = testClock();
-    google = await startStandInGoogle({ clock, redirectUri: REDIRECT_URI });
-    google.signInAs(ACCOUNT);
-    log = '';
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        log += String(chunk);
-        done();
-      },
-    });
-    t = await createTestApp(dialect, { clock, log: createLogger('trace', sink), env: { ...gmailEnv(google, writeTestCaFile()), TAYORI_OUTBOX_RETRY_BASE_MS: '1000' } });
+    bed = await startGmailTestbed(dialect);
+    ({ t, clock, google } = bed);
     responses = [];
-    admin = recording(await login(t.app));
+    admin = recording(bed.admin);
     worker = new OutboxWorker(t.ctx);
   });
   afterEach(async () => {
     if (dialect.skip) return;
     await worker?.stop();
-    // No secret or token the tests issued appears in a response, a log line or the audit trail.
-    const audit = (await t.ctx.db.selectFrom('audit_log').select('details').execute()).map((row) => row.details).join('\n');
-    for (const secret of google.issuedSecrets) {
-      expect(responses.join('\n')).not.toContain(secret);
-      expect(log).not.toContain(secret);
-      expect(audit).not.toContain(secret);
-    }
-    await t?.close();
-    await google?.close();
+    await expectNoIssuedSecret(bed, responses);
+    await bed?.close();
   });
 
   function recording(client: Client): Client {

@@ -1,7 +1,16 @@
+import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
-import type { Client, TestApp } from './app.js';
+import { expect } from 'vitest';
+import { createLogger } from '../../src/server/logger.js';
+import { type Client, createTestApp, login, type TestApp } from './app.js';
+import { type TestClock, testClock } from './clock.js';
+import type { TestDialect } from './databases.js';
 import { saveMailSettings, smtpSettingsForm } from './mail-settings.js';
-import type { StandInGoogle } from './stand-in-google.js';
+import { type StandInGoogle, startStandInGoogle } from './stand-in-google.js';
+import { writeTestCaFile } from './test-ca.js';
+
+/** The Google account the stand-in signs in with unless a test picks another. */
+export const ACCOUNT = 'owner@example.jp';
 
 /** The app's environment that points Gmail at the stand-in Google (its SMTP side trusted through the test CA). */
 export function gmailEnv(google: StandInGoogle, caFile: string): Record<string, string> {
@@ -40,4 +49,48 @@ export async function authoriseGmail(t: TestApp, admin: Client, google: StandInG
 export async function saveGmailSettings(admin: Client, senderAddress: string): Promise<void> {
   const { smtp: _smtp, ...form } = smtpSettingsForm(587);
   await saveMailSettings(admin, { ...form, server: 'gmail', senderAddress });
+}
+
+export interface GmailTestbed {
+  t: TestApp;
+  clock: TestClock;
+  google: StandInGoogle;
+  admin: Client;
+  /** Everything the app logged, at trace level. */
+  log(): string;
+  close(): Promise<void>;
+}
+
+/** The app on a fresh database with Gmail pointing at a fresh stand-in Google, a test clock, and logs captured at trace level. */
+export async function startGmailTestbed(dialect: TestDialect, env: Record<string, string> = {}): Promise<GmailTestbed> {
+  const clock = testClock();
+  const google = await startStandInGoogle({ clock, redirectUri: REDIRECT_URI });
+  google.signInAs(ACCOUNT);
+  let log = '';
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      log += String(chunk);
+      done();
+    },
+  });
+  const t = await createTestApp(dialect, { clock, log: createLogger('trace', sink), env: { ...gmailEnv(google, writeTestCaFile()), ...env } });
+  return {
+    t,
+    clock,
+    google,
+    admin: await login(t.app),
+    log: () => log,
+    async close() {
+      await t.close();
+      await google.close();
+    },
+  };
+}
+
+/** No secret or token the stand-in issued appears in these texts (responses, logs, the audit trail). */
+export async function expectNoIssuedSecret(bed: GmailTestbed, responses: string[]): Promise<void> {
+  const audit = (await bed.t.ctx.db.selectFrom('audit_log').select('details').execute()).map((row) => row.details).join('\n');
+  const seen = [responses.join('\n'), bed.log(), audit].join('\n');
+  expect(bed.google.issuedSecrets.length).toBeGreaterThan(1);
+  for (const secret of bed.google.issuedSecrets) expect(seen).not.toContain(secret);
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import { SMTPServer } from 'smtp-server';
 import sasl from 'smtp-server/lib/sasl.js';
@@ -64,6 +65,8 @@ export interface StandInGoogle {
   holdTokenRequests(): { readonly waiting: number; release(): void };
   /** Every access token the SMTP side accepted, in order. */
   readonly acceptedAccessTokens: string[];
+  /** How many XOAUTH2 logins the SMTP side refused (expired, revoked, wrong account, Gmail disabled). */
+  readonly refusedLogins: number;
   /** Every token and secret the provider issued, for tests that search logs for them. */
   readonly issuedSecrets: string[];
   /** The account the user signs in with at the next consent screen. */
@@ -76,7 +79,7 @@ export interface StandInGoogle {
   /** The user removes the app's access to the account: every token of every grant dies. */
   revokeAccess(email: string): Promise<void>;
   /** Messages that arrived through the Gmail SMTP side. */
-  readonly messages: { from: string; to: string[]; user: string; raw: string }[];
+  readonly messages: { from: string; to: string[]; user: string; subject: string | undefined; raw: string }[];
   close(): Promise<void>;
 }
 
@@ -103,7 +106,7 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
   let refreshes = 0;
   let refusedRefreshes = 0;
   let hold: { gate: Promise<void>; open: () => void; waiting: number } | null = null;
-  const smtpCounter = { connections: 0 };
+  const smtpCounter = { connections: 0, refusedLogins: 0 };
 
   const http = createServer();
   const port = await listen(http);
@@ -243,6 +246,9 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
     get smtpConnections() {
       return smtpCounter.connections;
     },
+    get refusedLogins() {
+      return smtpCounter.refusedLogins;
+    },
     holdTokenRequests() {
       let open = () => {};
       const gate = new Promise<void>((resolve) => (open = resolve));
@@ -310,7 +316,7 @@ interface GmailSmtpSide {
   accountOfLiveToken(accessToken: string): Promise<StandInAccount | null>;
   acceptedAccessTokens: string[];
   messages: StandInGoogle['messages'];
-  counter: { connections: number };
+  counter: { connections: number; refusedLogins: number };
 }
 
 // smtp-server answers the step after the XOAUTH2 challenge with a reply of its own; Gmail's is this one.
@@ -347,6 +353,7 @@ function gmailLikeSmtpServer(side: GmailSmtpSide) {
             return callback(null, { user: account.email });
           }
           // Gmail's challenge for a token it does not accept: 334 and this JSON in base64.
+          side.counter.refusedLogins++;
           callback(null, { data: { status: '401', schemes: 'bearer', scope: GMAIL_SCOPE } } as never);
         })
         .catch((error) => callback(error));
@@ -362,13 +369,19 @@ function gmailLikeSmtpServer(side: GmailSmtpSide) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        side.messages.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          user: String(session.user),
-          raw: Buffer.concat(chunks).toString(),
-        });
-        callback(null);
+        const raw = Buffer.concat(chunks).toString();
+        simpleParser(raw)
+          .then((parsed) => {
+            side.messages.push({
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              to: session.envelope.rcptTo.map((r) => r.address),
+              user: String(session.user),
+              subject: parsed.subject,
+              raw,
+            });
+            callback(null);
+          })
+          .catch(callback);
       });
     },
   });

@@ -30,9 +30,13 @@ async function offerToken(auth: AuthContext, user: string, token: string): Promi
   const initial = Buffer.from(`user=${user}\x01auth=Bearer ${token}\x01\x01`).toString('base64');
   let reply = await auth.sendCommand(`AUTH XOAUTH2 ${initial}`);
   // Gmail answers a token it refuses with 334 and an error document; the client sends an empty line to get the final reply.
-  if (reply.status === 334) reply = await auth.sendCommand('');
-  if (reply.status === 235) return null;
-  if (reply.status >= 500) return reply.response;
+  if (statusOf(reply) === 334) reply = await auth.sendCommand('');
+  const status = statusOf(reply);
+  if (status === 235) return null;
+  if (status >= 500) return reply.response;
   // 4xx (e.g. 454 4.7.0, too many logins) is not about the token: reported as the server's reply.
-  throw Object.assign(new Error(`AUTH XOAUTH2 failed: ${reply.response}`), { response: reply.response, responseCode: reply.status });
+  throw Object.assign(new Error(`AUTH XOAUTH2 failed: ${reply.response}`), { response: reply.response, responseCode: status });
 }
+
+/** nodemailer leaves `status` 0 for a multi-line reply (`535-5.7.8 …`); the first three digits say it. */
+const statusOf = (reply: SMTPConnection.CustomAuthenticationResponse) => Number(/^\d{3}/.exec(reply.response)?.[0] ?? 0);
