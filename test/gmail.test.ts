@@ -88,7 +88,9 @@ describe.each(dialects())('Gmailを使用する on $name', (dialect) => {
     const locked = await view();
     expect(locked.settings.gmail).toMatchObject({ clientId: google.clientId, clientSecretSet: true, locked: true, state: 'unauthorised' });
 
-    const callback = await returnFromGoogle(t, await google.consent(authorizationUrl.href), admin.cookie);
+    const returnUrl = await google.consent(authorizationUrl.href);
+    const callback = await returnFromGoogle(t, returnUrl, admin.cookie);
+    expect(bed.log()).not.toContain(returnUrl.searchParams.get('code'));
     expect(callback.statusCode).toBe(302);
     expect(callback.headers.location).toBe('/settings/mail?gmail=authorised');
     const authorised = await view();

@@ -14,11 +14,12 @@ export function gmailRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   // Public so that a lost session gets a page that says so instead of a JSON 401; the state
-  // bound to the admin's session is what protects it.
-  app.get(GMAIL_CALLBACK_PATH, { config: { access: 'public' } }, async (request, reply) => {
+  // bound to the admin's session is what protects it. Its URL carries the authorisation code, so
+  // the per-request log lines (info) are left out for this route.
+  app.get(GMAIL_CALLBACK_PATH, { config: { access: 'public' }, logLevel: 'warn' }, async (request, reply) => {
     const session = await adminSessionOf(ctx, request);
     const outcome = await completeGmailAuthorisation(ctx, session, new URL(`${ctx.config.publicUrl}${request.url}`));
-    if (!outcome.authorised) request.log.info({ reason: outcome.reason }, 'Gmail authorisation refused');
+    ctx.log.info({ outcome: outcome.authorised ? 'authorised' : outcome.reason }, 'return from Google');
     const query = outcome.authorised ? 'gmail=authorised' : `gmail=error&reason=${outcome.reason}`;
     return reply.redirect(`/settings/mail?${query}`, 302);
   });
