@@ -230,12 +230,12 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
 
   it('shows the banner and alerts at once when Gmail needs re-authorising', async () => {
     const { settings } = await readMailSettings(t.ctx.db);
-    const gmailNeedsReauthorising = {
-      ...settings,
-      server: 'gmail',
-      gmail: { ...settings.gmail, clientId: 'client', accountEmail: 'admin@example.jp', state: 'reauth_required' },
-    };
-    await t.ctx.db.updateTable('mail_settings').set({ document: JSON.stringify(gmailNeedsReauthorising) }).execute();
+    const gmail = { ...settings, server: 'gmail', gmail: { clientId: 'client' } };
+    await t.ctx.db.updateTable('mail_settings').set({ document: JSON.stringify(gmail) }).execute();
+    await t.ctx.db
+      .insertInto('oauth_authorisations')
+      .values({ id: 'google', state: 'reauth_required', account_email: 'admin@example.jp', updated_at: '2026-04-01T00:00:00.000Z' })
+      .execute();
     await submit(japaneseMail);
     await deliverDue();
     const health = (await admin.request('GET', '/api/health')).json();

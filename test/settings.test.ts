@@ -417,7 +417,10 @@ describe.each(dialects())('メール送信設定 on $name', (dialect) => {
       const stored = await t.ctx.db.selectFrom('mail_settings').selectAll().executeTakeFirstOrThrow();
       expect(stored.gmail_client_secret).not.toContain('gmail-client-secret');
       expect(t.ctx.secrets.decrypt(stored.gmail_client_secret!, 'mail_settings.gmail_client_secret')).toBe('gmail-client-secret');
-      await t.ctx.db.updateTable('mail_settings').set({ gmail_refresh_token: 'x', gmail_access_token: 'y' }).execute();
+      await t.ctx.db
+        .insertInto('oauth_authorisations')
+        .values({ id: 'google', state: 'authorised', account_email: 'sender@example.jp', refresh_token: 'x', access_token: 'y', updated_at: '2026-01-01T00:00:00.000Z' })
+        .execute();
 
       const kept = await putOk(admin, { ...validForm(), server: 'gmail', gmail: { clientId: 'client.apps.googleusercontent.com' } });
       expect(kept.settings.gmail.clientSecretSet).toBe(true);
@@ -427,7 +430,8 @@ describe.each(dialects())('メール送信設定 on $name', (dialect) => {
       expect(smtp.settings.gmail).toMatchObject({ clientId: null, clientSecretSet: false, accountEmail: null });
       expect(smtp.settings.smtp.passwordSet).toBe(true);
       const after = await t.ctx.db.selectFrom('mail_settings').selectAll().executeTakeFirstOrThrow();
-      expect(after).toMatchObject({ gmail_client_secret: null, gmail_refresh_token: null, gmail_access_token: null });
+      expect(after.gmail_client_secret).toBeNull();
+      expect(await t.ctx.db.selectFrom('oauth_authorisations').selectAll().execute()).toEqual([]);
       const audit = (await admin.request('GET', '/api/audit?action=settings.mail.update')).json().entries[0];
       expect(audit.details.gmailCredentialsDeleted).toBe(true);
       expect(audit.details.credentials).toEqual({ gmailClient: 'cleared' });

@@ -149,11 +149,44 @@ export const smtpFormSchema = z
   });
 export type SmtpForm = z.infer<typeof smtpFormSchema>;
 
-/** The Gmail part of the form: activated by the Gmail issue; the secret is write-only. */
+const clientIdSchema = singleLineText(512).transform((value) => value.trim());
+
+/** The Gmail part of the form; the secret is write-only. */
 export const gmailFormSchema = z.strictObject({
-  clientId: blankAsNull(singleLineText(512).transform((value) => value.trim()), 512).default(null),
+  clientId: blankAsNull(clientIdSchema, 512).default(null),
   clientSecret: secretInputSchema.optional(),
 });
+
+/**
+ * [認証情報を取得] (POST /api/settings/mail/gmail/authorize): the client to save and lock. With a
+ * client already locked the body may be `{}` (再認証 with the stored client).
+ */
+export const gmailAuthorizeRequestSchema = z.strictObject({
+  clientId: clientIdSchema.pipe(z.string().min(1)).optional(),
+  clientSecret: secretInputSchema.optional(),
+});
+export type GmailAuthorizeRequest = z.infer<typeof gmailAuthorizeRequestSchema>;
+
+export const gmailAuthorizeResponseSchema = z.object({ authorizationUrl: z.string() });
+
+/**
+ * Why a return from Google was refused (`/settings/mail?gmail=error&reason=…`): consent denied,
+ * no signed-in administrator, a wrong, reused or expired state (or another session's), the code
+ * refused at the token endpoint (replayed, PKCE mismatch), the client or redirect URI refused,
+ * another token error, an ID token that fails verification, an unverified e-mail.
+ */
+export const GMAIL_CALLBACK_REFUSALS = [
+  'access_denied',
+  'session',
+  'state',
+  'code',
+  'invalid_client',
+  'redirect_uri_mismatch',
+  'token',
+  'id_token',
+  'email_unverified',
+] as const;
+export type GmailCallbackRefusal = (typeof GMAIL_CALLBACK_REFUSALS)[number];
 
 /** What [設定完了] submits (PUT /api/settings/mail, `tayori settings apply`). */
 export const mailSettingsFormSchema = z.strictObject({
@@ -183,12 +216,9 @@ export const storedMailSettingsSchema = z.object({
     skipCertificateVerification: z.boolean(),
   }),
   senderAddress: z.string().nullable(),
+  /** The client the admin entered; its authorisation (state, account, tokens) is kept apart, see gmailAuthorisationViewSchema. */
   gmail: z.object({
     clientId: z.string().nullable(),
-    accountEmail: z.string().nullable(),
-    authorisedAt: z.string().nullable(),
-    state: z.enum(GMAIL_STATES),
-    locked: z.boolean(),
   }),
   suspensionRecipients: z.array(z.string()),
   monitoring: z.object({
@@ -220,7 +250,7 @@ export function initialMailSettings(): StoredMailSettings {
     server: 'smtp',
     smtp: { host: null, port: 587, security: 'starttls', authEnabled: false, username: null, skipCertificateVerification: false },
     senderAddress: null,
-    gmail: { clientId: null, accountEmail: null, authorisedAt: null, state: 'unauthorised', locked: false },
+    gmail: { clientId: null },
     suspensionRecipients: [],
     monitoring: {
       intervalMinutes: 10,
@@ -230,6 +260,26 @@ export function initialMailSettings(): StoredMailSettings {
   };
 }
 
+/**
+ * Where the Gmail authorisation stands (SPEC §1.3 step 6): 未認証 / 認証済み (account, when) /
+ * 再認証が必要. `locked` from the moment [認証情報を取得] was pressed until 既定 is saved.
+ * Runtime state, not part of the versioned form: a callback or a worker never bumps `version`.
+ */
+export const gmailAuthorisationViewSchema = z.object({
+  state: z.enum(GMAIL_STATES),
+  locked: z.boolean(),
+  accountEmail: z.string().nullable(),
+  authorisedAt: z.string().nullable(),
+});
+export type GmailAuthorisationView = z.infer<typeof gmailAuthorisationViewSchema>;
+
+/** What the admin registers in the Google APIs console (SPEC §1.3 step 1). */
+export const gmailRegistrationSchema = z.object({
+  javascriptOrigin: z.string(),
+  redirectUri: z.string(),
+  consoleUrl: z.string(),
+});
+
 /** GET /api/settings/mail. Secrets appear only as "set or not". */
 export const mailSettingsViewSchema = z.object({
   mode: z.enum(['managed', 'custom']),
@@ -237,8 +287,9 @@ export const mailSettingsViewSchema = z.object({
   visibleFields: z.array(z.string()),
   settings: storedMailSettingsSchema.extend({
     smtp: storedMailSettingsSchema.shape.smtp.extend({ passwordSet: z.boolean() }),
-    gmail: storedMailSettingsSchema.shape.gmail.extend({ clientSecretSet: z.boolean() }),
+    gmail: storedMailSettingsSchema.shape.gmail.extend({ clientSecretSet: z.boolean() }).extend(gmailAuthorisationViewSchema.shape),
   }),
+  gmailRegistration: gmailRegistrationSchema,
   version: z.number().int(),
   /** Null until the settings are first saved. */
   updatedAt: z.string().nullable(),

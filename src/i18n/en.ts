@@ -1,4 +1,5 @@
 import { deliveryMessages } from './catalogs/delivery.js';
+import { gmailMessages } from './catalogs/gmail.js';
 import type { MessageKey } from './ja.js';
 
 /** English catalog: the second locale. Every Japanese key must have its English text. */
@@ -119,4 +120,5 @@ export const en: Record<MessageKey, string> = {
   'accounts.last_admin': 'This would leave no active administrator.',
   ...deliveryMessages.en,
   // Feature catalogs: the same spreads as in ja.ts, their .en side.
+  ...gmailMessages.en,
 };

@@ -1,4 +1,5 @@
 import { deliveryMessages } from './catalogs/delivery.js';
+import { gmailMessages } from './catalogs/gmail.js';
 
 /** Japanese catalog: the first language of every screen and mail (SPEC §1). */
 export const ja = {
@@ -126,6 +127,7 @@ export const ja = {
   'accounts.last_admin': '有効なシステム管理者が一人もいなくなるため、この変更はできません。',
   ...deliveryMessages.ja,
   // Features with a catalog of their own (catalogs/<feature>.ts, made with defineMessages) are spread here.
+  ...gmailMessages.ja,
 } as const;
 
 export type MessageKey = keyof typeof ja;

@@ -8,6 +8,8 @@ import { mailCheckRoutes } from './checks/checks.routes.js';
 import { devMailboxRoutes } from './dev-mailbox/dev-mailbox.routes.js';
 import type { AppContext } from './context.js';
 import { AppError, errorBody } from './errors.js';
+import { gmailRoutes } from './google/gmail.routes.js';
+import { gmailOutcomePageRoutes } from './google/outcome-page.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { registerAuth } from './http/auth.js';
 import { organisationRoutes } from './organisation/organisation.routes.js';
@@ -62,6 +64,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   devMailboxRoutes(app, ctx);
   mailRoutes(app, ctx);
   mailSettingsRoutes(app, ctx);
+  gmailRoutes(app, ctx);
+  gmailOutcomePageRoutes(app); // until the admin screen serves /settings/mail
 
   return app;
 }

@@ -76,7 +76,11 @@ const environmentSchema = z
       .string()
       .optional()
       .refine((value) => value === undefined || parseAddress(value).ok, { message: 'must be one plain e-mail address' }),
-    TAYORI_GOOGLE_ISSUER: url(['http:', 'https:']).default('https://accounts.google.com'),
+    TAYORI_GOOGLE_ISSUER: url(['http:', 'https:'])
+      .default('https://accounts.google.com')
+      .refine((value) => new URL(value).protocol === 'https:' || isLoopbackHost(new URL(value).hostname), {
+        message: 'must be https:// (plain http:// only on a loopback host, for tests)',
+      }),
     TAYORI_GMAIL_SMTP_HOST: z.string().min(1).default('smtp.gmail.com'),
     TAYORI_GMAIL_SMTP_PORT: integer(465, 1, 65535),
     TAYORI_SMTP_CA_FILE: z.string().optional(),
@@ -130,6 +134,10 @@ const environmentSchema = z
   }, { when: () => true });
 
 export type Environment = z.input<typeof environmentSchema>;
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

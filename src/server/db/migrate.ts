@@ -6,12 +6,14 @@ import * as foundation from './migrations/2026112600_foundation.js';
 import * as mailDelivery from './migrations/2026112601_mail_delivery.js';
 import * as leases from './migrations/2026112700_leases.js';
 import * as outboxCorrectness from './migrations/2026112705_outbox_correctness.js';
+import * as oauthAuthorisations from './migrations/2026112720_oauth_authorisations.js';
 
 const migrations: Record<string, Migration> = {
   '2026112600_foundation': foundation,
   '2026112601_mail_delivery': mailDelivery,
   '2026112700_leases': leases,
   '2026112705_outbox_correctness': outboxCorrectness,
+  '2026112720_oauth_authorisations': oauthAuthorisations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -57,8 +57,6 @@ export interface MailSettingsTable {
   document: string;
   smtp_password: string | null;
   gmail_client_secret: string | null;
-  gmail_refresh_token: string | null;
-  gmail_access_token: string | null;
   version: number;
   updated_at: string;
   updated_by: string | null;
@@ -124,6 +122,28 @@ export interface LeasesTable {
   expires_at: string;
 }
 
+/**
+ * One OAuth provider's mail authorisation (Gmail: id 'google'), kept outside the versioned
+ * settings document. Tokens and the PKCE verifier are encrypted; the state value is only hashed.
+ */
+export interface OauthAuthorisationsTable {
+  id: string;
+  state: 'unauthorised' | 'authorised' | 'reauth_required';
+  account_email: string | null;
+  authorised_at: string | null;
+  refresh_token: string | null;
+  access_token: string | null;
+  access_token_expires_at: string | null;
+  /** From this time on the access token is refreshed before it is used (shortly before it expires). */
+  access_token_renew_at: string | null;
+  /** The [認証情報を取得] flow waiting for Google's answer, bound to the admin's session. */
+  pending_state_hash: string | null;
+  pending_code_verifier: string | null;
+  pending_session_id: string | null;
+  pending_started_at: string | null;
+  updated_at: string;
+}
+
 export interface DB {
   organisation: OrganisationTable;
   users: UsersTable;
@@ -134,4 +154,5 @@ export interface DB {
   service_tokens: ServiceTokensTable;
   transport_state: TransportStateTable;
   leases: LeasesTable;
+  oauth_authorisations: OauthAuthorisationsTable;
 }

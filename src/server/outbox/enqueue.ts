@@ -1,11 +1,10 @@
 import { toAsciiAddress } from '../../contracts/address.js';
-import type { StoredMailSettings } from '../../contracts/mail-settings.js';
 import { formatMailbox, type MailKind, type OutgoingMessage, type OutgoingMessageInput, outgoingMessageSchema } from '../../contracts/mail.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
 import { parseOrThrow } from '../errors.js';
 import { newId } from '../ids.js';
-import { readMailSettings } from '../settings/mail-settings.service.js';
+import { type MailSettingsRecord, readMailSettings } from '../settings/mail-settings.service.js';
 import { insertOutboxRow, type OutboxRow } from './outbox.repository.js';
 import { storeMessage } from './stored-error.js';
 
@@ -28,9 +27,9 @@ export function messageIdFor(id: string, senderAddress: string | null, publicUrl
 }
 
 /** The address mail leaves from with these settings, when one is configured. */
-function configuredSender(ctx: Pick<AppContext, 'config'>, settings: StoredMailSettings): string | null {
+function configuredSender(ctx: Pick<AppContext, 'config'>, record: MailSettingsRecord): string | null {
   if (ctx.config.managedRelay) return ctx.config.managedRelay.from;
-  return settings.senderAddress ?? (settings.server === 'gmail' ? settings.gmail.accountEmail : null);
+  return record.settings.senderAddress ?? (record.settings.server === 'gmail' ? record.gmail.accountEmail : null);
 }
 
 /**
@@ -45,14 +44,15 @@ export async function enqueueMail(
   message: OutgoingMessage,
   options: EnqueueOptions = {},
 ): Promise<OutboxRow> {
-  const { settings } = await readMailSettings(trx);
+  const record = await readMailSettings(trx);
+  const { settings } = record;
   const now = ctx.clock.now();
   const nowIso = now.toISOString();
   const id = newId();
   const suppressed = !settings.sendingEnabled;
   const row: OutboxRow = {
     id,
-    message_id: messageIdFor(id, configuredSender(ctx, settings), ctx.config.publicUrl),
+    message_id: messageIdFor(id, configuredSender(ctx, record), ctx.config.publicUrl),
     kind: options.kind ?? 'app',
     state: suppressed ? 'suppressed' : 'queued',
     message: JSON.stringify(message),

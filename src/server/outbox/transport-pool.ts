@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { AppContext } from '../context.js';
 import type { SmtpTarget } from '../transports/delivery-target.js';
-import { createSmtpTransport } from '../transports/smtp-transport.js';
+import { createSmtpTransport, transportKey } from '../transports/smtp-transport.js';
 
 export type SmtpTransporter = Transporter<SMTPTransport.SentMessageInfo>;
 
@@ -21,7 +20,7 @@ export class TransportPool {
   ) {}
 
   for(target: SmtpTarget): SmtpTransporter {
-    const identity = createHash('sha256').update(JSON.stringify(target)).digest('base64url');
+    const identity = transportKey(target);
     if (this.current?.identity !== identity) {
       this.close();
       const transporter = createSmtpTransport(this.ctx, target, { pool: true, maxConnections: this.maxConnections });

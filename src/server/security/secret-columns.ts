@@ -5,8 +5,9 @@
 export const SECRET_COLUMNS = [
   { table: 'mail_settings', column: 'smtp_password' },
   { table: 'mail_settings', column: 'gmail_client_secret' },
-  { table: 'mail_settings', column: 'gmail_refresh_token' },
-  { table: 'mail_settings', column: 'gmail_access_token' },
+  { table: 'oauth_authorisations', column: 'refresh_token' },
+  { table: 'oauth_authorisations', column: 'access_token' },
+  { table: 'oauth_authorisations', column: 'pending_code_verifier' },
 ] as const;
 
 export type SecretColumn = (typeof SECRET_COLUMNS)[number];

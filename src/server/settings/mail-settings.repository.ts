@@ -4,10 +4,8 @@ import type { MailSettingsTable } from '../db/schema.js';
 
 export type MailSettingsRow = Selectable<MailSettingsTable>;
 
-/** Everything a save writes; the Gmail tokens only when they are to be deleted. */
-export type MailSettingsWrite = Omit<Insertable<MailSettingsTable>, 'id' | 'gmail_refresh_token' | 'gmail_access_token'> & {
-  deleteGmailTokens: boolean;
-};
+/** Everything a save writes. */
+export type MailSettingsWrite = Omit<Insertable<MailSettingsTable>, 'id'>;
 
 const MAIL_SETTINGS_ID = 1;
 
@@ -19,8 +17,7 @@ export function findMailSettingsRow(db: Database): Promise<MailSettingsRow | und
  * Writes the one settings row if it is still at `expectedVersion` (0: no row yet). False when
  * another save came first, so concurrent saves cannot overwrite each other unseen.
  */
-export async function writeMailSettingsRow(db: Database, expectedVersion: number, write: MailSettingsWrite): Promise<boolean> {
-  const { deleteGmailTokens, ...values } = write;
+export async function writeMailSettingsRow(db: Database, expectedVersion: number, values: MailSettingsWrite): Promise<boolean> {
   if (expectedVersion === 0) {
     const inserted = await db
       .insertInto('mail_settings')
@@ -30,10 +27,9 @@ export async function writeMailSettingsRow(db: Database, expectedVersion: number
       .executeTakeFirst();
     return inserted !== undefined;
   }
-  const tokens = deleteGmailTokens ? { gmail_refresh_token: null, gmail_access_token: null } : {};
   const updated = await db
     .updateTable('mail_settings')
-    .set({ ...values, ...tokens })
+    .set(values)
     .where('id', '=', MAIL_SETTINGS_ID)
     .where('version', '=', expectedVersion)
     .executeTakeFirst();

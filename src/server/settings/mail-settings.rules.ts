@@ -95,10 +95,11 @@ function modeProblems(
       ...refused.map((path) => problem(path, 'settings.managed_field')),
     ];
   }
-  return [...schemaProblems, ...gmailProblems(record.settings, check), ...sendingProblems(record, check)];
+  return [...schemaProblems, ...gmailProblems(record, check), ...sendingProblems(record, check)];
 }
 
-function gmailProblems(stored: StoredMailSettings, check: FormCheck): FieldProblem[] {
+function gmailProblems(record: MailSettingsRecord, check: FormCheck): FieldProblem[] {
+  const stored = record.settings;
   const server = effective(check, 'server', stored.server);
   const gmail = check.form.gmail;
   const problems: FieldProblem[] = [];
@@ -106,11 +107,11 @@ function gmailProblems(stored: StoredMailSettings, check: FormCheck): FieldProbl
     if (gmail.clientId !== null) problems.push(problem('gmail.clientId', 'settings.gmail_not_selected'));
     if (gmail.clientSecret !== undefined) problems.push(problem('gmail.clientSecret', 'settings.gmail_not_selected'));
   }
-  if (server === 'gmail' && gmail && stored.gmail.locked) {
+  if (server === 'gmail' && gmail && record.gmail.locked) {
     if (gmail.clientId !== stored.gmail.clientId) problems.push(problem('gmail.clientId', 'settings.gmail_locked'));
     if (gmail.clientSecret !== undefined) problems.push(problem('gmail.clientSecret', 'settings.gmail_locked'));
   }
-  const account = stored.gmail.accountEmail;
+  const account = record.gmail.accountEmail;
   const sender = effective(check, 'senderAddress', stored.senderAddress);
   if (server === 'gmail' && account && typeof sender === 'string' && sender.toLowerCase() !== account.toLowerCase()) {
     problems.push(problem('senderAddress', 'settings.gmail_sender_mismatch', { account }));

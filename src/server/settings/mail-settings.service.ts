@@ -1,4 +1,5 @@
 import {
+  type GmailAuthorisationView,
   initialMailSettings,
   type MailSettingsForm,
   type MailSettingsView,
@@ -11,6 +12,8 @@ import { type Actor, diffForAudit, recordAudit, systemActor } from '../audit/aud
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
 import { conflict } from '../errors.js';
+import { deleteAuthorisation, NO_AUTHORISATION, readAuthorisationView } from '../google/oauth-authorisation.repository.js';
+import { GMAIL_PROVIDER_KEY, gmailProvider, registrationValues } from '../google/oauth-mail-provider.js';
 import { requestPromptDelivery } from '../outbox/transport-state.repository.js';
 import { purposeOf } from '../security/secret-columns.js';
 import { findMailSettingsRow, writeMailSettingsRow } from './mail-settings.repository.js';
@@ -22,6 +25,8 @@ export interface MailSettingsRecord {
   settings: StoredMailSettings;
   smtpPasswordCiphertext: string | null;
   gmailClientSecretCiphertext: string | null;
+  /** Runtime state kept outside the document (oauth_authorisations), joined in. */
+  gmail: GmailAuthorisationView;
   /** 0 while nothing was saved yet. */
   version: number;
   /** '' while nothing was saved yet. */
@@ -38,13 +43,15 @@ const AUDIT_ACTION = 'settings.mail.update';
 /** The saved settings; the initial settings of SPEC §1.6 when nothing was saved yet. */
 export async function readMailSettings(db: Database): Promise<MailSettingsRecord> {
   const row = await findMailSettingsRow(db);
+  const gmail = await readAuthorisationView(db, GMAIL_PROVIDER_KEY);
   if (!row) {
-    return { settings: initialMailSettings(), smtpPasswordCiphertext: null, gmailClientSecretCiphertext: null, version: 0, updatedAt: '' };
+    return { settings: initialMailSettings(), smtpPasswordCiphertext: null, gmailClientSecretCiphertext: null, gmail, version: 0, updatedAt: '' };
   }
   return {
     settings: storedMailSettingsSchema.parse(JSON.parse(row.document)),
     smtpPasswordCiphertext: row.smtp_password,
     gmailClientSecretCiphertext: row.gmail_client_secret,
+    gmail,
     version: row.version,
     updatedAt: row.updated_at,
   };
@@ -52,6 +59,7 @@ export async function readMailSettings(db: Database): Promise<MailSettingsRecord
 
 /** What GET /api/settings/mail shows: secrets only as "set or not", through the view schema so none can leak. */
 export function toMailSettingsView(ctx: Pick<AppContext, 'config'>, record: MailSettingsRecord): MailSettingsView {
+  // GET never fails because of a token: the view shows the state, it never touches a token.
   const mode = modeOf(ctx);
   return mailSettingsViewSchema.parse({
     mode,
@@ -60,8 +68,9 @@ export function toMailSettingsView(ctx: Pick<AppContext, 'config'>, record: Mail
     settings: {
       ...record.settings,
       smtp: { ...record.settings.smtp, passwordSet: record.smtpPasswordCiphertext !== null },
-      gmail: { ...record.settings.gmail, clientSecretSet: record.gmailClientSecretCiphertext !== null },
+      gmail: { ...record.settings.gmail, clientSecretSet: record.gmailClientSecretCiphertext !== null, ...record.gmail },
     },
+    gmailRegistration: registrationValues(ctx.config, gmailProvider(ctx.config)),
     version: record.version,
     updatedAt: record.version === 0 ? null : record.updatedAt,
   } satisfies MailSettingsView);
@@ -117,6 +126,27 @@ export async function seedSettingsForDevMailbox(ctx: AppContext, port: number): 
   });
 }
 
+/**
+ * [認証情報を取得] saves the client it starts with (SPEC §1.6: an exception to saving the form
+ * as a unit), audited like a save. The client is locked from then on by the authorisation row.
+ */
+export async function saveGmailClient(
+  trx: Database,
+  ctx: AppContext,
+  actor: Actor,
+  record: MailSettingsRecord,
+  clientId: string,
+  secretCiphertext: string,
+): Promise<void> {
+  const next: NextSettings = {
+    settings: { ...record.settings, gmail: { clientId } },
+    smtpPasswordCiphertext: record.smtpPasswordCiphertext,
+    gmailClientSecretCiphertext: secretCiphertext,
+    gmailDeleted: false,
+  };
+  if (!(await writeAudited(trx, ctx, actor, record, next, { reason: 'gmail_authorize' }))) throw conflict();
+}
+
 interface NextSettings {
   settings: StoredMailSettings;
   smtpPasswordCiphertext: string | null;
@@ -142,6 +172,7 @@ function nextSettings(ctx: AppContext, record: MailSettingsRecord, form: MailSet
   }
   const server = form.server ?? stored.server;
   const gmail = server === 'gmail' ? nextGmail(ctx, record, form.gmail) : { settings: initialMailSettings().gmail, secret: null };
+  const hadGmail = stored.gmail.clientId !== null || record.gmailClientSecretCiphertext !== null || record.gmail.locked;
   const senderAddress = form.senderAddress !== undefined ? form.senderAddress : stored.senderAddress;
   return {
     settings: {
@@ -150,11 +181,11 @@ function nextSettings(ctx: AppContext, record: MailSettingsRecord, form: MailSet
       smtp: form.smtp ? storedSmtpOf(form.smtp) : stored.smtp,
       gmail: gmail.settings,
       // SPEC §1.3 step 5: the sender of Gmail is the authorised account, pre-filled.
-      senderAddress: senderAddress ?? (server === 'gmail' ? gmail.settings.accountEmail : null),
+      senderAddress: senderAddress ?? (server === 'gmail' ? record.gmail.accountEmail : null),
     },
     smtpPasswordCiphertext: form.smtp ? smtpPasswordCiphertextForForm(ctx, record, form.smtp) : record.smtpPasswordCiphertext,
     gmailClientSecretCiphertext: gmail.secret,
-    gmailDeleted: stored.server === 'gmail' && server === 'smtp',
+    gmailDeleted: server === 'smtp' && hadGmail,
   };
 }
 
@@ -172,7 +203,7 @@ function storedSmtpOf(smtp: SmtpForm): StoredMailSettings['smtp'] {
 /** The Gmail client as the form leaves it; a client secret belongs to its client ID, like a password to its server. */
 function nextGmail(ctx: AppContext, record: MailSettingsRecord, form: MailSettingsForm['gmail']) {
   const stored = record.settings.gmail;
-  if (!form || stored.locked) return { settings: stored, secret: record.gmailClientSecretCiphertext };
+  if (!form || record.gmail.locked) return { settings: stored, secret: record.gmailClientSecretCiphertext };
   const sameClient = form.clientId === stored.clientId;
   const secret =
     form.clientSecret !== undefined
@@ -196,6 +227,7 @@ async function writeAudited(
     settings: next.settings,
     smtpPasswordCiphertext: next.smtpPasswordCiphertext,
     gmailClientSecretCiphertext: next.gmailClientSecretCiphertext,
+    gmail: next.gmailDeleted ? NO_AUTHORISATION : record.gmail,
     version: record.version + 1,
     updatedAt: ctx.clock.now().toISOString(),
   };
@@ -206,9 +238,10 @@ async function writeAudited(
     version: saved.version,
     updated_at: saved.updatedAt,
     updated_by: actor.userId ?? actor.login,
-    deleteGmailTokens: next.settings.server === 'smtp',
   });
   if (!written) return null;
+  // Selecting 既定 deletes the Gmail client, tokens and account in the save's transaction (SPEC §1.3 step 4).
+  if (next.gmailDeleted) await deleteAuthorisation(db, GMAIL_PROVIDER_KEY);
   await recordAudit(db, ctx.clock, actor, AUDIT_ACTION, 'mail_settings', {
     ...details,
     changes: diffForAudit(flatten(record.settings), flatten(saved.settings)),

@@ -1,8 +1,30 @@
 import type { SmtpSecurity, StoredMailSettings } from '../../contracts/mail-settings.js';
 import type { AppContext } from '../context.js';
+import { gmailProvider } from '../google/oauth-mail-provider.js';
 import type { MailSettingsRecord } from '../settings/mail-settings.service.js';
 import { SMTP_PASSWORD_PURPOSE } from '../settings/smtp-credentials.js';
 import type { DeliveryFault } from './faults.js';
+
+/** A user name and password (PLAIN / LOGIN). */
+export interface PasswordAuth {
+  user: string;
+  pass: string;
+  method?: undefined;
+}
+
+/**
+ * SASL XOAUTH2 for the mailbox `user` of an OAuth provider. No token here: each connection asks
+ * the token source when it logs in (transports/xoauth2.ts), so a target (and a pool kept for it)
+ * never holds one and stays valid across refreshes.
+ */
+export interface OAuthAuth {
+  method: 'XOAUTH2';
+  user: string;
+  /** OAuthMailProvider.key */
+  provider: string;
+}
+
+export type SmtpAuth = PasswordAuth | OAuthAuth;
 
 /** Where and how mail leaves: the managed relay, the company's own server, or Gmail. */
 export interface SmtpTarget {
@@ -10,7 +32,7 @@ export interface SmtpTarget {
   host: string;
   port: number;
   security: SmtpSecurity;
-  auth: { user: string; pass: string } | null;
+  auth: SmtpAuth | null;
   rejectUnauthorized: boolean;
   from: string;
 }
@@ -28,7 +50,7 @@ const transportFault = (code: DeliveryFault['code']): TargetResolution => ({ ok:
 export function resolveDeliveryTarget(ctx: AppContext, record: MailSettingsRecord): TargetResolution {
   if (ctx.config.managedRelay) return { ok: true, target: managedRelayTarget(ctx.config.managedRelay) };
   const { settings } = record;
-  if (settings.server === 'gmail') return gmailTarget(ctx, settings);
+  if (settings.server === 'gmail') return gmailTarget(ctx, record);
   const password =
     settings.smtp.authEnabled && record.smtpPasswordCiphertext !== null
       ? ctx.secrets.decrypt(record.smtpPasswordCiphertext, SMTP_PASSWORD_PURPOSE)
@@ -79,23 +101,25 @@ export function ownServerTarget(smtp: OwnServerSettings, senderAddress: string |
 }
 
 /**
- * Gmail over implicit TLS. The XOAUTH2 credentials are the Gmail work's to attach (SmtpTarget
- * has no token yet); until the account is authorised mail waits as a transport-wide fault.
+ * Gmail (SPEC §1.3, §2.3): TAYORI_GMAIL_SMTP_HOST/_PORT, implicit TLS on 465 and STARTTLS
+ * required on any other port, certificates always verified, XOAUTH2 as the authorised account.
+ * Until the account is authorised, or while it needs authorising again, mail waits.
  */
-function gmailTarget(ctx: AppContext, settings: StoredMailSettings): TargetResolution {
-  if (settings.gmail.state === 'reauth_required') return transportFault('smtp.gmail_reauth_required');
-  const from = settings.senderAddress ?? settings.gmail.accountEmail;
-  if (settings.gmail.state !== 'authorised' || !from) return transportFault('smtp.gmail_not_authorised');
+function gmailTarget(ctx: AppContext, record: MailSettingsRecord): TargetResolution {
+  const { gmail } = record;
+  if (gmail.state === 'reauth_required') return transportFault('smtp.gmail_reauth_required');
+  if (gmail.state !== 'authorised' || !gmail.accountEmail) return transportFault('smtp.gmail_not_authorised');
+  const provider = gmailProvider(ctx.config);
   return {
     ok: true,
     target: {
       via: 'gmail',
-      host: ctx.config.gmailSmtp.host,
-      port: ctx.config.gmailSmtp.port,
-      security: 'tls',
-      auth: null,
+      host: provider.smtp.host,
+      port: provider.smtp.port,
+      security: provider.smtp.port === 465 ? 'tls' : 'starttls',
+      auth: { method: 'XOAUTH2', user: gmail.accountEmail, provider: provider.key },
       rejectUnauthorized: true,
-      from,
+      from: record.settings.senderAddress ?? gmail.accountEmail,
     },
   };
 }

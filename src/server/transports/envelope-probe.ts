@@ -2,7 +2,7 @@ import SMTPConnection, { type SMTPConnectionCustomAuthContext, type SMTPConnecti
 import { toAsciiAddress } from '../../contracts/address.js';
 import type { AppContext } from '../context.js';
 import type { SmtpTarget } from './delivery-target.js';
-import { smtpConnectionOptions } from './smtp-transport.js';
+import { nodemailerAuth, smtpConnectionOptions } from './smtp-transport.js';
 
 /**
  * nodemailer's SMTPConnection has no public way to send MAIL FROM and RCPT TO without going on
@@ -26,7 +26,7 @@ interface ProbeStep {
  * understands, or with `signal.reason` when the signal aborts first.
  */
 export function probeEnvelope(
-  ctx: Pick<AppContext, 'config'>,
+  ctx: AppContext,
   target: SmtpTarget,
   recipient: string,
   signal?: AbortSignal,
@@ -39,9 +39,10 @@ export function probeEnvelope(
   return new Promise((resolve, reject) => {
     let refusal: Error | null = null;
     let settled = false;
+    const options = smtpConnectionOptions(ctx, target);
     const connection = new SMTPConnection({
-      ...smtpConnectionOptions(ctx, target),
-      customAuth: { [ENVELOPE_PROBE]: (auth) => runSteps(auth, steps, (error) => (refusal = error)) },
+      ...options,
+      customAuth: { ...options.customAuth, [ENVELOPE_PROBE]: (auth) => runSteps(auth, steps, (error) => (refusal = error)) },
     });
     const finish = (error: Error | null) => {
       if (settled) return;
@@ -62,7 +63,8 @@ export function probeEnvelope(
     connection.connect((error) => {
       if (error) return finish(error);
       if (!target.auth) return probe();
-      connection.login({ user: target.auth.user, pass: target.auth.pass }, (authError) => (authError ? finish(authError) : probe()));
+      const auth = nodemailerAuth(target) as SMTPConnection.Credentials;
+      connection.login(auth, (authError) => (authError ? finish(authError) : probe()));
     });
   });
 }

@@ -18,6 +18,14 @@ export interface DeliveryFault {
   reply?: string;
 }
 
+/** An error that already knows what it means for delivery (the OAuth token source throws these). */
+export class TransportFaultError extends Error {
+  constructor(readonly fault: DeliveryFault) {
+    super(fault.code);
+    this.name = 'TransportFaultError';
+  }
+}
+
 /** The fields nodemailer puts on its errors (see nodemailer/lib/smtp-connection `_formatError`). */
 interface NodemailerErrorFields {
   code?: string;
@@ -50,8 +58,14 @@ const fault = (scope: FaultScope, code: MessageKey, reply?: string): DeliveryFau
 
 export function classifySmtpError(error: unknown): DeliveryFault {
   if (error instanceof CaFileError) return { scope: 'transport', code: 'smtp.ca_file_unreadable', params: { path: error.path } };
+  if (error instanceof TransportFaultError) return error.fault;
   const e = (typeof error === 'object' && error !== null ? error : {}) as NodemailerErrorFields;
   const reply = typeof e.response === 'string' && e.response.trim() !== '' ? e.response.trim() : undefined;
+  const classified = classifyReply(error, e, reply);
+  return reply !== undefined && isGmailReply(reply) ? inGmailWords(classified, reply) : classified;
+}
+
+function classifyReply(error: unknown, e: NodemailerErrorFields, reply: string | undefined): DeliveryFault {
   if (reply !== undefined) {
     if (e.responseCode === 421) return fault('transport', 'smtp.server_closing', reply);
     if (isQuotaReply(reply)) return fault('transport', 'smtp.quota', reply);
@@ -84,6 +98,23 @@ export function classifySmtpError(error: unknown): DeliveryFault {
     default:
       return unexpected(error);
   }
+}
+
+/** Gmail ends its replies with "gsmtp" (`421 4.7.0 Try again later, closing connection. … - gsmtp`). */
+const isGmailReply = (reply: string) => /gsmtp\s*$/i.test(reply);
+
+/** Gmail's replies by status and enhanced code, with a message that says what an admin of Gmail can do. */
+const GMAIL_REPLIES: Record<string, MessageKey> = {
+  '421 4.7.0': 'gmail.smtp_try_later',
+  '535 5.7.8': 'gmail.smtp_token_refused',
+  '550 5.7.1': 'gmail.smtp_policy',
+};
+
+/** The scope stays the one the reply has for any server; only the message is Gmail's. */
+function inGmailWords(classified: DeliveryFault, reply: string): DeliveryFault {
+  const status = /^(\d{3})[ -](\d\.\d{1,3}\.\d{1,3})/.exec(reply);
+  const code = status ? GMAIL_REPLIES[`${status[1]} ${status[2]}`] : undefined;
+  return code ? { ...classified, code, reply, params: { reply } } : classified;
 }
 
 /** The fault as a sentence in the reader's language, the server's reply quoted in it. */

@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { AppContext } from '../context.js';
+import { gmailProvider } from '../google/oauth-mail-provider.js';
 import type { SmtpTarget } from './delivery-target.js';
 import { trustedCertificates } from './tls-trust.js';
+import { xoauth2Login } from './xoauth2.js';
 
 /**
  * Connection options for the target, shared by the transports and the connection test so both
@@ -11,7 +14,7 @@ import { trustedCertificates } from './tls-trust.js';
  * SSL/TLS = implicit; certificates verified against the system CAs + TAYORI_SMTP_CA_FILE unless
  * [証明書を検証しない]; the configured timeouts.
  */
-export function smtpConnectionOptions(ctx: Pick<AppContext, 'config'>, target: SmtpTarget): SMTPConnection.Options {
+export function smtpConnectionOptions(ctx: AppContext, target: SmtpTarget): SMTPConnection.Options {
   const timeouts = ctx.config.smtpTimeouts;
   return {
     host: target.host,
@@ -29,7 +32,30 @@ export function smtpConnectionOptions(ctx: Pick<AppContext, 'config'>, target: S
       ca: target.rejectUnauthorized ? trustedCertificates(ctx.config.smtpCaFile) : undefined,
     },
     logger: false,
+    ...(target.auth?.method === 'XOAUTH2' ? { customAuth: { XOAUTH2: xoauth2Login(ctx, providerOf(ctx, target.auth.provider)) } } : {}),
   };
+}
+
+/** The OAuth provider a target's XOAUTH2 names; Gmail is the only one so far. */
+function providerOf(ctx: AppContext, key: string) {
+  const provider = gmailProvider(ctx.config);
+  if (key !== provider.key) throw new Error(`unknown OAuth mail provider ${key}`);
+  return provider;
+}
+
+/** What nodemailer is given as `auth`: a password as is, XOAUTH2 by name (its custom login supplies the token). */
+export function nodemailerAuth(target: SmtpTarget): SMTPTransport.Options['auth'] {
+  if (!target.auth) return undefined;
+  if (target.auth.method === 'XOAUTH2') return { type: 'CUSTOM', method: 'XOAUTH2', user: target.auth.user, pass: '' };
+  return { user: target.auth.user, pass: target.auth.pass };
+}
+
+/**
+ * A key for caching a connection pool per target that holds no secret in clear: a password
+ * enters only as part of a hash. XOAUTH2 targets carry no token, so a refresh keeps the pool.
+ */
+export function transportKey(target: SmtpTarget): string {
+  return createHash('sha256').update(JSON.stringify(target)).digest('hex');
 }
 
 /**
@@ -46,7 +72,7 @@ export function createSmtpTransport(
     ...smtpConnectionOptions(ctx, target),
     // With credentials configured, AUTH is sent even when the server does not announce it, so
     // a server that wants STARTTLS first says so instead of the mail going out unauthenticated.
-    auth: target.auth ?? undefined,
+    auth: nodemailerAuth(target),
     forceAuth: target.auth !== null,
     pool: options.pool,
     maxConnections: options.maxConnections,
