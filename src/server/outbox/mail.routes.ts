@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requiredText } from '../../contracts/common.js';
-import { DELIVERY_STATES, idempotencyKeySchema, MAIL_KINDS, outgoingMessageSchema } from '../../contracts/mail.js';
+import { DELIVERY_STATES, MAIL_KINDS, mailRequestHeadersSchema, outgoingMessageSchema } from '../../contracts/mail.js';
 import type { AppContext } from '../context.js';
 import { parseOrThrow } from '../errors.js';
 import { actorOf } from '../http/auth.js';
@@ -21,8 +21,8 @@ const idParams = z.object({ id: z.string().max(100) });
 
 export function mailRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/api/mail/messages', { config: { access: 'service' } }, async (request, reply) => {
-    const headerKey = request.headers['idempotency-key'];
-    const idempotencyKey = headerKey === undefined ? undefined : parseOrThrow(idempotencyKeySchema, headerKey);
+    const headers = { 'Idempotency-Key': request.headers['idempotency-key'] };
+    const { 'Idempotency-Key': idempotencyKey } = parseOrThrow(mailRequestHeadersSchema, headers);
     const message = parseOrThrow(outgoingMessageSchema, request.body);
     const { row, created } = await submitApplicationMail(ctx, request.serviceCaller!, message, idempotencyKey);
     return reply.code(created ? 202 : 200).send({ delivery: deliveryView(row, request.locale) });
