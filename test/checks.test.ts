@@ -166,7 +166,7 @@ describe.each(dialects())('connection test and test mail on $name', (dialect) =>
           path: 'smtp.password',
           code: 'smtp.password_reenter',
           message:
-            'SMTPサーバアドレス・ポート番号・認証ユーザ名のいずれかが保存済みの設定と異なるため、保存済みのパスワードは使用しません。[認証パスワード]を入力し直してください。',
+            'SMTPサーバアドレス・ポート番号・認証ユーザ名が保存時と異なるか、暗号化接続が保存時より弱い(暗号化なし、または[証明書を検証しない])ため、保存済みのパスワードは使用しません。[認証パスワード]を入力し直してください。',
         },
       ]);
       const otherUser = await testConnection(form(serverA, { authEnabled: true, username: 'someone-else' }));
@@ -174,6 +174,26 @@ describe.each(dialects())('connection test and test mail on $name', (dialect) =>
       expect(serverB.authAttempts).toEqual([]);
       expect(serverB.recipientsSeen).toEqual([]);
       expect(serverA.authAttempts).toHaveLength(1);
+    });
+
+    it('is never sent over a weaker connection than the one it was saved for', async () => {
+      const server = await sink({ tls: 'starttls', auth: { user: 'mailer', password: 'saved-secret' } });
+      const saved = { host: 'localhost', security: 'starttls', authEnabled: true, username: 'mailer' };
+      expect((await admin.request('PUT', '/api/settings/mail', form(server, { ...saved, password: 'saved-secret' }))).statusCode).toBe(200);
+
+      for (const weaker of [{ security: 'none' }, { skipCertificateVerification: true }]) {
+        for (const check of [testConnection, testMail]) {
+          const response = await check(form(server, { ...saved, ...weaker }));
+          expect(response.statusCode, JSON.stringify(weaker)).toBe(422);
+          expect(response.json().error.fields).toEqual([expect.objectContaining({ path: 'smtp.password', code: 'smtp.password_reenter' })]);
+        }
+      }
+      expect(server.authAttempts).toEqual([]);
+      expect(server.recipientsSeen).toEqual([]);
+
+      expect((await testConnection(form(server, saved))).json()).toMatchObject({ ok: true });
+      expect((await testConnection(form(server, { ...saved, security: 'none', password: 'saved-secret' }))).json()).toMatchObject({ ok: true });
+      expect(server.authAttempts.map((attempt) => attempt.accepted)).toEqual([true, true]);
     });
   });
 

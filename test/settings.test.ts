@@ -151,6 +151,18 @@ const rejectedCases: Rejected[] = [
     code: 'smtp.password_reenter',
   },
   {
+    name: 'a weaker encryption without re-entering the password while sending is on',
+    body: formWith('smtp.password', undefined, formWith('smtp.security', 'none')),
+    path: 'smtp.password',
+    code: 'smtp.password_reenter',
+  },
+  {
+    name: 'certificate verification turned off without re-entering the password while sending is on',
+    body: formWith('smtp.password', undefined, formWith('smtp.skipCertificateVerification', true)),
+    path: 'smtp.password',
+    code: 'smtp.password_reenter',
+  },
+  {
     name: 'a Gmail client while 既定 is chosen',
     body: formWith('gmail', { clientId: 'client.apps.googleusercontent.com' }),
     path: 'gmail.clientId',
@@ -366,7 +378,14 @@ describe.each(dialects())('メール送信設定 on $name', (dialect) => {
       expect(row.smtp_password).not.toContain(PASSWORD);
       expect(row.document).not.toContain(PASSWORD);
       const record = await readMailSettings(t.ctx.db);
-      const sameServer = { host: 'smtp.example.jp', port: 587, username: 'mailer', authEnabled: true };
+      const sameServer = {
+        host: 'smtp.example.jp',
+        port: 587,
+        username: 'mailer',
+        authEnabled: true,
+        security: 'starttls',
+        skipCertificateVerification: false,
+      } as const;
       expect(passwordForForm(t.ctx, record, sameServer)).toBe(PASSWORD);
       expect(passwordForForm(t.ctx, record, { ...sameServer, host: 'SMTP.Example.JP' })).toBe(PASSWORD);
       expect(passwordForForm(t.ctx, record, { ...sameServer, port: 465 })).toBeNull();
@@ -374,6 +393,9 @@ describe.each(dialects())('メール送信設定 on $name', (dialect) => {
       expect(passwordForForm(t.ctx, record, { ...sameServer, host: 'evil.example.jp' })).toBeNull();
       expect(passwordForForm(t.ctx, record, { ...sameServer, host: 'evil.example.jp', password: 'typed' })).toBe('typed');
       expect(passwordForForm(t.ctx, record, { ...sameServer, authEnabled: false })).toBeNull();
+      expect(passwordForForm(t.ctx, record, { ...sameServer, security: 'tls' })).toBe(PASSWORD);
+      expect(passwordForForm(t.ctx, record, { ...sameServer, security: 'none' })).toBeNull();
+      expect(passwordForForm(t.ctx, record, { ...sameServer, skipCertificateVerification: true })).toBeNull();
 
       const kept = await putOk(admin, formWith('smtp.password', undefined));
       expect(kept.settings.smtp.passwordSet).toBe(true);
@@ -387,6 +409,23 @@ describe.each(dialects())('メール送信設定 on $name', (dialect) => {
       await putOk(admin, validForm());
       const off = await putOk(admin, formWith('smtp.authEnabled', false, formWith('smtp.password', undefined)));
       expect(off.settings.smtp).toMatchObject({ authEnabled: false, username: null, passwordSet: false });
+    });
+
+    it('clears the stored password when the connection gets weaker, keeps it while it is as strong', async () => {
+      const withoutPassword = (path: string, value: unknown) =>
+        formWith(path, value, formWith('smtp.password', undefined, formWith('sendingEnabled', false)));
+      for (const [path, value] of [['smtp.security', 'none'], ['smtp.skipCertificateVerification', true]] as const) {
+        await putOk(admin, validForm());
+        const weaker = await putOk(admin, withoutPassword(path, value));
+        expect(weaker.settings.smtp.passwordSet, path).toBe(false);
+        const audit = (await admin.request('GET', '/api/audit?action=settings.mail.update&limit=1')).json().entries[0];
+        expect(audit.details.credentials, path).toEqual({ smtpAuth: 'cleared' });
+      }
+      await putOk(admin, validForm());
+      expect((await putOk(admin, withoutPassword('smtp.security', 'tls'))).settings.smtp.passwordSet).toBe(true);
+      expect((await putOk(admin, withoutPassword('smtp.security', 'starttls'))).settings.smtp.passwordSet).toBe(true);
+      const retyped = await putOk(admin, formWith('smtp.security', 'none', formWith('sendingEnabled', false)));
+      expect(retyped.settings.smtp).toMatchObject({ security: 'none', passwordSet: true });
     });
 
     it('audits every save with the changed fields, never the password', async () => {

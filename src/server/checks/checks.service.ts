@@ -63,7 +63,7 @@ export async function sendTestMailWithSavedSettings(ctx: AppContext, to: string)
 
 /**
  * The server the form describes. In managed mode that is the relay whatever the form says; a
- * stored password is used only through passwordForForm (host, port and user unchanged).
+ * stored password is used only through passwordForForm (same server and user, no weaker connection).
  */
 async function targetForRequest(ctx: AppContext, request: MailCheckRequest): Promise<TargetResolution> {
   if (ctx.config.managedRelay) return { ok: true, target: managedRelayTarget(ctx.config.managedRelay) };
