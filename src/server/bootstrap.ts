@@ -7,6 +7,7 @@ import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { ensureOrganisation } from './organisation/organisation.service.js';
+import { warnAboutLooseModes } from './security/private-files.js';
 import { createSecretBox, loadKeyRing } from './security/secret-box.js';
 
 export function createContext(config: Config, options: { clock?: Clock; log?: Logger } = {}): AppContext {
@@ -27,6 +28,7 @@ export function createContext(config: Config, options: { clock?: Clock; log?: Lo
  */
 export async function prepareInstallation(ctx: AppContext, announce: (line: string) => void = console.log) {
   await migrateToLatest(ctx.database);
+  warnAboutLooseModes(ctx);
   await ensureOrganisation(ctx);
   const created = await ensureInitialAdmin(ctx);
   if (created?.generatedPassword) {

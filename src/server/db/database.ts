@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from '../config.js';
+import { createPrivateFile, makePrivateDir } from '../security/private-files.js';
 import type { DB } from './schema.js';
 
 export type Database = Kysely<DB>;
@@ -25,7 +25,8 @@ export const SQLITE_PRAGMAS = [
 ];
 
 export function openSqlite(file: string): SQLite.Database {
-  mkdirSync(dirname(file), { recursive: true });
+  makePrivateDir(dirname(file));
+  createPrivateFile(file);
   const connection = new SQLite(file);
   for (const pragma of SQLITE_PRAGMAS) connection.pragma(pragma);
   return connection;

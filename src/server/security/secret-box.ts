@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files.js';
 
 /**
  * Encrypts secrets at rest with AES-256-GCM. Each ciphertext names the id of its key, so keys
@@ -74,7 +75,7 @@ export function loadKeyRing(configuredKeys: string[] | undefined, dataDir: strin
   if (configuredKeys && configuredKeys.length > 0) return configuredKeys;
   const file = keyFilePath(dataDir);
   if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
+    makePrivateDir(dataDir);
     createKeyFileOnce(file, [generateKey()]);
   }
   return readFileSync(file, 'utf8')
@@ -106,9 +107,9 @@ function createKeyFileOnce(file: string, keys: string[]): void {
 function writeTemporaryKeyFile(file: string, keys: string[]): string {
   const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(temporary, `# Tayori secret keys: the first encrypts, all decrypt. Keep this file private.\n${keys.join('\n')}\n`, {
-    mode: 0o600,
+    mode: PRIVATE_FILE_MODE,
     flag: 'wx',
   });
-  chmodSync(temporary, 0o600);
+  chmodSync(temporary, PRIVATE_FILE_MODE);
   return temporary;
 }
