@@ -29,16 +29,17 @@ export async function getOrganisation(db: Database): Promise<OrganisationView> {
 export async function updateOrganisation(ctx: AppContext, actor: Actor, input: UpdateOrganisationRequest): Promise<OrganisationView> {
   return ctx.db.transaction().execute(async (trx) => {
     const before = await getOrganisation(trx);
+    const { updatedAt: _updatedAt, ...beforeFields } = before;
+    const changes = diffForAudit(beforeFields, input);
+    // Saving the same values again changes nothing and is not audited.
+    if (Object.keys(changes).length === 0) return before;
     await updateOrganisationRow(trx, {
       name: input.name,
       default_locale: input.defaultLocale,
       time_zone: input.timeZone,
       updated_at: ctx.clock.now().toISOString(),
     });
-    const after = await getOrganisation(trx);
-    const { updatedAt: _b, ...beforeFields } = before;
-    const { updatedAt: _a, ...afterFields } = after;
-    await recordAudit(trx, ctx.clock, actor, 'organisation.update', 'organisation', { changes: diffForAudit(beforeFields, afterFields) });
-    return after;
+    await recordAudit(trx, ctx.clock, actor, 'organisation.update', 'organisation', { changes });
+    return getOrganisation(trx);
   });
 }

@@ -7,6 +7,7 @@ import type { ServiceCaller } from '../http/auth.js';
 import { newId } from '../ids.js';
 import {
   findActiveTokenByHash,
+  findServiceToken,
   insertServiceToken,
   revokeServiceToken,
   type ServiceTokenRow,
@@ -46,11 +47,13 @@ export async function createServiceToken(ctx: AppContext, actor: Actor, name: st
   return { ...serviceTokenView(row), token };
 }
 
+/** Revoking a revoked token answers the same and is audited once: a retried DELETE changes nothing. */
 export async function revokeToken(ctx: AppContext, actor: Actor, id: string) {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await revokeServiceToken(trx, id, ctx.clock.now().toISOString());
+    const revokedNow = await revokeServiceToken(trx, id, ctx.clock.now().toISOString());
+    const row = await findServiceToken(trx, id);
     if (!row) throw notFound();
-    await recordAudit(trx, ctx.clock, actor, 'service_token.revoke', row.name, { id });
+    if (revokedNow) await recordAudit(trx, ctx.clock, actor, 'service_token.revoke', row.name, { id });
     return serviceTokenView(row);
   });
 }

@@ -89,7 +89,10 @@ async function saveValidated(
     const record = await readMailSettings(trx);
     const form = validate(record);
     if (form.version !== undefined && form.version !== record.version) throw conflict();
-    const saved = await writeAudited(trx, ctx, actor, record, nextSettings(ctx, record, form));
+    const next = nextSettings(ctx, record, form);
+    // A save that changes nothing (the same form sent again) keeps the version and is not audited.
+    if (record.version > 0 && changesNothing(record, next)) return toMailSettingsView(ctx, record);
+    const saved = await writeAudited(trx, ctx, actor, record, next);
     if (!saved) throw conflict();
     return toMailSettingsView(ctx, saved);
   });
@@ -115,10 +118,10 @@ export async function seedSettingsForDevMailbox(ctx: AppContext, port: number): 
   });
 }
 
-interface NextSettings {
+type StoredCredentials = Pick<MailSettingsRecord, 'smtpPasswordCiphertext' | 'gmailClientSecretCiphertext'>;
+
+interface NextSettings extends StoredCredentials {
   settings: StoredMailSettings;
-  smtpPasswordCiphertext: string | null;
-  gmailClientSecretCiphertext: string | null;
   /** Selecting 既定 after Gmail deletes the Gmail client and tokens (SPEC §1.3 step 4). */
   gmailDeleted: boolean;
 }
@@ -216,10 +219,18 @@ async function writeAudited(
   return saved;
 }
 
+function changesNothing(record: MailSettingsRecord, next: NextSettings): boolean {
+  return (
+    !next.gmailDeleted &&
+    Object.keys(diffForAudit(flatten(record.settings), flatten(next.settings))).length === 0 &&
+    Object.keys(credentialChanges(record, next)).length === 0
+  );
+}
+
 type CredentialChange = 'set' | 'replaced' | 'cleared';
 
 /** Secrets appear in the audit only as what happened to them (keys free of the words the audit masks). */
-function credentialChanges(before: MailSettingsRecord, after: MailSettingsRecord): Record<string, CredentialChange> {
+function credentialChanges(before: StoredCredentials, after: StoredCredentials): Record<string, CredentialChange> {
   const changes: Record<string, CredentialChange> = {};
   const pairs = {
     smtpAuth: [before.smtpPasswordCiphertext, after.smtpPasswordCiphertext],
