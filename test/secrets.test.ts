@@ -4,13 +4,20 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/server/app.js';
 import { createContext } from '../src/server/bootstrap.js';
 import { loadConfig } from '../src/server/config.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
+import { createMailApi } from '../src/server/outbox/enqueue.js';
+import { OutboxWorker } from '../src/server/outbox/worker.js';
 import { createSecretBox, generateKey, keyFilePath, keyId, loadKeyRing } from '../src/server/security/secret-box.js';
+import { createTestApp, login, type TestApp } from './support/app.js';
 import { runTayori } from './support/cli.js';
+import { testClock } from './support/clock.js';
 import { dialects, tempDir } from './support/databases.js';
 import { freshInstallationEachTest } from './support/installation.js';
+import { smtpSettingsForm } from './support/mail-settings.js';
+import { startSmtpSink } from './support/smtp-sink.js';
 
 const PURPOSE = 'mail_settings.smtp_password';
 
@@ -144,5 +151,65 @@ describe.each(dialects())('secrets rotate on $name', (dialect) => {
     expect(newOnly.keyIdOf(ciphertext)).toBe(newOnly.currentKeyId);
     expect(newOnly.decrypt(ciphertext, PURPOSE)).toBe('smtp-pass-2');
     expect(existsSync(keyFilePath(installation.dataDir))).toBe(false);
+  });
+});
+
+describe.each(dialects())('a stored secret the key cannot decrypt, on $name', (dialect) => {
+  let t: TestApp;
+  const clock = testClock();
+  const closeAfter: (() => Promise<void>)[] = [];
+
+  beforeEach(async ({ skip }) => {
+    if (dialect.skip) skip('no PostgreSQL');
+    t = await createTestApp(dialect, { clock, env: { TAYORI_SECRET_KEY: generateKey(), TAYORI_TRANSPORT_ALERT_AFTER_MS: '300000' } });
+  });
+  afterEach(async () => {
+    for (const close of closeAfter.splice(0).reverse()) await close();
+    await t?.close();
+  });
+
+  /** The same installation started with another TAYORI_SECRET_KEY, as after a mistaken key change. */
+  async function withAnotherKey() {
+    const ctx = createContext(
+      loadConfig({ TAYORI_DATA_DIR: t.dataDir, TAYORI_DATABASE_URL: t.databaseUrl, TAYORI_SECRET_KEY: generateKey(), TAYORI_LOG_LEVEL: 'silent' }),
+      { clock },
+    );
+    const app = await buildApp(ctx);
+    closeAfter.push(async () => {
+      await app.close();
+      await ctx.database.close();
+    });
+    return { ctx, app };
+  }
+
+  it('reaches the transport state and the banner with what to do, instead of failing every poll', async () => {
+    const sink = await startSmtpSink({ tls: 'none', auth: { user: 'mailer', password: 'S3cret-pass' } });
+    closeAfter.push(() => sink.close());
+    const admin = await login(t.app);
+    const form = smtpSettingsForm(sink.port, { smtp: { authEnabled: true, username: 'mailer', password: 'S3cret-pass' } });
+    expect((await admin.request('PUT', '/api/settings/mail', form)).statusCode).toBe(200);
+
+    const other = await withAnotherKey();
+    await createMailApi(other.ctx).enqueue(other.ctx.db, { to: 'a@example.jp', subject: '件名', text: '本文' });
+    const worker = new OutboxWorker(other.ctx);
+    await worker.deliverDueMails();
+    let transport = (await admin.request('GET', '/api/health')).json().transport;
+    expect(transport).toMatchObject({ state: 'failing', banner: false, reason: { code: 'smtp.secret_unreadable' } });
+    expect(transport.reason.message).toContain('tayori secrets rotate');
+    expect(transport.reason.message).toContain('TAYORI_SECRET_KEY');
+
+    clock.advance(6 * 60_000);
+    await worker.deliverDueMails();
+    transport = (await admin.request('GET', '/api/health')).json().transport;
+    expect(transport).toMatchObject({ state: 'failing', banner: true, reason: { code: 'smtp.secret_unreadable' } });
+    expect(sink.authAttempts).toEqual([]);
+    expect((await admin.request('GET', '/api/mail/deliveries')).json().deliveries[0].state).toBe('queued');
+
+    // The connection test of that installation asks for the password again instead of failing.
+    const otherAdmin = await login(other.app);
+    const { password: _retype, ...smtp } = form.smtp!;
+    const check = await otherAdmin.request('POST', '/api/settings/mail/test-connection', { ...form, smtp });
+    expect(check.statusCode, check.body).toBe(422);
+    expect(check.json().error.fields).toEqual([expect.objectContaining({ path: 'smtp.password', code: 'smtp.secret_unreadable' })]);
   });
 });

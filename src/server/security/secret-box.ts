@@ -16,6 +16,17 @@ export interface SecretBox {
   keyIdOf(ciphertext: string): string;
 }
 
+/**
+ * A stored secret the key ring cannot decrypt: it was encrypted with a key that is no longer
+ * configured (TAYORI_SECRET_KEY changed, the key file replaced), or the value was altered.
+ */
+export class SecretUnreadableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SecretUnreadableError';
+  }
+}
+
 interface Key {
   id: string;
   bytes: Buffer;
@@ -48,13 +59,17 @@ export function createSecretBox(base64Keys: string[]): SecretBox {
     },
     decrypt(ciphertext, purpose) {
       const [format, id, iv, tag, body] = ciphertext.split(':');
-      if (format !== FORMAT || body === undefined) throw new Error('not a Tayori ciphertext');
+      if (format !== FORMAT || body === undefined) throw new SecretUnreadableError('not a Tayori ciphertext');
       const key = byId.get(id);
-      if (!key) throw new Error(`secret encrypted with key ${id}, which is not in the key ring`);
-      const decipher = createDecipheriv('aes-256-gcm', key.bytes, Buffer.from(iv, 'base64'));
-      decipher.setAAD(Buffer.from(purpose));
-      decipher.setAuthTag(Buffer.from(tag, 'base64'));
-      return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+      if (!key) throw new SecretUnreadableError(`secret encrypted with key ${id}, which is not in the key ring`);
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key.bytes, Buffer.from(iv, 'base64'));
+        decipher.setAAD(Buffer.from(purpose));
+        decipher.setAuthTag(Buffer.from(tag, 'base64'));
+        return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+      } catch (error) {
+        throw new SecretUnreadableError(`secret of ${purpose} does not decrypt with key ${id}`, { cause: error });
+      }
     },
     keyIdOf(ciphertext) {
       return ciphertext.split(':')[1] ?? '';
