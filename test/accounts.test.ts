@@ -170,6 +170,19 @@ describe.each(dialects())('accounts and sessions on $name', (dialect) => {
     expect((await admin.request('PUT', `/api/users/${me.id}`, { role: 'user' })).json().error.code).toBe('accounts.last_admin');
   });
 
+  it('says what to do, in the caller’s language, when the organisation row is missing', async () => {
+    const admin = await login(t.app);
+    await t.ctx.db.deleteFrom('organisation').execute();
+    const response = await admin.request('GET', '/api/organisation');
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({
+      error: {
+        code: 'error.installation_incomplete',
+        message: 'Tayori の初期化が完了していません。tayori serve または tayori worker を一度起動してください(起動時に作成されます)。',
+      },
+    });
+  });
+
   it('records organisation and user changes in the audit trail, without passwords', async () => {
     const admin = await login(t.app);
     const put = await admin.request('PUT', '/api/organisation', { name: '株式会社テスト', defaultLocale: 'ja', timeZone: 'Asia/Tokyo' });

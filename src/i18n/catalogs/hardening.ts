@@ -5,6 +5,7 @@ export const hardeningMessages = defineMessages(
   {
     'error.request_timeout': 'リクエストの受信が時間内に完了しませんでした。',
     'error.headers_too_large': 'リクエストヘッダーが大きすぎます。',
+    'error.installation_incomplete': 'Tayori の初期化が完了していません。tayori serve または tayori worker を一度起動してください(起動時に作成されます)。',
     'address.separator': '「{item}」: 複数のメールアドレスはセミコロン「;」で区切ってください。',
     'validation.cursor': 'ページの指定(cursor)が正しくありません。最初のページから読み直してください。',
     'smtp.secret_unreadable':
@@ -13,6 +14,7 @@ export const hardeningMessages = defineMessages(
   {
     'error.request_timeout': 'The request did not arrive in time.',
     'error.headers_too_large': 'The request headers are too large.',
+    'error.installation_incomplete': 'Tayori is not fully set up. Start tayori serve or tayori worker once (they create what is missing).',
     'address.separator': '"{item}": separate several addresses with a semicolon ";".',
     'validation.cursor': 'The page cursor is not valid. Start again from the first page.',
     'smtp.secret_unreadable':

@@ -12,6 +12,7 @@ import {
   findUserById,
   findUserByLoginId,
   insertUser,
+  listUsers,
   type UserRow,
   updateUser as updateUserRow,
 } from './users.repository.js';
@@ -35,6 +36,14 @@ const auditable = (view: UserView) => {
   const { createdAt, updatedAt, ...rest } = view;
   return rest;
 };
+
+export async function listUserViews(ctx: AppContext): Promise<UserView[]> {
+  return (await listUsers(ctx.db)).map(toUserView);
+}
+
+export async function getUserView(ctx: AppContext, id: string): Promise<UserView> {
+  return toUserView(await requireUser(ctx.db, id));
+}
 
 async function requireUser(db: Database, id: string): Promise<UserRow> {
   const user = await findUserById(db, id);

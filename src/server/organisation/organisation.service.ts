@@ -2,6 +2,7 @@ import type { OrganisationView, UpdateOrganisationRequest } from '../../contract
 import { type Actor, diffForAudit, recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
+import { AppError } from '../errors.js';
 import { ensureOrganisationRow, findOrganisation, type OrganisationRow, updateOrganisationRow } from './organisation.repository.js';
 
 const toView = (row: OrganisationRow): OrganisationView => ({
@@ -22,7 +23,8 @@ export async function ensureOrganisation(ctx: AppContext): Promise<void> {
 
 export async function getOrganisation(db: Database): Promise<OrganisationView> {
   const row = await findOrganisation(db);
-  if (!row) throw new Error('the organisation row is missing: was the server started (it creates it)?');
+  // Every start creates it (prepareInstallation); a database only migrated has none yet.
+  if (!row) throw new AppError('error.installation_incomplete', 500);
   return toView(row);
 }
 

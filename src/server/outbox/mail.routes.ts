@@ -6,10 +6,8 @@ import type { AppContext } from '../context.js';
 import { parseOrThrow } from '../errors.js';
 import { actorOf } from '../http/auth.js';
 import { fetchPage, pageQuery } from '../http/pagination.js';
-import { deliveryView, submitApplicationMail } from './mail.service.js';
-import { listDeliveries } from './outbox.repository.js';
-import { listServiceTokens } from './service-tokens.repository.js';
-import { createServiceToken, revokeToken, serviceTokenView } from './service-tokens.service.js';
+import { deliveryView, readDeliveryLog, submitApplicationMail } from './mail.service.js';
+import { createServiceToken, listServiceTokenViews, revokeToken } from './service-tokens.service.js';
 
 const deliveriesQuery = pageQuery.extend({
   state: z.enum(DELIVERY_STATES).optional(),
@@ -32,15 +30,13 @@ export function mailRoutes(app: FastifyInstance, ctx: AppContext) {
     const query = parseOrThrow(deliveriesQuery, request.query);
     const { page, nextCursor } = await fetchPage(
       query,
-      (window) => listDeliveries(ctx.db, { ...window, state: query.state, kind: query.kind }),
-      (row) => ({ at: row.created_at, id: row.id }),
+      (window) => readDeliveryLog(ctx, request.locale, { ...window, state: query.state, kind: query.kind }),
+      (delivery) => ({ at: delivery.createdAt, id: delivery.id }),
     );
-    return { deliveries: page.map((row) => deliveryView(row, request.locale)), nextCursor };
+    return { deliveries: page, nextCursor };
   });
 
-  app.get('/api/mail/tokens', { config: { access: 'admin' } }, async () => ({
-    tokens: (await listServiceTokens(ctx.db)).map(serviceTokenView),
-  }));
+  app.get('/api/mail/tokens', { config: { access: 'admin' } }, async () => ({ tokens: await listServiceTokenViews(ctx) }));
 
   app.post('/api/mail/tokens', { config: { access: 'admin' } }, async (request, reply) => {
     const { name } = parseOrThrow(createTokenRequest, request.body);
