@@ -20,10 +20,11 @@ describe('first start of a new installation (SQLite, no configuration)', () => {
   let dataDir: string;
   let env: Record<string, string>;
   let baseUrl: string;
+  let port: number;
 
   beforeEach(async () => {
     dataDir = tempDir();
-    const port = await freePort();
+    port = await freePort();
     env = { TAYORI_DATA_DIR: dataDir, TAYORI_PORT: String(port) };
     baseUrl = `http://127.0.0.1:${port}`;
   });
@@ -44,6 +45,8 @@ describe('first start of a new installation (SQLite, no configuration)', () => {
   it('prints the generated administrator password once, which signs in; stops cleanly on SIGTERM', async () => {
     const first = await startServer();
     const [, password] = await first.waitForOutput(GENERATED_PASSWORD);
+    await first.waitForOutput(/Tayori is listening/);
+    expect(first.stdout()).toContain(`"url":"http://localhost:${port}"`);
     const admin = await signIn(baseUrl, 'admin', password);
     expect(admin.status).toBe(200);
     expect(await (await admin.me()).json()).toMatchObject({ user: { loginId: 'admin', role: 'admin' } });

@@ -9,8 +9,11 @@ import { createLogger } from './logger.js';
 import { ensureOrganisation } from './organisation/organisation.service.js';
 import { warnAboutLooseModes } from './security/private-files.js';
 import { createSecretBox, loadKeyRing } from './security/secret-box.js';
+import { trustedCertificates } from './transports/tls-trust.js';
 
 export function createContext(config: Config, options: { clock?: Clock; log?: Logger } = {}): AppContext {
+  // The extra CA bundle is read now, once (config checked it), not at the first TLS connection.
+  trustedCertificates(config.smtpCaFile);
   const database = openDatabase(config.database);
   return {
     config,

@@ -1,3 +1,6 @@
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { loginIdSchema } from '../contracts/accounts.js';
@@ -46,6 +49,35 @@ const url = (protocols: string[]) =>
     { message: `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}` },
   );
 
+const plainAddress = z
+  .string()
+  .refine((value) => parseAddress(value).ok, { message: 'must be one plain e-mail address' });
+
+/** Read at start so that a bad path is reported with every other problem, not at the first TLS connection. */
+const caFile = z.string().superRefine((path, ctx) => {
+  const problem = caFileProblem(path);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+function caFileProblem(path: string): string | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+  }
+  const certificates = text.match(PEM_CERTIFICATE) ?? [];
+  if (certificates.length === 0) return 'holds no PEM certificate (-----BEGIN CERTIFICATE-----)';
+  try {
+    for (const certificate of certificates) new X509Certificate(certificate);
+  } catch {
+    return 'holds a certificate that cannot be read';
+  }
+  return null;
+}
+
 const environmentSchema = z
   .object({
     TAYORI_DATA_DIR: z.string().min(1).default('./data'),
@@ -57,10 +89,10 @@ const environmentSchema = z
       }),
     TAYORI_HOST: z.string().min(1).default('127.0.0.1'),
     TAYORI_PORT: integer(3000, 0, 65535),
-    TAYORI_PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:3000'),
+    TAYORI_PUBLIC_URL: url(['http:', 'https:']).optional(),
     TAYORI_SECRET_KEY: z.string().optional(),
     TAYORI_MANAGED_SMTP_URL: url(['smtp:', 'smtps:']).optional(),
-    TAYORI_MANAGED_FROM: z.string().optional(),
+    TAYORI_MANAGED_FROM: plainAddress.optional(),
     TAYORI_DEV_MAILBOX: flag('0'),
     TAYORI_DEV_MAILBOX_PORT: integer(2525, 0, 65535),
     // The first administrator is created without the API, so the API's rules are applied here.
@@ -71,14 +103,11 @@ const environmentSchema = z
         message: 'must be 1 to 64 letters, digits or . _ @ -',
       }),
     TAYORI_INITIAL_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
-    TAYORI_INITIAL_ADMIN_EMAIL: z
-      .string()
-      .optional()
-      .refine((value) => value === undefined || parseAddress(value).ok, { message: 'must be one plain e-mail address' }),
+    TAYORI_INITIAL_ADMIN_EMAIL: plainAddress.optional(),
     TAYORI_GOOGLE_ISSUER: url(['http:', 'https:']).default('https://accounts.google.com'),
     TAYORI_GMAIL_SMTP_HOST: z.string().min(1).default('smtp.gmail.com'),
     TAYORI_GMAIL_SMTP_PORT: integer(465, 1, 65535),
-    TAYORI_SMTP_CA_FILE: z.string().optional(),
+    TAYORI_SMTP_CA_FILE: caFile.optional(),
     TAYORI_TRUST_PROXY: flag('0'),
     TAYORI_METRICS_PORT: optionalPort,
     TAYORI_LOG_LEVEL: z
@@ -147,7 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const dataDir = resolve(e.TAYORI_DATA_DIR);
-  const publicUrl = new URL(e.TAYORI_PUBLIC_URL);
+  const publicUrl = new URL(e.TAYORI_PUBLIC_URL ?? listeningUrl(e.TAYORI_HOST, e.TAYORI_PORT));
   return Object.freeze({
     dataDir,
     database: databaseTarget(e.TAYORI_DATABASE_URL, dataDir),
@@ -199,6 +228,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 export type Config = ReturnType<typeof loadConfig>;
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost']);
+
+/** Without TAYORI_PUBLIC_URL, the address the server listens at, as a browser on this machine reaches it. */
+function listeningUrl(host: string, port: number): string {
+  const name = LOCAL_HOSTS.has(host) ? 'localhost' : isIP(host) === 6 ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
 
 export type DatabaseTarget = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
 
