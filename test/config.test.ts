@@ -29,9 +29,10 @@ const BAD_KEYS = [
   'TAYORI_INITIAL_ADMIN_EMAIL',
 ];
 
+/** The problems, in English (LANG decides their language, as for every line of the command). */
 function problemsOf(env: Record<string, string>): string[] {
   try {
-    loadConfig(env);
+    loadConfig({ LANG: 'en_US.UTF-8', ...env });
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -135,7 +136,7 @@ describe('configuration', () => {
   it('stops a process started with a bad environment, with one message listing every problem', async () => {
     const result = await runTayori(['serve'], BAD_ENVIRONMENT);
     expect(result.code).not.toBe(0);
-    expect(result.stderr.match(/Invalid configuration/g)).toHaveLength(1);
+    expect(result.stderr.match(/設定\(環境変数\)に誤りがあります/g)).toHaveLength(1);
     for (const key of BAD_KEYS) expect(result.stderr).toContain(`${key}:`);
     expect(result.stdout).not.toMatch(/listening|password/i);
   });

@@ -57,8 +57,8 @@ describe.each(dialects())('migrations on $name', (dialect) => {
     const results = await Promise.all([runTayori(['migrate'], env()), runTayori(['migrate'], env())]);
     for (const result of results) expect(result.code, result.stderr).toBe(0);
     expect(results.map((result) => result.stdout.trim()).sort()).toEqual([
-      'already up to date',
-      `applied: ${MIGRATION_FILES.join(', ')}`,
+      'データベースは最新です。',
+      `マイグレーションを適用しました: ${MIGRATION_FILES.join(', ')}`,
     ]);
     expect(await recordedMigrations(open().db)).toEqual(onceEach());
   });

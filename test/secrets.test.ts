@@ -132,7 +132,7 @@ describe.each(dialects())('secrets rotate on $name', (dialect) => {
     expect(ring).toHaveLength(1);
     const newKeyId = keyId(Buffer.from(ring[0], 'base64'));
     expect(newKeyId).not.toBe(oldKeyId);
-    expect(result.stdout).toContain(`re-encrypted 1 secret(s) with key ${newKeyId}`);
+    expect(result.stdout).toContain(`1件の秘密情報を鍵 ${newKeyId} で暗号化し直しました。`);
     const ciphertext = await storedSmtpPassword(envWith());
     expect(createSecretBox(ring).keyIdOf(ciphertext)).toBe(newKeyId);
     expect(createSecretBox(ring).decrypt(ciphertext, PURPOSE)).toBe('smtp-pass-1');

@@ -1,3 +1,4 @@
+import { cliMessages } from './catalogs/cli.js';
 import { hardeningMessages } from './catalogs/hardening.js';
 import type { MessageKey } from './ja.js';
 
@@ -119,4 +120,5 @@ export const en: Record<MessageKey, string> = {
   'accounts.last_admin': 'This would leave no active administrator.',
   // Feature catalogs: the same spreads as in ja.ts, their .en side.
   ...hardeningMessages.en,
+  ...cliMessages.en,
 };

@@ -1,3 +1,4 @@
+import { cliMessages } from './catalogs/cli.js';
 import { hardeningMessages } from './catalogs/hardening.js';
 
 /** Japanese catalog: the first language of every screen and mail (SPEC §1). */
@@ -126,6 +127,7 @@ export const ja = {
   'accounts.last_admin': '有効なシステム管理者が一人もいなくなるため、この変更はできません。',
   // Features with a catalog of their own (catalogs/<feature>.ts, made with defineMessages) are spread here.
   ...hardeningMessages.ja,
+  ...cliMessages.ja,
 } as const;
 
 export type MessageKey = keyof typeof ja;

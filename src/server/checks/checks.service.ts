@@ -26,8 +26,11 @@ import { recordTestOutcome } from './test-deliveries.repository.js';
 export interface CheckOperator {
   login: string;
   email: string | null;
+  /** The language of the test mail, and of the answer unless answerLocale says otherwise. */
   locale: Locale;
   timeZone: string;
+  /** The command line answers in the operator's language, while the mail is in the organisation's. */
+  answerLocale?: Locale;
 }
 
 /** [接続テスト] (SPEC §2.4): the whole envelope against the form's server, nothing sent. */
@@ -55,10 +58,16 @@ export async function sendTestMail(ctx: AppContext, operator: CheckOperator, bod
   return deliverTestMail(ctx, operator, resolution, to);
 }
 
-/** `tayori mail test --to ADDRESS`: the test mail with the saved settings. */
-export async function sendTestMailWithSavedSettings(ctx: AppContext, to: string): Promise<MailCheckOutcome> {
+/** `tayori mail test --to ADDRESS`: the test mail with the saved settings, in the organisation's language. */
+export async function sendTestMailWithSavedSettings(ctx: AppContext, to: string, answerLocale: Locale): Promise<MailCheckOutcome> {
   const organisation = await getOrganisation(ctx.db);
-  const operator: CheckOperator = { login: 'cli', email: null, locale: organisation.defaultLocale, timeZone: organisation.timeZone };
+  const operator: CheckOperator = {
+    login: 'cli',
+    email: null,
+    locale: organisation.defaultLocale,
+    timeZone: organisation.timeZone,
+    answerLocale,
+  };
   return deliverTestMail(ctx, operator, resolveDeliveryTarget(ctx, await readMailSettings(ctx.db)), to);
 }
 
@@ -148,8 +157,9 @@ async function deliverTestMail(ctx: AppContext, operator: CheckOperator, resolut
     fault = await sendDirectly(ctx, resolution.target, { to, subject, text, messageId });
   }
   await recordTestDelivery(ctx, { messageId, to, subject, text, startedAt, fault });
-  if (fault) return failed(operator.locale, fault);
-  return { ok: true, recipient: to, message: t(operator.locale, 'smtp.check.test_mail_sent', { to }) };
+  const answerLocale = operator.answerLocale ?? operator.locale;
+  if (fault) return failed(answerLocale, fault);
+  return { ok: true, recipient: to, message: t(answerLocale, 'smtp.check.test_mail_sent', { to }) };
 }
 
 async function sendDirectly(
