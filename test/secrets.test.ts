@@ -66,21 +66,43 @@ describe('key file', () => {
   it('holds one key when several processes start at once on a new data dir', async () => {
     const secretBox = fileURLToPath(new URL('../src/server/security/secret-box.ts', import.meta.url));
     const rounds = Array.from({ length: 10 }, (_, round) => join(dataDir, `round-${round}`));
-    // Each round, all processes read at the same instant, as `serve` and `worker` of a new installation do.
-    const startAt = Date.now() + 2000;
+    // A barrier each round: every process says it is ready and waits for "go" on its standard
+    // input, so all of them are alive and about to read the key file before any of them does.
     const script = `
+      import { createInterface } from 'node:readline';
       import { loadKeyRing } from ${JSON.stringify(secretBox)};
-      for (const [round, dir] of ${JSON.stringify(rounds)}.entries()) {
-        await new Promise((resolve) => setTimeout(resolve, ${startAt} + round * 100 - Date.now()));
-        console.log(loadKeyRing(undefined, dir)[0]);
-      }`;
+      const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+      for (const dir of ${JSON.stringify(rounds)}) {
+        console.log('ready');
+        await lines.next();
+        console.log('key ' + loadKeyRing(undefined, dir)[0]);
+      }
+      process.exit(0);`;
     const children = Array.from({ length: 4 }, () => {
       const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
       let output = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-      return once(child, 'close').then(([code]) => ({ code, keys: output.trim().split('\n') }));
+      const waiters: (() => void)[] = [];
+      const wakeAll = () => waiters.splice(0).forEach((wake) => wake());
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        output += chunk;
+        wakeAll();
+      });
+      child.once('close', wakeAll);
+      const readyCount = () => output.match(/^ready$/gm)?.length ?? 0;
+      const ready = async (round: number) => {
+        while (readyCount() <= round) {
+          if (child.exitCode !== null) throw new Error(`a process ended before round ${round}: ${output}`);
+          await new Promise<void>((wake) => waiters.push(wake));
+        }
+      };
+      const exited = once(child, 'close').then(([code]) => ({ code, keys: [...output.matchAll(/^key (.+)$/gm)].map((m) => m[1]) }));
+      return { child, ready, exited };
     });
-    const results = await Promise.all(children);
+    for (let round = 0; round < rounds.length; round++) {
+      await Promise.all(children.map((c) => c.ready(round)));
+      for (const { child } of children) child.stdin.write('go\n');
+    }
+    const results = await Promise.all(children.map((c) => c.exited));
     const stored = rounds.map((dir) => loadKeyRing(undefined, dir)[0]);
     expect(results).toEqual(results.map(() => ({ code: 0, keys: stored })));
   });
