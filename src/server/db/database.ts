@@ -40,8 +40,12 @@ export function openDatabase(target: DatabaseTarget): DatabaseHandle {
     return { db, dialect: 'sqlite', target, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: target.url, max: 10, connectionTimeoutMillis: 5000 });
-  // An unreachable server must surface as a failed query (healthz 503), not crash the process.
+  // An unreachable server must surface as a failed query (healthz 503), not crash the process:
+  // a connection that drops emits 'error' on its client, idle (the pool's event) or in use by a
+  // query (the client's own, with no listener unless given one). The query fails either way,
+  // and the pool discards the broken client.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', target, close: () => db.destroy() };
 }
