@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { LABELS, type MailSettingsFormInput, type MailSettingsView, mailSettingsFormSchema } from '../src/contracts/mail-settings.js';
 import { parseAddress } from '../src/contracts/address.js';
 import { systemActor } from '../src/server/audit/audit.service.js';
+import { DEV_MAILBOX_SENDER } from '../src/server/dev-mailbox/sender.js';
 import {
-  DEV_MAILBOX_SENDER,
   readMailSettings,
   saveMailSettings,
   seedSettingsForDevMailbox,

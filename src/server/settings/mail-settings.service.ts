@@ -10,6 +10,7 @@ import {
 import { type Actor, diffForAudit, recordAudit, systemActor } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
+import { DEV_MAILBOX_SENDER } from '../dev-mailbox/sender.js';
 import { conflict } from '../errors.js';
 import { purposeOf } from '../security/secret-columns.js';
 import { findMailSettingsRow, writeMailSettingsRow } from './mail-settings.repository.js';
@@ -28,9 +29,6 @@ export interface MailSettingsRecord {
 }
 
 export const GMAIL_CLIENT_SECRET_PURPOSE = purposeOf({ table: 'mail_settings', column: 'gmail_client_secret' });
-
-/** The sender seeded for the dev mailbox; `tayori@localhost` is refused by the address parser (one-label domain). */
-export const DEV_MAILBOX_SENDER = 'noreply@tayori.localhost';
 
 const AUDIT_ACTION = 'settings.mail.update';
 
