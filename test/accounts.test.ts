@@ -80,14 +80,19 @@ describe.each(dialects())('accounts and sessions on $name', (dialect) => {
     expect((await again.request('GET', '/api/me')).statusCode).toBe(401);
   });
 
-  it('forgets ended sessions in housekeeping, without waiting for their cookie to come back', async () => {
-    await login(t.app);
+  it('forgets ended sessions in housekeeping, without waiting for their cookie to come back, and keeps live ones', async () => {
+    const sessionIds = async () => (await t.ctx.db.selectFrom('sessions').select('id').execute()).map((row) => row.id);
+    const idle = await login(t.app);
+    const idleId = (await sessionIds())[0];
     const live = await login(t.app);
-    clock.advance(31 * 60_000);
-    await live.request('GET', '/api/me');
+    const liveId = (await sessionIds()).find((id) => id !== idleId)!;
+    clock.advance(20 * 60_000);
+    expect((await live.request('GET', '/api/me')).statusCode).toBe(200);
+    clock.advance(11 * 60_000); // idle for 31 minutes, live for 11
     await runHousekeeping(t.ctx);
-    const rows = await t.ctx.db.selectFrom('sessions').select('id').execute();
-    expect(rows).toHaveLength(0);
+    expect(await sessionIds()).toEqual([liveId]);
+    expect((await live.request('GET', '/api/me')).statusCode).toBe(200);
+    expect((await idle.request('GET', '/api/me')).statusCode).toBe(401);
   });
 
   it('ends every session of a user who is deactivated or whose password an admin sets', async () => {
@@ -168,6 +173,19 @@ describe.each(dialects())('accounts and sessions on $name', (dialect) => {
     const me = (await admin.request('GET', '/api/me')).json().user;
     expect((await admin.request('PUT', `/api/users/${me.id}`, { active: false })).statusCode).toBe(409);
     expect((await admin.request('PUT', `/api/users/${me.id}`, { role: 'user' })).json().error.code).toBe('accounts.last_admin');
+  });
+
+  it('says what to do, in the caller’s language, when the organisation row is missing', async () => {
+    const admin = await login(t.app);
+    await t.ctx.db.deleteFrom('organisation').execute();
+    const response = await admin.request('GET', '/api/organisation');
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({
+      error: {
+        code: 'error.installation_incomplete',
+        message: 'Tayori の初期化が完了していません。tayori serve または tayori worker を一度起動してください(起動時に作成されます)。',
+      },
+    });
   });
 
   it('records organisation and user changes in the audit trail, without passwords', async () => {

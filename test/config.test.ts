@@ -1,7 +1,10 @@
-import { resolve } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/server/config.js';
 import { runTayori } from './support/cli.js';
+import { tempDir } from './support/databases.js';
+import { writeTestCaFile } from './support/test-ca.js';
 
 const BAD_ENVIRONMENT = {
   TAYORI_PORT: 'eighty',
@@ -26,9 +29,10 @@ const BAD_KEYS = [
   'TAYORI_INITIAL_ADMIN_EMAIL',
 ];
 
+/** The problems, in English (LANG decides their language, as for every line of the command). */
 function problemsOf(env: Record<string, string>): string[] {
   try {
-    loadConfig(env);
+    loadConfig({ LANG: 'en_US.UTF-8', ...env });
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -75,7 +79,7 @@ describe('configuration', () => {
     });
     expect(config.database).toEqual({ dialect: 'postgres', url: 'postgres://tayori@db.example.jp/tayori', poolSize: 25 });
     expect(loadConfig({ TAYORI_DATABASE_URL: 'postgres://db/tayori' }).database).toMatchObject({ poolSize: 10 });
-    expect(() => loadConfig({ TAYORI_DATABASE_POOL_SIZE: '0' })).toThrow(/TAYORI_DATABASE_POOL_SIZE: must be between 1 and 1000/);
+    expect(() => loadConfig({ TAYORI_DATABASE_POOL_SIZE: '0' })).toThrow(/TAYORI_DATABASE_POOL_SIZE: 1〜1000の範囲にしてください/);
     expect(config.publicOrigin).toBe('https://tayori.example.jp');
     expect(config.secureCookies).toBe(true);
     expect(config.managedRelay).toEqual({ url: 'smtps://relay.example.jp', from: 'noreply@example.jp' });
@@ -97,10 +101,45 @@ describe('configuration', () => {
     ]);
   });
 
+  it('refuses a managed sender that is not one plain address', () => {
+    for (const from of ['Relay <relay@example.jp>', 'relay@example', 'a@example.jp; b@example.jp']) {
+      expect(problemsOf({ TAYORI_MANAGED_SMTP_URL: 'smtp://relay.example.jp', TAYORI_MANAGED_FROM: from }), from).toEqual([
+        'TAYORI_MANAGED_FROM: must be one plain e-mail address',
+      ]);
+    }
+  });
+
+  it('reads TAYORI_SMTP_CA_FILE at start and refuses one that is missing or holds no certificate', () => {
+    const dir = tempDir();
+    try {
+      const notPem = join(dir, 'not-a-certificate.pem');
+      writeFileSync(notPem, 'hello');
+      const broken = join(dir, 'broken.pem');
+      writeFileSync(broken, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+      expect(problemsOf({ TAYORI_SMTP_CA_FILE: join(dir, 'missing.pem') })).toEqual([
+        expect.stringMatching(/^TAYORI_SMTP_CA_FILE: cannot be read \(ENOENT/),
+      ]);
+      expect(problemsOf({ TAYORI_SMTP_CA_FILE: notPem })).toEqual(['TAYORI_SMTP_CA_FILE: holds no PEM certificate (-----BEGIN CERTIFICATE-----)']);
+      expect(problemsOf({ TAYORI_SMTP_CA_FILE: broken })).toEqual(['TAYORI_SMTP_CA_FILE: holds a certificate that cannot be read']);
+      const good = writeTestCaFile();
+      expect(loadConfig({ TAYORI_SMTP_CA_FILE: good }).smtpCaFile).toBe(good);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('derives the public URL from host and port when TAYORI_PUBLIC_URL is unset', () => {
+    expect(loadConfig({ TAYORI_PORT: '3901' }).publicUrl).toBe('http://localhost:3901');
+    expect(loadConfig({ TAYORI_HOST: '0.0.0.0', TAYORI_PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ TAYORI_HOST: 'tayori.internal', TAYORI_PORT: '80' }).publicUrl).toBe('http://tayori.internal');
+    expect(loadConfig({ TAYORI_HOST: 'fd00::5' }).publicUrl).toBe('http://[fd00::5]:3000');
+    expect(loadConfig({ TAYORI_PORT: '3901', TAYORI_PUBLIC_URL: 'https://tayori.example.jp' }).publicUrl).toBe('https://tayori.example.jp');
+  });
+
   it('stops a process started with a bad environment, with one message listing every problem', async () => {
     const result = await runTayori(['serve'], BAD_ENVIRONMENT);
     expect(result.code).not.toBe(0);
-    expect(result.stderr.match(/Invalid configuration/g)).toHaveLength(1);
+    expect(result.stderr.match(/設定\(環境変数\)に誤りがあります/g)).toHaveLength(1);
     for (const key of BAD_KEYS) expect(result.stderr).toContain(`${key}:`);
     expect(result.stdout).not.toMatch(/listening|password/i);
   });

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort, runTayori, spawnTayori, waitForStatus } from './support/cli.js';
 import { tempDir } from './support/databases.js';
 
-const GENERATED_PASSWORD = /password\s+:\s+(\S+)/;
+const GENERATED_PASSWORD = /パスワード: (\S+)/;
 
 /** Signs in through the HTTP API of a running server, as the browser does. */
 async function signIn(baseUrl: string, loginId: string, password: string) {
@@ -20,10 +20,11 @@ describe('first start of a new installation (SQLite, no configuration)', () => {
   let dataDir: string;
   let env: Record<string, string>;
   let baseUrl: string;
+  let port: number;
 
   beforeEach(async () => {
     dataDir = tempDir();
-    const port = await freePort();
+    port = await freePort();
     env = { TAYORI_DATA_DIR: dataDir, TAYORI_PORT: String(port) };
     baseUrl = `http://127.0.0.1:${port}`;
   });
@@ -44,6 +45,11 @@ describe('first start of a new installation (SQLite, no configuration)', () => {
   it('prints the generated administrator password once, which signs in; stops cleanly on SIGTERM', async () => {
     const first = await startServer();
     const [, password] = await first.waitForOutput(GENERATED_PASSWORD);
+    await first.waitForOutput(/Tayori is listening/);
+    expect(first.stdout()).toContain(`"url":"http://localhost:${port}"`);
+    // What to do next: where to sign in, and how to give the admin an address for test mail.
+    expect(first.stdout()).toContain(`-d '{"loginId":"admin","password":"<パスワード>"}' http://localhost:${port}/api/session`);
+    expect(first.stdout()).toContain(`-d '{"email":"you@example.jp"}' http://localhost:${port}/api/me`);
     const admin = await signIn(baseUrl, 'admin', password);
     expect(admin.status).toBe(200);
     expect(await (await admin.me()).json()).toMatchObject({ user: { loginId: 'admin', role: 'admin' } });
@@ -61,9 +67,10 @@ describe('first start of a new installation (SQLite, no configuration)', () => {
     const [, generated] = await server.waitForOutput(GENERATED_PASSWORD);
     const before = await signIn(baseUrl, 'admin', generated);
 
-    const created = await runTayori(['admin', 'create', '--login', 'tanaka', '--role', 'user'], env, { stdin: 'tanaka-pass-123\n' });
+    // Without --role, a 一般ユーザー, as POST /api/users creates.
+    const created = await runTayori(['admin', 'create', '--login', 'tanaka'], env, { stdin: 'tanaka-pass-123\n' });
     expect(created.code, created.stderr).toBe(0);
-    expect(created.stdout).toContain('created user tanaka');
+    expect(created.stdout.trim()).toBe('tanaka を一般ユーザーとして作成しました。');
     expect(created.stdout).not.toContain('tanaka-pass-123');
     const tanaka = await signIn(baseUrl, 'tanaka', 'tanaka-pass-123');
     expect(await (await tanaka.me()).json()).toMatchObject({ user: { loginId: 'tanaka', role: 'user' } });
@@ -76,7 +83,7 @@ describe('first start of a new installation (SQLite, no configuration)', () => {
 
     const unknown = await runTayori(['admin', 'set-password', 'ghost'], env, { stdin: 'whatever-pass-1\n' });
     expect(unknown.code).not.toBe(0);
-    expect(unknown.stderr).toContain('no user with login ID ghost');
+    expect(unknown.stderr).toContain('ログインID ghost の利用者はいません。');
     await stopServer(server);
   });
 });

@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/server/logger.js';
 import { ADMIN_PASSWORD, type Client, createTestApp, createUserAndLogin, login, type TestApp } from './support/app.js';
 import { dialects } from './support/databases.js';
+import { smtpSettingsForm } from './support/mail-settings.js';
+import { type SmtpSink, startSmtpSink } from './support/smtp-sink.js';
 
 const sessionTokenOf = (client: Client) => client.cookie.slice(client.cookie.indexOf('=') + 1);
 
@@ -22,8 +24,10 @@ describe.each(dialects())('logs on $name', (dialect) => {
     t = await createTestApp(dialect, { log: createLogger('trace', sink) });
   });
   afterEach(async () => {
+    await sink?.close();
     await t?.close();
   });
+  let sink: SmtpSink | undefined;
 
   it('never contain a password, a session cookie or a CSRF token, even at trace level', async () => {
     const admin = await login(t.app);
@@ -54,6 +58,50 @@ describe.each(dialects())('logs on $name', (dialect) => {
       sessionTokenOf(user),
       admin.csrfToken,
       user.csrfToken,
+    ]) {
+      expect(log).not.toContain(secret);
+    }
+  });
+
+  it('never contain an SMTP password, a Gmail client secret or a service token, nor a secret of a request that failed with 500', async () => {
+    sink = await startSmtpSink({ tls: 'none', auth: { user: 'mailer', password: 'smtp-pass-right-1' } });
+    const admin = await login(t.app);
+    const withPassword = (password: string) => smtpSettingsForm(sink!.port, { smtp: { authEnabled: true, username: 'mailer', password } });
+    expect((await admin.request('PUT', '/api/settings/mail', withPassword('smtp-pass-right-1'))).statusCode).toBe(200);
+    const refused = await admin.request('POST', '/api/settings/mail/test-connection', withPassword('smtp-pass-wrong-2'));
+    expect(refused.json()).toMatchObject({ ok: false, code: 'smtp.auth_rejected' });
+    expect((await admin.request('POST', '/api/settings/mail/test-connection', withPassword('smtp-pass-right-1'))).json()).toMatchObject({ ok: true });
+
+    const gmail = { ...withPassword('smtp-pass-right-1'), sendingEnabled: false, server: 'gmail', gmail: { clientId: 'client.apps.googleusercontent.com', clientSecret: 'gmail-client-secret-3' } };
+    expect((await admin.request('PUT', '/api/settings/mail', gmail)).statusCode).toBe(200);
+
+    const { token } = (await admin.request('POST', '/api/mail/tokens', { name: '販売管理' })).json().token;
+    const mail = await t.app.inject({
+      method: 'POST',
+      url: '/api/mail/messages',
+      payload: { to: 'a@example.jp', subject: 'x', text: 'y' },
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(mail.statusCode).toBe(202);
+
+    await t.ctx.database.close(); // every query now fails: the 5xx path
+    const failed = await t.app.inject({ method: 'POST', url: '/api/session', payload: { loginId: 'admin', password: 'password-of-a-5xx-4' } });
+    expect(failed.statusCode).toBe(500);
+
+    // The capture holds the requests and the 500's error, so the absences below mean something.
+    expect(log).toContain('/api/settings/mail/test-connection');
+    expect(log).toContain('/api/mail/messages');
+    expect(log).toContain('"msg":"request failed"');
+    const plainAuth = (password: string) => Buffer.from(`\u0000mailer\u0000${password}`).toString('base64');
+    for (const secret of [
+      'smtp-pass-right-1',
+      plainAuth('smtp-pass-right-1'),
+      'smtp-pass-wrong-2',
+      plainAuth('smtp-pass-wrong-2'),
+      'gmail-client-secret-3',
+      token,
+      token.slice(4),
+      'password-of-a-5xx-4',
     ]) {
       expect(log).not.toContain(secret);
     }

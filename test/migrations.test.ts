@@ -1,10 +1,12 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/server/config.js';
+import { type DatabaseTarget, loadConfig } from '../src/server/config.js';
 import { type DatabaseHandle, openDatabase } from '../src/server/db/database.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
-import { runTayori } from './support/cli.js';
+import { spawnTayori } from './support/cli.js';
 import { dialects } from './support/databases.js';
 import { freshInstallationEachTest } from './support/installation.js';
 
@@ -24,6 +26,73 @@ const FOUNDATION_TABLES = [
   'service_tokens',
   'transport_state',
 ];
+
+/** Kysely's advisory lock key for migrations on PostgreSQL (kysely/dist/esm/dialect/postgres/postgres-adapter.js). */
+const KYSELY_MIGRATION_LOCK_ID = '3853314791062309107';
+
+interface HeldLock {
+  /** How many of these processes are waiting for the lock now. */
+  waiting(pids: number[]): Promise<number>;
+  /** Lets them go on. */
+  release(): Promise<void>;
+}
+
+/** Takes the lock `tayori migrate` takes: PostgreSQL's advisory lock, or the exclusive transaction on SQLite's lock file. */
+async function holdMigrationLock(target: DatabaseTarget): Promise<HeldLock> {
+  if (target.dialect === 'postgres') {
+    const client = new pg.Client({ connectionString: target.url });
+    await client.connect();
+    await client.query(`select pg_advisory_lock(${KYSELY_MIGRATION_LOCK_ID})`);
+    return {
+      // The database was made for this test: whoever waits for its advisory lock is one of the processes.
+      async waiting() {
+        const { rows } = await client.query(
+          "select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())",
+        );
+        return rows[0].n;
+      },
+      async release() {
+        await client.query(`select pg_advisory_unlock(${KYSELY_MIGRATION_LOCK_ID})`);
+        await client.end();
+      },
+    };
+  }
+  const lockFile = `${target.file}.migration-lock`;
+  const lock = new SQLite(lockFile);
+  lock.exec('BEGIN EXCLUSIVE');
+  return {
+    // A process waiting for the exclusive transaction has the lock file open (Linux: /proc/PID/fd).
+    async waiting(pids) {
+      return pids.filter((pid) => openFiles(pid).includes(lockFile)).length;
+    },
+    async release() {
+      lock.exec('COMMIT');
+      lock.close();
+    },
+  };
+}
+
+function openFiles(pid: number): string[] {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).map((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    });
+  } catch {
+    return [];
+  }
+}
+
+async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 45_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 describe.each(dialects())('migrations on $name', (dialect) => {
   const installation = freshInstallationEachTest(dialect);
@@ -54,11 +123,20 @@ describe.each(dialects())('migrations on $name', (dialect) => {
   });
 
   it('lets two processes migrate the same fresh database at once: both succeed, each migration runs once', async () => {
-    const results = await Promise.all([runTayori(['migrate'], env()), runTayori(['migrate'], env())]);
+    // The test holds the migration lock until both processes wait for it, so they really overlap.
+    const lock = await holdMigrationLock(loadConfig(env()).database);
+    const processes = [spawnTayori(['migrate'], env()), spawnTayori(['migrate'], env())];
+    try {
+      await waitUntil(async () => (await lock.waiting(processes.map((p) => p.child.pid!))) === 2, 'both processes waiting for the lock');
+      expect(processes.map((p) => p.child.exitCode)).toEqual([null, null]);
+    } finally {
+      await lock.release();
+    }
+    const results = await Promise.all(processes.map((p) => p.exited));
     for (const result of results) expect(result.code, result.stderr).toBe(0);
     expect(results.map((result) => result.stdout.trim()).sort()).toEqual([
-      'already up to date',
-      `applied: ${MIGRATION_FILES.join(', ')}`,
+      'データベースは最新です。',
+      `マイグレーションを適用しました: ${MIGRATION_FILES.join(', ')}`,
     ]);
     expect(await recordedMigrations(open().db)).toEqual(onceEach());
   });

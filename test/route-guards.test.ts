@@ -89,7 +89,9 @@ describe.each(dialects())('route guards on $name', (dialect) => {
   });
 
   it('refuses every service route without a bearer token (401), even to a signed-in user', async () => {
-    for (const route of byAccess('service')) {
+    const serviceRoutes = byAccess('service');
+    expect(serviceRoutes.map(name)).toEqual(expect.arrayContaining(['POST /api/mail/messages']));
+    for (const route of serviceRoutes) {
       expect((await call(t, route)).statusCode, `${name(route)} anonymously`).toBe(401);
       expect((await call(t, route, user)).statusCode, `${name(route)} with a session`).toBe(401);
     }

@@ -4,13 +4,20 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/server/app.js';
 import { createContext } from '../src/server/bootstrap.js';
 import { loadConfig } from '../src/server/config.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
+import { createMailApi } from '../src/server/outbox/enqueue.js';
+import { OutboxWorker } from '../src/server/outbox/worker.js';
 import { createSecretBox, generateKey, keyFilePath, keyId, loadKeyRing } from '../src/server/security/secret-box.js';
+import { createTestApp, login, type TestApp } from './support/app.js';
 import { runTayori } from './support/cli.js';
+import { testClock } from './support/clock.js';
 import { dialects, tempDir } from './support/databases.js';
 import { freshInstallationEachTest } from './support/installation.js';
+import { smtpSettingsForm } from './support/mail-settings.js';
+import { startSmtpSink } from './support/smtp-sink.js';
 
 const PURPOSE = 'mail_settings.smtp_password';
 
@@ -59,21 +66,43 @@ describe('key file', () => {
   it('holds one key when several processes start at once on a new data dir', async () => {
     const secretBox = fileURLToPath(new URL('../src/server/security/secret-box.ts', import.meta.url));
     const rounds = Array.from({ length: 10 }, (_, round) => join(dataDir, `round-${round}`));
-    // Each round, all processes read at the same instant, as `serve` and `worker` of a new installation do.
-    const startAt = Date.now() + 2000;
+    // A barrier each round: every process says it is ready and waits for "go" on its standard
+    // input, so all of them are alive and about to read the key file before any of them does.
     const script = `
+      import { createInterface } from 'node:readline';
       import { loadKeyRing } from ${JSON.stringify(secretBox)};
-      for (const [round, dir] of ${JSON.stringify(rounds)}.entries()) {
-        await new Promise((resolve) => setTimeout(resolve, ${startAt} + round * 100 - Date.now()));
-        console.log(loadKeyRing(undefined, dir)[0]);
-      }`;
+      const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+      for (const dir of ${JSON.stringify(rounds)}) {
+        console.log('ready');
+        await lines.next();
+        console.log('key ' + loadKeyRing(undefined, dir)[0]);
+      }
+      process.exit(0);`;
     const children = Array.from({ length: 4 }, () => {
       const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
       let output = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-      return once(child, 'close').then(([code]) => ({ code, keys: output.trim().split('\n') }));
+      const waiters: (() => void)[] = [];
+      const wakeAll = () => waiters.splice(0).forEach((wake) => wake());
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        output += chunk;
+        wakeAll();
+      });
+      child.once('close', wakeAll);
+      const readyCount = () => output.match(/^ready$/gm)?.length ?? 0;
+      const ready = async (round: number) => {
+        while (readyCount() <= round) {
+          if (child.exitCode !== null) throw new Error(`a process ended before round ${round}: ${output}`);
+          await new Promise<void>((wake) => waiters.push(wake));
+        }
+      };
+      const exited = once(child, 'close').then(([code]) => ({ code, keys: [...output.matchAll(/^key (.+)$/gm)].map((m) => m[1]) }));
+      return { child, ready, exited };
     });
-    const results = await Promise.all(children);
+    for (let round = 0; round < rounds.length; round++) {
+      await Promise.all(children.map((c) => c.ready(round)));
+      for (const { child } of children) child.stdin.write('go\n');
+    }
+    const results = await Promise.all(children.map((c) => c.exited));
     const stored = rounds.map((dir) => loadKeyRing(undefined, dir)[0]);
     expect(results).toEqual(results.map(() => ({ code: 0, keys: stored })));
   });
@@ -125,7 +154,7 @@ describe.each(dialects())('secrets rotate on $name', (dialect) => {
     expect(ring).toHaveLength(1);
     const newKeyId = keyId(Buffer.from(ring[0], 'base64'));
     expect(newKeyId).not.toBe(oldKeyId);
-    expect(result.stdout).toContain(`re-encrypted 1 secret(s) with key ${newKeyId}`);
+    expect(result.stdout).toContain(`1件の秘密情報を鍵 ${newKeyId} で暗号化し直しました。`);
     const ciphertext = await storedSmtpPassword(envWith());
     expect(createSecretBox(ring).keyIdOf(ciphertext)).toBe(newKeyId);
     expect(createSecretBox(ring).decrypt(ciphertext, PURPOSE)).toBe('smtp-pass-1');
@@ -144,5 +173,62 @@ describe.each(dialects())('secrets rotate on $name', (dialect) => {
     expect(newOnly.keyIdOf(ciphertext)).toBe(newOnly.currentKeyId);
     expect(newOnly.decrypt(ciphertext, PURPOSE)).toBe('smtp-pass-2');
     expect(existsSync(keyFilePath(installation.dataDir))).toBe(false);
+  });
+});
+
+describe.each(dialects())('a stored secret the key cannot decrypt, on $name', (dialect) => {
+  let t: TestApp;
+  const clock = testClock();
+  const closeAfter: (() => Promise<void>)[] = [];
+
+  beforeEach(async ({ skip }) => {
+    if (dialect.skip) skip('no PostgreSQL');
+    t = await createTestApp(dialect, { clock, env: { TAYORI_SECRET_KEY: generateKey(), TAYORI_TRANSPORT_ALERT_AFTER_MS: '300000' } });
+  });
+  afterEach(async () => {
+    for (const close of closeAfter.splice(0).reverse()) await close();
+    await t?.close();
+  });
+
+  /** The same installation started with another TAYORI_SECRET_KEY, as after a mistaken key change. */
+  async function withAnotherKey() {
+    const ctx = createContext(
+      loadConfig({ TAYORI_DATA_DIR: t.dataDir, TAYORI_DATABASE_URL: t.databaseUrl, TAYORI_SECRET_KEY: generateKey(), TAYORI_LOG_LEVEL: 'silent' }),
+      { clock },
+    );
+    const app = await buildApp(ctx);
+    closeAfter.push(async () => {
+      await app.close();
+      await ctx.database.close();
+    });
+    return { ctx, app };
+  }
+
+  it('reaches the transport state and the banner with what to do, instead of failing every poll', async () => {
+    const sink = await startSmtpSink({ tls: 'none', auth: { user: 'mailer', password: 'S3cret-pass' } });
+    closeAfter.push(() => sink.close());
+    const admin = await login(t.app);
+    const form = smtpSettingsForm(sink.port, { smtp: { authEnabled: true, username: 'mailer', password: 'S3cret-pass' } });
+    expect((await admin.request('PUT', '/api/settings/mail', form)).statusCode).toBe(200);
+
+    const other = await withAnotherKey();
+    await createMailApi(other.ctx).enqueue(other.ctx.db, { to: 'a@example.jp', subject: '件名', text: '本文' });
+    const worker = new OutboxWorker(other.ctx);
+    await worker.deliverDueMails();
+    // Waiting will not heal it: the banner and the alert come at once, as for 再認証が必要.
+    const transport = (await admin.request('GET', '/api/health')).json().transport;
+    expect(transport).toMatchObject({ state: 'failing', banner: true, reason: { code: 'smtp.secret_unreadable' } });
+    expect(transport.reason.message).toContain('tayori secrets rotate');
+    expect(transport.reason.message).toContain('TAYORI_SECRET_KEY');
+    expect((await admin.request('GET', '/api/mail/deliveries?kind=alert')).json().deliveries).toHaveLength(1);
+    expect(sink.authAttempts).toEqual([]);
+    expect((await admin.request('GET', '/api/mail/deliveries')).json().deliveries[0].state).toBe('queued');
+
+    // The connection test of that installation asks for the password again instead of failing.
+    const otherAdmin = await login(other.app);
+    const { password: _retype, ...smtp } = form.smtp!;
+    const check = await otherAdmin.request('POST', '/api/settings/mail/test-connection', { ...form, smtp });
+    expect(check.statusCode, check.body).toBe(422);
+    expect(check.json().error.fields).toEqual([expect.objectContaining({ path: 'smtp.password', code: 'smtp.secret_unreadable' })]);
   });
 });

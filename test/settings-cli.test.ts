@@ -55,7 +55,7 @@ describe('tayori settings (SQLite)', () => {
     });
     const applied = await runTayori(['settings', 'apply', file], env);
     expect(applied.code, applied.stderr).toBe(0);
-    expect(applied.stdout).toContain('version 1');
+    expect(applied.stdout.trim()).toBe('メール送信設定を保存しました(バージョン 1)。');
 
     const shown = await runTayori(['settings', 'show'], env);
     expect(shown.stdout).not.toContain('cli-secret-password');
@@ -65,14 +65,22 @@ describe('tayori settings (SQLite)', () => {
     });
   });
 
+  it('prints only the JSON on standard output on a new data dir; the generated password goes to standard error', async () => {
+    const { TAYORI_INITIAL_ADMIN_PASSWORD: _configured, ...withoutPassword } = env;
+    const shown = await runTayori(['settings', 'show'], withoutPassword);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ version: 0 });
+    expect(shown.stderr).toMatch(/パスワード: \S{16}/);
+  });
+
   it('says so when the file is missing or not JSON', async () => {
     const missing = await runTayori(['settings', 'apply', join(dataDir, 'nowhere.json')], env);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('cannot read');
+    expect(missing.stderr).toContain('を読み込めません');
     const file = join(dataDir, 'broken.json');
     writeFileSync(file, '{ "sendingEnabled": ');
     const broken = await runTayori(['settings', 'apply', file], env);
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toContain('is not valid JSON');
+    expect(broken.stderr).toContain('はJSONとして正しくありません');
   });
 });

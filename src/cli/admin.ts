@@ -5,19 +5,21 @@ import { createUser, setUserPassword } from '../server/accounts/users.service.js
 import { systemActor } from '../server/audit/audit.service.js';
 import { parseOrThrow } from '../server/errors.js';
 import { passwordFromStdinOrGenerated, withInstallation } from './context.js';
+import { complain, say, text } from './output.js';
 
 export function adminCommands(program: Command) {
-  const admin = program.command('admin').description('manage users from the command line');
+  const admin = program.command('admin').description(text('cli.help.admin'));
 
   admin
     .command('create')
-    .description('create a user (password from standard input, or generated and printed once)')
-    .requiredOption('--login <loginId>', 'login ID')
-    .option('--name <displayName>', 'display name')
-    .option('--email <address>', 'e-mail address')
-    .option('--role <role>', 'admin or user', 'admin')
-    .option('--locale <locale>', 'ja or en', 'ja')
-    .option('--time-zone <zone>', 'IANA time zone', 'Asia/Tokyo')
+    .description(text('cli.help.admin_create'))
+    .requiredOption('--login <loginId>', text('cli.help.login'))
+    .option('--name <displayName>', text('cli.help.name'))
+    .option('--email <address>', text('cli.help.email'))
+    // The API's default too: an administrator is made on purpose.
+    .option('--role <role>', text('cli.help.role'), 'user')
+    .option('--locale <locale>', text('cli.help.locale'), 'ja')
+    .option('--time-zone <zone>', text('cli.help.time_zone'), 'Asia/Tokyo')
     .action(async (options) => {
       await withInstallation(async (ctx) => {
         const { password, generated } = await passwordFromStdinOrGenerated();
@@ -31,27 +33,27 @@ export function adminCommands(program: Command) {
           password,
         });
         const user = await createUser(ctx, systemActor('cli'), input);
-        console.log(`created ${user.role} ${user.loginId}`);
-        if (generated) console.log(`password: ${password}`);
+        say('cli.admin.created', { login: user.loginId, role: text(`cli.role.${user.role}`) });
+        if (generated) say('cli.admin.generated_password', { password });
       });
     });
 
   admin
     .command('set-password <loginId>')
-    .description("set a user's password (from standard input, or generated and printed once); ends their sessions")
+    .description(text('cli.help.set_password'))
     .action(async (loginId: string) => {
       await withInstallation(async (ctx) => {
         const user = await findUserByLoginId(ctx.db, loginId);
         if (!user) {
-          console.error(`no user with login ID ${loginId}`);
+          complain('cli.admin.no_such_user', { login: loginId });
           process.exitCode = 1;
           return;
         }
         const { password, generated } = await passwordFromStdinOrGenerated();
         const parsed = parseOrThrow(createUserRequest.shape.password, password);
         await setUserPassword(ctx, systemActor('cli'), user.id, parsed);
-        console.log(`password of ${loginId} changed`);
-        if (generated) console.log(`password: ${password}`);
+        say('cli.admin.password_changed', { login: loginId });
+        if (generated) say('cli.admin.generated_password', { password });
       });
     });
 }

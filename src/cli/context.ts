@@ -1,9 +1,12 @@
-import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import pino from 'pino';
 import { createContext, prepareInstallation } from '../server/bootstrap.js';
 import { ConfigError, loadConfig } from '../server/config.js';
 import type { AppContext } from '../server/context.js';
 import { AppError, errorBody } from '../server/errors.js';
+import { createLogger } from '../server/logger.js';
+import { cliLocale } from './output.js';
 
 /** Parses the environment once; a bad value ends the process with every problem listed. */
 export function configOrExit() {
@@ -18,17 +21,20 @@ export function configOrExit() {
   }
 }
 
-/** Runs a CLI action against a prepared installation and closes the database afterwards. */
+/**
+ * Runs a CLI action against a prepared installation and closes the database afterwards. Logs
+ * and the first-start notice go to standard error: standard output is the command's result
+ * (`tayori settings show | jq`).
+ */
 export async function withInstallation(action: (ctx: AppContext) => Promise<void>): Promise<void> {
-  const ctx = createContext(configOrExit(), { log: undefined });
+  const config = configOrExit();
+  const ctx = createContext(config, { log: createLogger(config.logLevel, pino.destination(2)) });
   try {
-    await prepareInstallation(ctx);
+    await prepareInstallation(ctx, (notice) => console.error(notice));
     await action(ctx);
   } catch (error) {
     if (error instanceof AppError) {
-      const { error: body } = errorBody(error, 'ja');
-      console.error(body.message);
-      for (const field of body.fields ?? []) console.error(`  ${field.path}: ${field.message}`);
+      printAppError(error);
       process.exitCode = 1;
       return;
     }
@@ -36,6 +42,13 @@ export async function withInstallation(action: (ctx: AppContext) => Promise<void
   } finally {
     await ctx.database.close();
   }
+}
+
+/** The error and each field problem on its own line; `label` names a field as the screen does. */
+export function printAppError(error: AppError, label: (path: string) => string = (path) => `${path}:`) {
+  const { error: body } = errorBody(error, cliLocale);
+  console.error(body.message);
+  for (const field of body.fields ?? []) console.error(`  ${label(field.path)} ${field.message}`);
 }
 
 /** A password from the first line of standard input when it is piped, else a generated one. */

@@ -2,12 +2,13 @@ import { Command } from 'commander';
 import { adminCommands } from './admin.js';
 import { mailCommands } from './mail.js';
 import { migrateCommand } from './migrate.js';
+import { text } from './output.js';
 import { secretsCommands } from './secrets.js';
 import { serveCommand } from './serve.js';
 import { settingsCommands } from './settings.js';
 import { workerCommand } from './worker.js';
 
-const program = new Command('tayori').description('Tayori (便り): mail delivery and notifications').showHelpAfterError();
+const program = new Command('tayori').description(text('cli.help.program')).showHelpAfterError();
 
 serveCommand(program);
 workerCommand(program);

@@ -2,16 +2,18 @@ import type { Command } from 'commander';
 import { createContext } from '../server/bootstrap.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { configOrExit } from './context.js';
+import { say, text } from './output.js';
 
 export function migrateCommand(program: Command) {
   program
     .command('migrate')
-    .description('bring the database schema up to date')
+    .description(text('cli.help.migrate'))
     .action(async () => {
       const ctx = createContext(configOrExit());
       try {
         const applied = await migrateToLatest(ctx.database);
-        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date');
+        if (applied.length > 0) say('cli.migrate.applied', { names: applied.join(', ') });
+        else say('cli.migrate.up_to_date');
       } finally {
         await ctx.database.close();
       }

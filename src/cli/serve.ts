@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { serve } from '../server/main.js';
 import { configOrExit } from './context.js';
+import { text } from './output.js';
 
 export function serveCommand(program: Command) {
   program
     .command('serve')
-    .description('HTTP server, outbox worker and monitor in one process')
+    .description(text('cli.help.serve'))
     .action(async () => {
       await serve(configOrExit());
     });

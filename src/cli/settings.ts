@@ -2,16 +2,17 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { LABELS } from '../contracts/mail-settings.js';
 import { systemActor } from '../server/audit/audit.service.js';
-import { AppError, errorBody } from '../server/errors.js';
+import { AppError } from '../server/errors.js';
 import { applyMailSettings, getMailSettingsView } from '../server/settings/mail-settings.service.js';
-import { withInstallation } from './context.js';
+import { printAppError, withInstallation } from './context.js';
+import { cliLocale, say, text } from './output.js';
 
 export function settingsCommands(program: Command) {
-  const settings = program.command('settings').description('メール送信設定 (mail settings)');
+  const settings = program.command('settings').description(text('cli.help.settings'));
 
   settings
     .command('show')
-    .description('print the mail settings as JSON (secrets only as set or not set)')
+    .description(text('cli.help.settings_show'))
     .action(async () => {
       await withInstallation(async (ctx) => {
         console.log(JSON.stringify(await getMailSettingsView(ctx), null, 2));
@@ -20,44 +21,51 @@ export function settingsCommands(program: Command) {
 
   settings
     .command('apply <file>')
-    .description('validate a JSON file of the settings form (as PUT /api/settings/mail takes) and save it as one unit')
+    .description(text('cli.help.settings_apply'))
     .action(async (file: string) => {
       const body = await readJsonFile(file);
+      if (body === undefined) return;
       await withInstallation(async (ctx) => {
         try {
           const view = await applyMailSettings(ctx, systemActor('cli'), body);
-          console.log(`メール送信設定を保存しました / mail settings saved (version ${view.version})`);
+          say('cli.settings.saved', { version: view.version });
         } catch (error) {
           if (!(error instanceof AppError) || error.fields.length === 0) throw error;
-          printFieldErrors(error);
+          printAppError(error, fieldName);
           process.exitCode = 1;
         }
       });
     });
 }
 
+/** The file's JSON; undefined (exit code 1, the reason printed) when it cannot be read or parsed. */
 async function readJsonFile(file: string): Promise<unknown> {
-  let text: string;
+  let content: string;
   try {
-    text = await readFile(file, 'utf8');
+    content = await readFile(file, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read ${file}: ${(error as Error).message}`);
+    return fail('cli.file.unreadable', file, error);
   }
   try {
-    return JSON.parse(text);
+    return JSON.parse(content);
   } catch (error) {
-    throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
+    return fail('cli.file.not_json', file, error);
   }
 }
 
-/** One line a problem, named by the field's label on the screen: `[SMTPサーバアドレス] (smtp.host) 入力してください。` */
-function printFieldErrors(error: AppError) {
-  const { error: body } = errorBody(error, 'ja');
-  console.error(body.message);
-  for (const field of body.fields ?? []) {
-    const label = labelOf(field.path);
-    console.error(`  ${label ? `[${label}] ` : ''}(${field.path || '/'}) ${field.message}`);
-  }
+function fail(key: 'cli.file.unreadable' | 'cli.file.not_json', file: string, error: unknown): undefined {
+  console.error(text(key, { file, reason: (error as Error).message }));
+  process.exitCode = 1;
+  return undefined;
+}
+
+/**
+ * A field as the screen names it, `[ポート番号] (smtp.port)`: the screen's labels are Japanese
+ * (SPEC §1), so in English the path alone names it.
+ */
+function fieldName(path: string): string {
+  const label = cliLocale === 'ja' ? labelOf(path) : undefined;
+  return `${label ? `[${label}] ` : ''}(${path || '/'})`;
 }
 
 /** The label of the field or of the nearest section holding it (`monitoring.kinds.data-source.enabled`). */

@@ -3,11 +3,12 @@ import { createContext, prepareInstallation } from '../server/bootstrap.js';
 import { startBackground, stopOnSignal } from '../server/main.js';
 import { startOutboxWorker } from '../server/outbox/outbox.background.js';
 import { configOrExit } from './context.js';
+import { text } from './output.js';
 
 export function workerCommand(program: Command) {
   program
     .command('worker')
-    .description('deliver the outbox only (no HTTP server); run as many as you like beside `tayori serve`')
+    .description(text('cli.help.worker'))
     .action(async () => {
       const ctx = createContext(configOrExit());
       await prepareInstallation(ctx);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addressSchema } from './address.js';
-import { localeSchema, requiredText, timeZoneSchema } from './common.js';
+import { localeSchema, requiredText, singleLineText, timeZoneSchema } from './common.js';
 
 export const roleSchema = z.enum(['admin', 'user']);
 
@@ -16,7 +16,8 @@ export const passwordSchema = z
   .refine((value) => !value.includes('\u0000'), { message: 'validation.control_chars' });
 
 export const loginRequest = z.strictObject({
-  loginId: z.string().max(256),
+  // Not the format of a login ID: a login ID of another format is simply unknown (401).
+  loginId: singleLineText(256),
   password: z.string().max(1024),
 });
 

@@ -24,12 +24,20 @@ export interface AddressProblem {
 
 export type AddressResult = { ok: true; address: string } | { ok: false; problem: AddressProblem };
 
-/** One address, normalised: domain lower-cased and in Unicode form. */
-export function parseAddress(raw: string): AddressResult {
+/**
+ * One address, normalised: domain lower-cased and in Unicode form. `within` says where it was
+ * typed, so that several addresses in one item are told what to do there: a field of one
+ * address takes one only, a `;` list wants `;` between them.
+ */
+export function parseAddress(raw: string, within: 'field' | 'list' = 'field'): AddressResult {
   const item = raw.trim();
   const fail = (code: MessageKey): AddressResult => ({ ok: false, problem: { code, item: shorten(item) } });
   if (LINE_BREAK_OR_NUL.test(raw) || OTHER_CONTROL.test(raw)) return fail('address.control_chars');
   if (item === '') return fail('validation.required');
+  if (looksLikeSeveralAddresses(item)) {
+    if (within === 'field') return fail('address.one_only');
+    return fail(item.includes(',') ? 'address.comma' : 'address.separator');
+  }
   if (/[<>"]/.test(item) || /\s/.test(item)) return fail('address.display_name');
   if (item.includes(',')) return fail('address.comma');
   if (item.includes(';')) return fail('address.one_only');
@@ -44,6 +52,9 @@ export function parseAddress(raw: string): AddressResult {
   if (local.length + 1 + asciiDomain.length > MAX_ADDRESS || item.length > MAX_ADDRESS) return fail('address.too_long');
   return { ok: true, address: `${local}@${domainToUnicode(asciiDomain)}` };
 }
+
+/** `a@x.jp, b@y.jp`, `a@x.jp b@y.jp`, `a@x.jp; b@y.jp`: more than one @ with a separator between. */
+const looksLikeSeveralAddresses = (item: string) => (item.match(/@/g)?.length ?? 0) > 1 && /[;,\s]/.test(item);
 
 /** The wire form: domain in punycode, for servers without SMTPUTF8. */
 export function toAsciiAddress(address: string): string {
@@ -74,7 +85,7 @@ export function parseAddressList(input: string | readonly string[]): AddressList
   const addresses: string[] = [];
   const seen = new Set<string>();
   for (const item of items) {
-    const result = parseAddress(item);
+    const result = parseAddress(item, 'list');
     if (!result.ok) {
       problems.push(result.problem);
       continue;
@@ -96,10 +107,23 @@ export const addressSchema = z.string().max(1000).transform((value, ctx) => {
   return z.NEVER;
 });
 
+/** Longest `;` string and longest array taken before parsing them item by item. */
+const MAX_LIST_CHARACTERS = 100_000;
+const MAX_LIST_ITEMS = 1000;
+
 /** A `;` field: a string as typed on the screen, or an array of addresses; yields the list. */
 export const addressListSchema = z
-  .union([z.string().max(100_000), z.array(z.string().max(1000)).max(1000)])
+  .union([z.string(), z.array(z.string().max(1000))])
   .transform((value, ctx) => {
+    // Checked here rather than by the union's branches, whose failure would only say "invalid".
+    if (typeof value === 'string' && value.length > MAX_LIST_CHARACTERS) {
+      ctx.addIssue({ code: 'custom', message: 'validation.too_long', params: { max: MAX_LIST_CHARACTERS } });
+      return z.NEVER;
+    }
+    if (Array.isArray(value) && value.length > MAX_LIST_ITEMS) {
+      ctx.addIssue({ code: 'custom', message: 'address.too_many', params: { item: String(value.length), max: MAX_ADDRESSES } });
+      return z.NEVER;
+    }
     const result = parseAddressList(value);
     if (result.ok) return result.addresses;
     for (const problem of result.problems) {

@@ -144,3 +144,6 @@ export const idempotencyKeySchema = z
   .min(1)
   .max(200)
   .refine((value) => !CONTROL_CHARACTERS.test(value), { message: 'validation.control_chars' });
+
+/** The headers of POST /api/mail/messages that the API reads, named as a client sends them. */
+export const mailRequestHeadersSchema = z.object({ 'Idempotency-Key': idempotencyKeySchema.optional() });

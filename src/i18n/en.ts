@@ -1,5 +1,7 @@
 import { deliveryMessages } from './catalogs/delivery.js';
 import { gmailMessages } from './catalogs/gmail.js';
+import { cliMessages } from './catalogs/cli.js';
+import { hardeningMessages } from './catalogs/hardening.js';
 import type { MessageKey } from './ja.js';
 
 /** English catalog: the second locale. Every Japanese key must have its English text. */
@@ -65,7 +67,7 @@ export const en: Record<MessageKey, string> = {
   'alert.never': 'never',
 
   'smtp.password_required': 'No SMTP authentication password is set. Enter the password and save.',
-  'smtp.password_reenter': 'The SMTP server address, port or user name differs from the saved settings, so the saved password is not used. Enter the password again.',
+  'smtp.password_reenter': 'The SMTP server address, port or user name differs from the saved settings, or the connection is weaker (no encryption, or certificates not verified), so the saved password is not used. Enter the password again.',
   'smtp.gmail_not_authorised': 'Gmail is not authorised yet. Authorise it with "Get credentials" and press "Save".',
   'smtp.gmail_reauth_required': 'The Gmail authorisation is no longer valid (revoked or expired). Authorise again.',
   'smtp.ca_file_unreadable': 'The trusted CA file ({path}) cannot be read. Check TAYORI_SMTP_CA_FILE and the file.',
@@ -121,4 +123,6 @@ export const en: Record<MessageKey, string> = {
   ...deliveryMessages.en,
   // Feature catalogs: the same spreads as in ja.ts, their .en side.
   ...gmailMessages.en,
+  ...hardeningMessages.en,
+  ...cliMessages.en,
 };

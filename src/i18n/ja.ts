@@ -1,5 +1,7 @@
 import { deliveryMessages } from './catalogs/delivery.js';
 import { gmailMessages } from './catalogs/gmail.js';
+import { cliMessages } from './catalogs/cli.js';
+import { hardeningMessages } from './catalogs/hardening.js';
 
 /** Japanese catalog: the first language of every screen and mail (SPEC §1). */
 export const ja = {
@@ -70,7 +72,7 @@ export const ja = {
 
   // ── SMTP transports and checks (SPEC §2.3, §2.4) ─────────────
   'smtp.password_required': 'SMTP認証のパスワードが設定されていません。[認証パスワード]を入力して保存してください。',
-  'smtp.password_reenter': 'SMTPサーバアドレス・ポート番号・認証ユーザ名のいずれかが保存済みの設定と異なるため、保存済みのパスワードは使用しません。[認証パスワード]を入力し直してください。',
+  'smtp.password_reenter': 'SMTPサーバアドレス・ポート番号・認証ユーザ名が保存時と異なるか、暗号化接続が保存時より弱い(暗号化なし、または[証明書を検証しない])ため、保存済みのパスワードは使用しません。[認証パスワード]を入力し直してください。',
   'smtp.gmail_not_authorised': 'Gmailの認証が完了していません。[認証情報を取得]から認証し、[設定完了]を押してください。',
   'smtp.gmail_reauth_required': 'Gmailの認証が無効になりました(取り消されたか期限切れです)。[再認証]を行ってください。',
   'smtp.ca_file_unreadable': '信頼するCA証明書のファイル({path})を読み込めません。TAYORI_SMTP_CA_FILE の設定とファイルを確認してください。',
@@ -128,6 +130,8 @@ export const ja = {
   ...deliveryMessages.ja,
   // Features with a catalog of their own (catalogs/<feature>.ts, made with defineMessages) are spread here.
   ...gmailMessages.ja,
+  ...hardeningMessages.ja,
+  ...cliMessages.ja,
 } as const;
 
 export type MessageKey = keyof typeof ja;

@@ -4,12 +4,17 @@ import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { openDatabase } from './db/database.js';
+import { firstStartNotice } from './first-start.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { ensureOrganisation } from './organisation/organisation.service.js';
+import { warnAboutLooseModes } from './security/private-files.js';
 import { createSecretBox, loadKeyRing } from './security/secret-box.js';
+import { trustedCertificates } from './transports/tls-trust.js';
 
 export function createContext(config: Config, options: { clock?: Clock; log?: Logger } = {}): AppContext {
+  // The extra CA bundle is read now, once (config checked it), not at the first TLS connection.
+  trustedCertificates(config.smtpCaFile);
   const database = openDatabase(config.database);
   return {
     config,
@@ -23,25 +28,13 @@ export function createContext(config: Config, options: { clock?: Clock; log?: Lo
 
 /**
  * Everything a process does before it serves: schema up to date, the organisation row, and the
- * first administrator on a new installation (its generated password printed once).
+ * first administrator on a new installation, announced once with what to do next. `announce`
+ * is standard output for `serve` and `worker`, standard error for commands whose output is data.
  */
-export async function prepareInstallation(ctx: AppContext, announce: (line: string) => void = console.log) {
+export async function prepareInstallation(ctx: AppContext, announce: (text: string) => void = console.log) {
   await migrateToLatest(ctx.database);
+  warnAboutLooseModes(ctx);
   await ensureOrganisation(ctx);
   const created = await ensureInitialAdmin(ctx);
-  if (created?.generatedPassword) {
-    announce(
-      [
-        '',
-        '================================================================',
-        ' 初期管理者を作成しました / Initial administrator created',
-        `   ログインID / login ID : ${created.login}`,
-        `   パスワード / password  : ${created.generatedPassword}`,
-        ' このパスワードは一度だけ表示されます。ログイン後に変更してください。',
-        ' This password is shown only once. Change it after signing in.',
-        '================================================================',
-        '',
-      ].join('\n'),
-    );
-  }
+  if (created) announce(firstStartNotice(ctx.config, created));
 }

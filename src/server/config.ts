@@ -1,17 +1,22 @@
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { loginIdSchema } from '../contracts/accounts.js';
 import { parseAddress } from '../contracts/address.js';
+import { isMessageKey, type Locale, type MessageParams, t } from '../i18n/index.js';
 
 /**
  * Every setting of the process, parsed once from the environment (SPEC §0).
- * Nothing else in the code reads process.env.
+ * Nothing else in the code reads process.env. Problems are catalog keys, reported in the
+ * operator's language (consoleLocaleOf).
  */
 
 const flag = (defaultValue: '0' | '1') =>
   z
     .enum(['0', '1', 'true', 'false', 'on', 'off', 'yes', 'no'], {
-      error: 'must be one of 0, 1, true, false, on, off, yes, no',
+      error: 'config.flag',
     })
     .default(defaultValue)
     .transform((value) => ['1', 'true', 'on', 'yes'].includes(value));
@@ -20,17 +25,15 @@ const integer = (defaultValue: number, min: number, max: number) =>
   z
     .string()
     .default(String(defaultValue))
-    .refine((value) => /^\d+$/.test(value), { message: 'must be a whole number' })
+    .refine((value) => /^\d+$/.test(value), { message: 'config.whole_number' })
     .transform(Number)
-    .refine((value) => value >= min && value <= max, {
-      message: `must be between ${min} and ${max}`,
-    });
+    .refine((value) => value >= min && value <= max, { message: 'config.between', params: { min, max } });
 
 const optionalPort = z
   .string()
   .optional()
   .refine((value) => value === undefined || (/^\d+$/.test(value) && +value >= 1 && +value <= 65535), {
-    message: 'must be a port number between 1 and 65535',
+    message: 'config.port',
   })
   .transform((value) => (value === undefined ? undefined : Number(value)));
 
@@ -43,51 +46,73 @@ const url = (protocols: string[]) =>
         return false;
       }
     },
-    { message: `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}` },
+    { message: 'config.url', params: { protocols: protocols.map((p) => p + '//').join(' / ') } },
   );
+
+const plainAddress = z
+  .string()
+  .refine((value) => parseAddress(value).ok, { message: 'config.address' });
+
+/** Read at start so that a bad path is reported with every other problem, not at the first TLS connection. */
+const caFile = z.string().superRefine((path, ctx) => {
+  const problem = caFileProblem(path);
+  if (problem) ctx.addIssue({ code: 'custom', ...problem });
+});
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+function caFileProblem(path: string): { message: string; params?: MessageParams } | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return { message: 'config.ca_unreadable', params: { reason: (error as NodeJS.ErrnoException).code ?? String(error) } };
+  }
+  const certificates = text.match(PEM_CERTIFICATE) ?? [];
+  if (certificates.length === 0) return { message: 'config.ca_no_certificate' };
+  try {
+    for (const certificate of certificates) new X509Certificate(certificate);
+  } catch {
+    return { message: 'config.ca_bad_certificate' };
+  }
+  return null;
+}
 
 const environmentSchema = z
   .object({
-    TAYORI_DATA_DIR: z.string().min(1).default('./data'),
+    TAYORI_DATA_DIR: z.string().min(1, 'config.required').default('./data'),
     TAYORI_DATABASE_URL: z
       .string()
       .optional()
-      .refine((value) => value === undefined || /^(postgres|postgresql|sqlite):/.test(value), {
-        message: 'must start with postgres:// (or sqlite:PATH)',
-      }),
+      .refine((value) => value === undefined || /^(postgres|postgresql|sqlite):/.test(value), { message: 'config.database_url' }),
     TAYORI_DATABASE_POOL_SIZE: integer(10, 1, 1000),
-    TAYORI_HOST: z.string().min(1).default('127.0.0.1'),
+    TAYORI_HOST: z.string().min(1, 'config.required').default('127.0.0.1'),
     TAYORI_PORT: integer(3000, 0, 65535),
-    TAYORI_PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:3000'),
+    TAYORI_PUBLIC_URL: url(['http:', 'https:']).optional(),
     TAYORI_SECRET_KEY: z.string().optional(),
     TAYORI_MANAGED_SMTP_URL: url(['smtp:', 'smtps:']).optional(),
-    TAYORI_MANAGED_FROM: z.string().optional(),
+    TAYORI_MANAGED_FROM: plainAddress.optional(),
     TAYORI_DEV_MAILBOX: flag('0'),
     TAYORI_DEV_MAILBOX_PORT: integer(2525, 0, 65535),
     // The first administrator is created without the API, so the API's rules are applied here.
     TAYORI_INITIAL_ADMIN_LOGIN: z
       .string()
       .default('admin')
-      .refine((value) => loginIdSchema.safeParse(value).success, {
-        message: 'must be 1 to 64 letters, digits or . _ @ -',
-      }),
-    TAYORI_INITIAL_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
-    TAYORI_INITIAL_ADMIN_EMAIL: z
-      .string()
-      .optional()
-      .refine((value) => value === undefined || parseAddress(value).ok, { message: 'must be one plain e-mail address' }),
+      .refine((value) => loginIdSchema.safeParse(value).success, { message: 'config.login_id' }),
+    TAYORI_INITIAL_ADMIN_PASSWORD: z.string().min(8, 'config.password_length').optional(),
+    TAYORI_INITIAL_ADMIN_EMAIL: plainAddress.optional(),
     TAYORI_GOOGLE_ISSUER: url(['http:', 'https:'])
       .default('https://accounts.google.com')
       .refine((value) => new URL(value).protocol === 'https:' || isLoopbackHost(new URL(value).hostname), {
-        message: 'must be https:// (plain http:// only on a loopback host, for tests)',
+        message: 'config.issuer_https',
       }),
-    TAYORI_GMAIL_SMTP_HOST: z.string().min(1).default('smtp.gmail.com'),
+    TAYORI_GMAIL_SMTP_HOST: z.string().min(1, 'config.required').default('smtp.gmail.com'),
     TAYORI_GMAIL_SMTP_PORT: integer(465, 1, 65535),
-    TAYORI_SMTP_CA_FILE: z.string().optional(),
+    TAYORI_SMTP_CA_FILE: caFile.optional(),
     TAYORI_TRUST_PROXY: flag('0'),
     TAYORI_METRICS_PORT: optionalPort,
     TAYORI_LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'config.log_level' })
       .default('info'),
 
     // Times that tests shorten; defaults are the numbers of the SPEC.
@@ -114,7 +139,7 @@ const environmentSchema = z
       ctx.addIssue({
         code: 'custom',
         path: [env.TAYORI_MANAGED_SMTP_URL === undefined ? 'TAYORI_MANAGED_SMTP_URL' : 'TAYORI_MANAGED_FROM'],
-        message: 'TAYORI_MANAGED_SMTP_URL and TAYORI_MANAGED_FROM must be set together',
+        message: 'config.managed_pair',
       });
     }
     if (env.TAYORI_SECRET_KEY !== undefined) {
@@ -123,7 +148,7 @@ const environmentSchema = z
           ctx.addIssue({
             code: 'custom',
             path: ['TAYORI_SECRET_KEY'],
-            message: 'must be 32 random bytes in base64 (openssl rand -base64 32); several keys are separated by commas, the first one encrypts',
+            message: 'config.secret_key',
           });
           break;
         }
@@ -133,31 +158,55 @@ const environmentSchema = z
     // run anyway and every problem is reported at once.
   }, { when: () => true });
 
-export type Environment = z.input<typeof environmentSchema>;
-
 function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
+/** Every bad variable, one line each (`TAYORI_PORT: must be between 0 and 65535`), in the operator's language. */
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(
+    readonly problems: string[],
+    locale: Locale,
+  ) {
+    super(`${t(locale, 'config.invalid')}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env) {
+type Environment = Record<string, string | undefined>;
+
+/**
+ * The language of everything the command line says (results, errors, notices, configuration
+ * problems): the first of LC_ALL, LC_MESSAGES and LANG that is set, English for `en…`, else
+ * Japanese, the product's first language (also for C and POSIX). Logs stay English.
+ */
+export function consoleLocaleOf(env: Environment = process.env): Locale {
+  const setting = [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((value) => value !== undefined && value !== '');
+  return setting?.toLowerCase().startsWith('en') ? 'en' : 'ja';
+}
+
+function describeIssue(issue: z.core.$ZodIssue, locale: Locale): string {
+  const message = isMessageKey(issue.message) ? t(locale, issue.message, (issue as { params?: MessageParams }).params) : issue.message;
+  return `${issue.path.join('.') || 'environment'}: ${message}`;
+}
+
+export function loadConfig(env: Environment = process.env) {
+  const consoleLocale = consoleLocaleOf(env);
   const known = Object.fromEntries(
     Object.entries(env).filter(([key, value]) => key.startsWith('TAYORI_') && value !== undefined && value !== ''),
   );
   const parsed = environmentSchema.safeParse(known);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => describeIssue(issue, consoleLocale)),
+      consoleLocale,
+    );
   }
   const e = parsed.data;
   const dataDir = resolve(e.TAYORI_DATA_DIR);
-  const publicUrl = new URL(e.TAYORI_PUBLIC_URL);
+  const publicUrl = new URL(e.TAYORI_PUBLIC_URL ?? listeningUrl(e.TAYORI_HOST, e.TAYORI_PORT));
   return Object.freeze({
+    consoleLocale,
     dataDir,
     database: databaseTarget(e.TAYORI_DATABASE_URL, dataDir, e.TAYORI_DATABASE_POOL_SIZE),
     host: e.TAYORI_HOST,
@@ -208,6 +257,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 export type Config = ReturnType<typeof loadConfig>;
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost']);
+
+/** Without TAYORI_PUBLIC_URL, the address the server listens at, as a browser on this machine reaches it. */
+function listeningUrl(host: string, port: number): string {
+  const name = LOCAL_HOSTS.has(host) ? 'localhost' : isIP(host) === 6 ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
 
 export type DatabaseTarget = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string; poolSize: number };
 

@@ -1,25 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './context.js';
-import { isDatabaseReachable } from './db/database.js';
-import { countByState } from './outbox/outbox.repository.js';
-import { transportStatus } from './outbox/transport-health.js';
+import { canServe, healthDetails } from './health.service.js';
 
 export function healthRoutes(app: FastifyInstance, ctx: AppContext) {
-  // Public: says only whether this instance can serve, nothing about why.
   app.get('/healthz', { config: { access: 'public' }, logLevel: 'warn' }, async (_request, reply) => {
-    const healthy = await isDatabaseReachable(ctx.db);
+    const healthy = await canServe(ctx);
     return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'unavailable' });
   });
 
-  app.get('/api/health', { config: { access: 'admin' } }, async (request) => {
-    const database = await isDatabaseReachable(ctx.db);
-    const transport = database ? await transportStatus(ctx, request.locale) : null;
-    const healthy = database && transport?.state !== 'failing';
-    return {
-      status: healthy ? 'ok' : 'degraded',
-      database: { dialect: ctx.database.dialect, reachable: database },
-      transport,
-      outbox: database ? await countByState(ctx.db) : null,
-    };
-  });
+  app.get('/api/health', { config: { access: 'admin' } }, async (request) => healthDetails(ctx, request.locale));
 }

@@ -23,8 +23,8 @@ export async function serve(config: Config): Promise<void> {
   await prepareInstallation(ctx);
   const services = await startBackground(ctx, serveBackground);
   const app = await buildApp(ctx);
-  await app.listen({ host: config.host, port: config.port });
-  ctx.log.info({ url: config.publicUrl }, 'Tayori is listening');
+  const address = await app.listen({ host: config.host, port: config.port });
+  ctx.log.info({ url: config.publicUrl, address }, 'Tayori is listening');
   stopOnSignal(ctx, async () => {
     await app.close();
     await stopAll(services);

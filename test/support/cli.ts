@@ -24,15 +24,17 @@ export interface TayoriProcess {
 
 /**
  * Starts the real `tayori` command with the given environment, as an operator would. The
- * caller's TAYORI_* variables are not inherited, so a test sees only what it sets. Call it
- * inside a test: the process is killed when the test ends, whatever the outcome.
+ * caller's TAYORI_* and locale variables (LANG, LC_*) are not inherited, so a test sees only
+ * what it sets, and the command speaks Japanese unless the test sets LANG. Call it inside a
+ * test: the process is killed when the test ends, whatever the outcome.
  */
 export function spawnTayori(
   args: string[],
   env: Record<string, string>,
   options: { stdin?: string; /** run `bin/tayori.mjs`, the installed command, instead of the source through tsx */ bin?: boolean } = {},
 ): TayoriProcess {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('TAYORI_')));
+  const ownedByTest = (key: string) => key.startsWith('TAYORI_') || key === 'LANG' || key.startsWith('LC_');
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !ownedByTest(key)));
   const command = options.bin ? ['bin/tayori.mjs'] : ['--import', 'tsx', 'src/cli/main.ts'];
   const child = spawn(process.execPath, [...command, ...args], {
     cwd: ROOT,

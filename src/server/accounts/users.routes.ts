@@ -8,28 +8,23 @@ import {
   updateUserRequest,
 } from '../../contracts/accounts.js';
 import type { AppContext } from '../context.js';
-import { notFound, parseOrThrow } from '../errors.js';
+import { parseOrThrow } from '../errors.js';
 import { actorOf, currentSession } from '../http/auth.js';
-import { findUserById, listUsers } from './users.repository.js';
-import { changeOwnPassword, createUser, setUserPassword, toUserView, updateMe, updateUser } from './users.service.js';
+import { changeOwnPassword, createUser, getUserView, listUserViews, setUserPassword, toUserView, updateMe, updateUser } from './users.service.js';
 
 const idParams = z.object({ id: z.string().max(100) });
 
 export function userRoutes(app: FastifyInstance, ctx: AppContext) {
-  app.get('/api/users', { config: { access: 'admin' } }, async () => ({
-    users: (await listUsers(ctx.db)).map(toUserView),
-  }));
+  app.get('/api/users', { config: { access: 'admin' } }, async () => ({ users: await listUserViews(ctx) }));
 
   app.post('/api/users', { config: { access: 'admin' } }, async (request, reply) => {
     const user = await createUser(ctx, actorOf(request), parseOrThrow(createUserRequest, request.body));
     return reply.code(201).send({ user });
   });
 
-  app.get('/api/users/:id', { config: { access: 'admin' } }, async (request) => {
-    const user = await findUserById(ctx.db, parseOrThrow(idParams, request.params).id);
-    if (!user) throw notFound();
-    return { user: toUserView(user) };
-  });
+  app.get('/api/users/:id', { config: { access: 'admin' } }, async (request) => ({
+    user: await getUserView(ctx, parseOrThrow(idParams, request.params).id),
+  }));
 
   app.put('/api/users/:id', { config: { access: 'admin' } }, async (request) => {
     const { id } = parseOrThrow(idParams, request.params);

@@ -12,6 +12,7 @@ import {
   findUserById,
   findUserByLoginId,
   insertUser,
+  listUsers,
   type UserRow,
   updateUser as updateUserRow,
 } from './users.repository.js';
@@ -35,6 +36,14 @@ const auditable = (view: UserView) => {
   const { createdAt, updatedAt, ...rest } = view;
   return rest;
 };
+
+export async function listUserViews(ctx: AppContext): Promise<UserView[]> {
+  return (await listUsers(ctx.db)).map(toUserView);
+}
+
+export async function getUserView(ctx: AppContext, id: string): Promise<UserView> {
+  return toUserView(await requireUser(ctx.db, id));
+}
 
 async function requireUser(db: Database, id: string): Promise<UserRow> {
   const user = await findUserById(db, id);
@@ -83,23 +92,40 @@ export async function updateUser(ctx: AppContext, actor: Actor, id: string, inpu
     const active = input.active ?? user.active === 1;
     if (!active && actor.userId === id) throw new AppError('accounts.cannot_deactivate_self', 409);
     await assertAdminRemains(trx, user, { role: input.role ?? user.role, active });
-    const now = ctx.clock.now().toISOString();
-    await updateUserRow(trx, id, {
+    const changes = {
       display_name: input.displayName,
       email: input.email,
       role: input.role,
       locale: input.locale,
       time_zone: input.timeZone,
       active: active ? 1 : 0,
-      updated_at: now,
-    });
+    };
+    const view = await saveUserChanges(trx, ctx, actor, user, changes, active ? 'user.update' : 'user.deactivate');
     if (!active) await deleteSessionsOfUser(trx, id);
-    const after = toUserView(await requireUser(trx, id));
-    await recordAudit(trx, ctx.clock, actor, active ? 'user.update' : 'user.deactivate', user.login_id, {
-      changes: diffForAudit(auditable(toUserView(user)), auditable(after)),
-    });
-    return after;
+    return view;
   });
+}
+
+type UserChanges = Partial<Pick<UserRow, 'display_name' | 'email' | 'role' | 'locale' | 'time_zone' | 'active'>>;
+
+/** Writes the given changes (undefined: unchanged) and audits them; a save that changes nothing writes nothing. */
+async function saveUserChanges(
+  trx: Database,
+  ctx: AppContext,
+  actor: Actor,
+  user: UserRow,
+  changes: UserChanges,
+  action: string,
+): Promise<UserView> {
+  const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as UserChanges;
+  const before = toUserView(user);
+  const after = toUserView({ ...user, ...given });
+  const diff = diffForAudit(auditable(before), auditable(after));
+  if (Object.keys(diff).length === 0) return before;
+  const updatedAt = ctx.clock.now().toISOString();
+  await updateUserRow(trx, user.id, { ...given, updated_at: updatedAt });
+  await recordAudit(trx, ctx.clock, actor, action, user.login_id, { changes: diff });
+  return { ...after, updatedAt };
 }
 
 /** An administrator sets a new password; every session of that user ends. */
@@ -117,18 +143,8 @@ export async function setUserPassword(ctx: AppContext, actor: Actor, id: string,
 export async function updateMe(ctx: AppContext, actor: Actor, userId: string, input: UpdateMeRequest): Promise<UserView> {
   return ctx.db.transaction().execute(async (trx) => {
     const user = await requireUser(trx, userId);
-    await updateUserRow(trx, userId, {
-      display_name: input.displayName,
-      email: input.email,
-      locale: input.locale,
-      time_zone: input.timeZone,
-      updated_at: ctx.clock.now().toISOString(),
-    });
-    const after = toUserView(await requireUser(trx, userId));
-    await recordAudit(trx, ctx.clock, actor, 'me.update', user.login_id, {
-      changes: diffForAudit(auditable(toUserView(user)), auditable(after)),
-    });
-    return after;
+    const changes = { display_name: input.displayName, email: input.email, locale: input.locale, time_zone: input.timeZone };
+    return saveUserChanges(trx, ctx, actor, user, changes, 'me.update');
   });
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { parseOrThrow } from '../errors.js';
 import { fetchPage, pageQuery } from '../http/pagination.js';
-import { listAuditEntries } from './audit.repository.js';
+import { readAuditTrail } from './audit.service.js';
 
 const auditQuery = pageQuery.extend({ action: z.string().max(100).optional() });
 
@@ -12,20 +12,9 @@ export function auditRoutes(app: FastifyInstance, ctx: AppContext) {
     const query = parseOrThrow(auditQuery, request.query);
     const { page, nextCursor } = await fetchPage(
       query,
-      (window) => listAuditEntries(ctx.db, { ...window, action: query.action }),
-      (row) => ({ at: row.at, id: row.id }),
+      (window) => readAuditTrail(ctx, { ...window, action: query.action }),
+      (entry) => ({ at: entry.at, id: entry.id }),
     );
-    return {
-      entries: page.map((row) => ({
-        id: row.id,
-        at: row.at,
-        actor: row.actor_login,
-        action: row.action,
-        target: row.target,
-        details: JSON.parse(row.details),
-        ip: row.ip,
-      })),
-      nextCursor,
-    };
+    return { entries: page, nextCursor };
   });
 }

@@ -1,7 +1,8 @@
 import { newId } from '../ids.js';
 import type { Clock } from '../clock.js';
+import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
-import { insertAuditEntry } from './audit.repository.js';
+import { type AuditRow, insertAuditEntry, listAuditEntries } from './audit.repository.js';
 
 export interface Actor {
   userId: string | null;
@@ -61,4 +62,22 @@ export async function recordAudit(
     details: JSON.stringify(maskSecrets(details)),
     ip: actor.ip,
   });
+}
+
+const auditEntryView = (row: AuditRow) => ({
+  id: row.id,
+  at: row.at,
+  actor: row.actor_login,
+  action: row.action,
+  target: row.target,
+  details: JSON.parse(row.details) as unknown,
+  ip: row.ip,
+});
+
+/** A window of the audit trail, newest first. */
+export async function readAuditTrail(
+  ctx: AppContext,
+  window: { limit: number; before?: { at: string; id: string }; action?: string },
+): Promise<ReturnType<typeof auditEntryView>[]> {
+  return (await listAuditEntries(ctx.db, window)).map(auditEntryView);
 }

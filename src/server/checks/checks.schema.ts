@@ -16,6 +16,9 @@ export const mailCheckRequestSchema = z.object({
 });
 export type MailCheckRequest = z.infer<typeof mailCheckRequestSchema>;
 
+/** In managed mode the relay is tested whatever the form says: only the recipient is read. */
+export const managedCheckRequestSchema = mailCheckRequestSchema.pick({ to: true });
+
 /** A check answers in place: a failing server is `ok: false` with a message that says what to check. */
 export const mailCheckOutcomeSchema = z.discriminatedUnion('ok', [
   z.object({

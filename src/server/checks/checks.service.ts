@@ -1,12 +1,12 @@
 import { type Locale, t } from '../../i18n/index.js';
 import type { AppContext } from '../context.js';
-import { type FieldProblem, parseOrThrow, validationError } from '../errors.js';
+import { type FieldProblem, parseOrThrow, problemsFromZod, validationError } from '../errors.js';
 import { newId } from '../ids.js';
-import { messageIdFor } from '../outbox/enqueue.js';
-import { insertOutboxRow } from '../outbox/outbox.repository.js';
+import { enqueueMail, messageIdFor } from '../outbox/enqueue.js';
 import { storeFault } from '../outbox/stored-error.js';
 import { requestPromptDelivery } from '../outbox/transport-state.repository.js';
 import { getOrganisation } from '../organisation/organisation.service.js';
+import { SecretUnreadableError } from '../security/secret-box.js';
 import { type MailSettingsRecord, readMailSettings } from '../settings/mail-settings.service.js';
 import { passwordForForm } from '../settings/smtp-credentials.js';
 import { formatInZone } from '../time-format.js';
@@ -20,19 +20,23 @@ import {
 import { probeEnvelope } from '../transports/envelope-probe.js';
 import { classifySmtpError, type DeliveryFault, describeFault } from '../transports/faults.js';
 import { createSmtpTransport } from '../transports/smtp-transport.js';
-import { type MailCheckOutcome, type MailCheckRequest, mailCheckRequestSchema } from './checks.schema.js';
+import { type MailCheckOutcome, type MailCheckRequest, managedCheckRequestSchema, mailCheckRequestSchema } from './checks.schema.js';
+import { recordTestOutcome } from './test-deliveries.repository.js';
 
 /** Who runs a check: whose address is the default recipient, and how the answer and the mail read. */
 export interface CheckOperator {
   login: string;
   email: string | null;
+  /** The language of the test mail, and of the answer unless answerLocale says otherwise. */
   locale: Locale;
   timeZone: string;
+  /** The command line answers in the operator's language, while the mail is in the organisation's. */
+  answerLocale?: Locale;
 }
 
 /** [接続テスト] (SPEC §2.4): the whole envelope against the form's server, nothing sent. */
 export async function testConnection(ctx: AppContext, operator: CheckOperator, body: unknown): Promise<MailCheckOutcome> {
-  const resolution = await targetForRequest(ctx, parseOrThrow(mailCheckRequestSchema, body));
+  const { resolution } = await readCheckRequest(ctx, body);
   if (!resolution.ok) return failed(operator.locale, resolution.fault);
   const { target } = resolution;
   const recipient = operator.email ?? target.from;
@@ -49,59 +53,112 @@ export async function testConnection(ctx: AppContext, operator: CheckOperator, b
 
 /** [テストメール送信] with the form's values: sent directly, not through the outbox. */
 export async function sendTestMail(ctx: AppContext, operator: CheckOperator, body: unknown): Promise<MailCheckOutcome> {
-  const request = parseOrThrow(mailCheckRequestSchema, body);
-  const to = request.to ?? operator.email;
+  const { resolution, to: given } = await readCheckRequest(ctx, body);
+  const to = given ?? operator.email;
   if (!to) throw validationError([{ path: 'to', code: 'validation.required' }]);
-  return deliverTestMail(ctx, operator, await targetForRequest(ctx, request), to);
+  return deliverTestMail(ctx, operator, resolution, to);
 }
 
-/** `tayori mail test --to ADDRESS`: the test mail with the saved settings. */
-export async function sendTestMailWithSavedSettings(ctx: AppContext, to: string): Promise<MailCheckOutcome> {
+/** `tayori mail test --to ADDRESS`: the test mail with the saved settings, in the organisation's language. */
+export async function sendTestMailWithSavedSettings(ctx: AppContext, to: string, answerLocale: Locale): Promise<MailCheckOutcome> {
   const organisation = await getOrganisation(ctx.db);
-  const operator: CheckOperator = { login: 'cli', email: null, locale: organisation.defaultLocale, timeZone: organisation.timeZone };
+  const operator: CheckOperator = {
+    login: 'cli',
+    email: null,
+    locale: organisation.defaultLocale,
+    timeZone: organisation.timeZone,
+    answerLocale,
+  };
   return deliverTestMail(ctx, operator, resolveDeliveryTarget(ctx, await readMailSettings(ctx.db)), to);
 }
 
 /**
- * The server the form describes. In managed mode that is the relay whatever the form says; a
- * stored password is used only through passwordForForm (host, port and user unchanged).
+ * The server a check talks to, or a 422 listing every problem of the body at once. In managed
+ * mode that is the relay: the form's server fields are neither shown nor read there, so only
+ * the recipient is validated.
  */
-async function targetForRequest(ctx: AppContext, request: MailCheckRequest): Promise<TargetResolution> {
-  if (ctx.config.managedRelay) return { ok: true, target: managedRelayTarget(ctx.config.managedRelay) };
+async function readCheckRequest(ctx: AppContext, body: unknown): Promise<{ resolution: TargetResolution; to?: string }> {
+  if (ctx.config.managedRelay) {
+    const { to } = parseOrThrow(managedCheckRequestSchema, body);
+    return { resolution: { ok: true, target: managedRelayTarget(ctx.config.managedRelay) }, to };
+  }
+  const fields = asRecord(body) ?? {};
+  const { request, problems } = parseFields(fields);
   const record = await readMailSettings(ctx.db);
   if ((request.server ?? record.settings.server) === 'gmail') {
-    return resolveDeliveryTarget(ctx, { ...record, settings: { ...record.settings, server: 'gmail' } });
+    if (problems.length > 0) throw validationError(problems);
+    return { resolution: resolveDeliveryTarget(ctx, { ...record, settings: { ...record.settings, server: 'gmail' } }), to: request.to };
   }
-  const password = request.smtp ? passwordForForm(ctx, record, request.smtp) : null;
-  const problems = missingOwnServerFields(record, request, password);
+  const password = request.smtp ? passwordForCheck(ctx, record, request.smtp) : { value: null };
+  problems.push(...missingOwnServerFields(record, fields, request, password));
   if (problems.length > 0 || !request.smtp) throw validationError(problems);
-  return ownServerTarget(request.smtp, request.senderAddress ?? null, password);
+  return { resolution: ownServerTarget(request.smtp, request.senderAddress ?? null, password.value), to: request.to };
 }
 
-function missingOwnServerFields(record: MailSettingsRecord, request: MailCheckRequest, password: string | null): FieldProblem[] {
+const asRecord = (value: unknown) =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+
+/** Each field of the body parsed on its own, so that a bad port does not hide a missing sender. */
+function parseFields(fields: Record<string, unknown>): { request: Partial<MailCheckRequest>; problems: FieldProblem[] } {
+  const request: Record<string, unknown> = {};
   const problems: FieldProblem[] = [];
-  if (!request.smtp?.host) problems.push({ path: 'smtp.host', code: 'validation.required' });
-  if (!request.senderAddress) problems.push({ path: 'senderAddress', code: 'validation.required' });
-  if (request.smtp?.authEnabled && password === null) {
-    // A saved password exists but belongs to another host, port or user: say why it is not used.
-    const code = record.smtpPasswordCiphertext === null ? 'validation.required' : 'smtp.password_reenter';
+  for (const [key, schema] of Object.entries(mailCheckRequestSchema.shape)) {
+    const result = schema.safeParse(fields[key], { reportInput: true });
+    if (result.success) request[key] = result.data;
+    else problems.push(...problemsFromZod(result.error).map((problem) => ({ ...problem, path: problem.path ? `${key}.${problem.path}` : key })));
+  }
+  return { request: request as Partial<MailCheckRequest>, problems };
+}
+
+type CheckPassword = { value: string | null; unreadable?: true };
+
+/** The password for the form's server (SPEC §2.4): typed, or stored for the same server and no weaker connection. */
+function passwordForCheck(ctx: AppContext, record: MailSettingsRecord, smtp: NonNullable<MailCheckRequest['smtp']>): CheckPassword {
+  try {
+    return { value: passwordForForm(ctx, record, smtp) };
+  } catch (error) {
+    if (error instanceof SecretUnreadableError) return { value: null, unreadable: true };
+    throw error;
+  }
+}
+
+/** What the own server needs to be tried, judged on the fields as given (a section of the wrong type has its own problem). */
+function missingOwnServerFields(
+  record: MailSettingsRecord,
+  fields: Record<string, unknown>,
+  request: Partial<MailCheckRequest>,
+  password: CheckPassword,
+): FieldProblem[] {
+  const smtp = fields.smtp === undefined ? {} : asRecord(fields.smtp);
+  const problems: FieldProblem[] = [];
+  if (smtp && isBlank(smtp.host)) problems.push({ path: 'smtp.host', code: 'validation.required' });
+  if (isBlank(fields.senderAddress)) problems.push({ path: 'senderAddress', code: 'validation.required' });
+  if (request.smtp?.authEnabled && password.value === null) {
+    // A saved password exists but cannot be used: say why, so the admin knows to type it again.
+    const code = password.unreadable
+      ? 'smtp.secret_unreadable'
+      : record.smtpPasswordCiphertext === null
+        ? 'validation.required'
+        : 'smtp.password_reenter';
     problems.push({ path: 'smtp.password', code });
   }
   return problems;
 }
 
+const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
 async function deliverTestMail(ctx: AppContext, operator: CheckOperator, resolution: TargetResolution, to: string): Promise<MailCheckOutcome> {
   const startedAt = ctx.clock.now();
   const subject = t(operator.locale, 'smtp.test_mail.subject');
-  const id = newId();
-  const messageId = messageIdFor(id, resolution.ok ? resolution.target.from : null, ctx.config.publicUrl);
+  const messageId = messageIdFor(newId(), resolution.ok ? resolution.target.from : null, ctx.config.publicUrl);
   const text = resolution.ok ? testMailBody(operator, resolution.target, startedAt) : '';
   const fault = resolution.ok ? await sendDirectly(ctx, resolution.target, { to, subject, text, messageId }) : resolution.fault;
-  await recordTestDelivery(ctx, { id, messageId, to, subject, text, startedAt, fault });
-  if (!resolution.ok) return failed(operator.locale, resolution.fault);
-  if (fault) return failed(operator.locale, fault);
-  const message = t(operator.locale, 'smtp.check.test_mail_sent', { to });
-  return succeeded(ctx, operator.locale, resolution.target, { recipient: to, message });
+  await recordTestDelivery(ctx, { messageId, to, subject, text, startedAt, fault });
+  const answerLocale = operator.answerLocale ?? operator.locale;
+  if (!resolution.ok) return failed(answerLocale, resolution.fault);
+  if (fault) return failed(answerLocale, fault);
+  const message = t(answerLocale, 'smtp.check.test_mail_sent', { to });
+  return succeeded(ctx, answerLocale, resolution.target, { recipient: to, message });
 }
 
 async function sendDirectly(
@@ -121,36 +178,24 @@ async function sendDirectly(
   }
 }
 
-/** The delivery log row of a test mail (kind `test`): one attempt, already finished. */
+/**
+ * The delivery log row of a test mail (kind `test`): written by the outbox's own enqueue, and
+ * in the same transaction given the outcome of the send that already happened, so no worker
+ * ever sees it waiting.
+ */
 async function recordTestDelivery(
   ctx: AppContext,
-  mail: { id: string; messageId: string; to: string; subject: string; text: string; startedAt: Date; fault: DeliveryFault | null },
+  mail: { messageId: string; to: string; subject: string; text: string; startedAt: Date; fault: DeliveryFault | null },
 ) {
-  const startedIso = mail.startedAt.toISOString();
-  const finishedIso = ctx.clock.now().toISOString();
-  const error = mail.fault ? storeFault(mail.fault) : null;
-  await insertOutboxRow(ctx.db, {
-    id: mail.id,
-    message_id: mail.messageId,
-    kind: 'test',
-    state: mail.fault ? 'failed' : 'sent',
-    message: JSON.stringify({ to: [mail.to], cc: [], bcc: [], subject: mail.subject, text: mail.text, attachments: [] }),
-    recipients: mail.to,
-    cc_recipients: '',
-    bcc_recipients: '',
-    subject: mail.subject,
-    attempts: 1,
-    created_at: startedIso,
-    next_attempt_at: startedIso,
-    expires_at: startedIso,
-    lease_owner: null,
-    lease_expires_at: null,
-    send_started_at: startedIso,
-    finished_at: finishedIso,
-    last_error: error?.details ?? null,
-    last_error_code: error?.code ?? null,
-    service_token_id: null,
-    idempotency_key: null,
+  const message = { to: [mail.to], cc: [], bcc: [], subject: mail.subject, text: mail.text, attachments: [] };
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await enqueueMail(ctx, trx, message, { kind: 'test' });
+    await recordTestOutcome(trx, row.id, {
+      messageId: mail.messageId,
+      startedAt: mail.startedAt.toISOString(),
+      finishedAt: ctx.clock.now().toISOString(),
+      error: mail.fault ? storeFault(mail.fault) : null,
+    });
   });
 }
 

@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { DatabaseTarget } from '../config.js';
+import { createPrivateFile, makePrivateDir } from '../security/private-files.js';
 import type { DB } from './schema.js';
 
 export type Database = Kysely<DB>;
@@ -25,7 +25,8 @@ export const SQLITE_PRAGMAS = [
 ];
 
 export function openSqlite(file: string): SQLite.Database {
-  mkdirSync(dirname(file), { recursive: true });
+  makePrivateDir(dirname(file));
+  createPrivateFile(file);
   const connection = new SQLite(file);
   for (const pragma of SQLITE_PRAGMAS) connection.pragma(pragma);
   return connection;
@@ -41,8 +42,12 @@ export function openDatabase(target: DatabaseTarget): DatabaseHandle {
   // Loaded only for PostgreSQL: an embedded installation does not pay for the driver.
   const pg = createRequire(import.meta.url)('pg') as typeof import('pg');
   const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize, connectionTimeoutMillis: 5000 });
-  // An unreachable server must surface as a failed query (healthz 503), not crash the process.
+  // An unreachable server must surface as a failed query (healthz 503), not crash the process:
+  // a connection that drops emits 'error' on its client, idle (the pool's event) or in use by a
+  // query (the client's own, with no listener unless given one). The query fails either way,
+  // and the pool discards the broken client.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', target, close: () => db.destroy() };
 }

@@ -1,6 +1,6 @@
-import { closeSync, openSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { createPrivateFile } from '../security/private-files.js';
 import type { DatabaseHandle } from './database.js';
 import * as foundation from './migrations/2026112600_foundation.js';
 import * as mailDelivery from './migrations/2026112601_mail_delivery.js';
@@ -37,7 +37,7 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]>
 
 async function lockSqliteMigrations(databaseFile: string): Promise<() => void> {
   const lockFile = `${databaseFile}.migration-lock`;
-  closeSync(openSync(lockFile, 'a'));
+  createPrivateFile(lockFile);
   const lock = new SQLite(lockFile);
   lock.pragma('busy_timeout = 60000');
   lock.exec('BEGIN EXCLUSIVE');

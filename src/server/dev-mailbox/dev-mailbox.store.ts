@@ -1,5 +1,6 @@
 import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../security/private-files.js';
 
 /**
  * The dev mailbox's files under `<dataDir>/dev-mailbox/`: each mail as it arrived (`<id>.eml`)
@@ -22,9 +23,9 @@ const ID_PATTERN = /^[0-9a-f]{26}$/;
 export const devMailboxDir = (dataDir: string) => join(dataDir, 'dev-mailbox');
 
 export async function storeMail(dir: string, summary: StoredMailSummary, raw: Buffer): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, `${summary.id}.eml`), raw);
-  await appendFile(join(dir, INDEX), JSON.stringify(summary) + '\n');
+  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  await writeFile(join(dir, `${summary.id}.eml`), raw, { mode: PRIVATE_FILE_MODE });
+  await appendFile(join(dir, INDEX), JSON.stringify(summary) + '\n', { mode: PRIVATE_FILE_MODE });
 }
 
 /** Newest first. */

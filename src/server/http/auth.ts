@@ -4,6 +4,7 @@ import { localeFromAcceptLanguage } from '../../i18n/index.js';
 import type { SessionWithUser } from '../accounts/sessions.repository.js';
 import { resolveSession, SESSION_COOKIE } from '../accounts/sessions.service.js';
 import type { Actor } from '../audit/audit.service.js';
+import type { ServiceCaller } from '../outbox/service-tokens.service.js';
 import type { AppContext } from '../context.js';
 import { AppError, forbidden, unauthenticated } from '../errors.js';
 
@@ -12,11 +13,6 @@ import { AppError, forbidden, unauthenticated } from '../errors.js';
  * treated as admin-only, so forgetting the guard fails closed.
  */
 export type Access = 'public' | 'user' | 'admin' | 'service';
-
-export interface ServiceCaller {
-  tokenId: string;
-  name: string;
-}
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -2,6 +2,7 @@ import type { OrganisationView, UpdateOrganisationRequest } from '../../contract
 import { type Actor, diffForAudit, recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
+import { AppError } from '../errors.js';
 import { ensureOrganisationRow, findOrganisation, type OrganisationRow, updateOrganisationRow } from './organisation.repository.js';
 
 const toView = (row: OrganisationRow): OrganisationView => ({
@@ -22,23 +23,25 @@ export async function ensureOrganisation(ctx: AppContext): Promise<void> {
 
 export async function getOrganisation(db: Database): Promise<OrganisationView> {
   const row = await findOrganisation(db);
-  if (!row) throw new Error('the organisation row is missing: was the server started (it creates it)?');
+  // Every start creates it (prepareInstallation); a database only migrated has none yet.
+  if (!row) throw new AppError('error.installation_incomplete', 500);
   return toView(row);
 }
 
 export async function updateOrganisation(ctx: AppContext, actor: Actor, input: UpdateOrganisationRequest): Promise<OrganisationView> {
   return ctx.db.transaction().execute(async (trx) => {
     const before = await getOrganisation(trx);
+    const { updatedAt: _updatedAt, ...beforeFields } = before;
+    const changes = diffForAudit(beforeFields, input);
+    // Saving the same values again changes nothing and is not audited.
+    if (Object.keys(changes).length === 0) return before;
     await updateOrganisationRow(trx, {
       name: input.name,
       default_locale: input.defaultLocale,
       time_zone: input.timeZone,
       updated_at: ctx.clock.now().toISOString(),
     });
-    const after = await getOrganisation(trx);
-    const { updatedAt: _b, ...beforeFields } = before;
-    const { updatedAt: _a, ...afterFields } = after;
-    await recordAudit(trx, ctx.clock, actor, 'organisation.update', 'organisation', { changes: diffForAudit(beforeFields, afterFields) });
-    return after;
+    await recordAudit(trx, ctx.clock, actor, 'organisation.update', 'organisation', { changes });
+    return getOrganisation(trx);
   });
 }

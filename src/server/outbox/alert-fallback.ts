@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import { DEV_MAILBOX_SENDER } from '../settings/mail-settings.service.js';
+import { DEV_MAILBOX_SENDER } from '../dev-mailbox/sender.js';
 import { managedRelayTarget, type SmtpTarget } from '../transports/delivery-target.js';
 
 /**

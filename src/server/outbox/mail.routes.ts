@@ -1,15 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requiredText } from '../../contracts/common.js';
-import { DELIVERY_STATES, idempotencyKeySchema, MAIL_KINDS, outgoingMessageSchema } from '../../contracts/mail.js';
+import { DELIVERY_STATES, MAIL_KINDS, mailRequestHeadersSchema, outgoingMessageSchema } from '../../contracts/mail.js';
 import type { AppContext } from '../context.js';
 import { parseOrThrow } from '../errors.js';
 import { actorOf } from '../http/auth.js';
 import { fetchPage, pageQuery } from '../http/pagination.js';
-import { deliveryView, submitApplicationMail } from './mail.service.js';
-import { listDeliveries } from './outbox.repository.js';
-import { listServiceTokens } from './service-tokens.repository.js';
-import { createServiceToken, revokeToken, serviceTokenView } from './service-tokens.service.js';
+import { deliveryView, readDeliveryLog, submitApplicationMail } from './mail.service.js';
+import { createServiceToken, listServiceTokenViews, revokeToken } from './service-tokens.service.js';
 
 const deliveriesQuery = pageQuery.extend({
   state: z.enum(DELIVERY_STATES).optional(),
@@ -21,8 +19,8 @@ const idParams = z.object({ id: z.string().max(100) });
 
 export function mailRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/api/mail/messages', { config: { access: 'service' } }, async (request, reply) => {
-    const headerKey = request.headers['idempotency-key'];
-    const idempotencyKey = headerKey === undefined ? undefined : parseOrThrow(idempotencyKeySchema, headerKey);
+    const headers = { 'Idempotency-Key': request.headers['idempotency-key'] };
+    const { 'Idempotency-Key': idempotencyKey } = parseOrThrow(mailRequestHeadersSchema, headers);
     const message = parseOrThrow(outgoingMessageSchema, request.body);
     const { row, created } = await submitApplicationMail(ctx, request.serviceCaller!, message, idempotencyKey);
     return reply.code(created ? 202 : 200).send({ delivery: deliveryView(row, request.locale) });
@@ -32,15 +30,13 @@ export function mailRoutes(app: FastifyInstance, ctx: AppContext) {
     const query = parseOrThrow(deliveriesQuery, request.query);
     const { page, nextCursor } = await fetchPage(
       query,
-      (window) => listDeliveries(ctx.db, { ...window, state: query.state, kind: query.kind }),
-      (row) => ({ at: row.created_at, id: row.id }),
+      (window) => readDeliveryLog(ctx, request.locale, { ...window, state: query.state, kind: query.kind }),
+      (delivery) => ({ at: delivery.createdAt, id: delivery.id }),
     );
-    return { deliveries: page.map((row) => deliveryView(row, request.locale)), nextCursor };
+    return { deliveries: page, nextCursor };
   });
 
-  app.get('/api/mail/tokens', { config: { access: 'admin' } }, async () => ({
-    tokens: (await listServiceTokens(ctx.db)).map(serviceTokenView),
-  }));
+  app.get('/api/mail/tokens', { config: { access: 'admin' } }, async () => ({ tokens: await listServiceTokenViews(ctx) }));
 
   app.post('/api/mail/tokens', { config: { access: 'admin' } }, async (request, reply) => {
     const { name } = parseOrThrow(createTokenRequest, request.body);

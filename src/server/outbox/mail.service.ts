@@ -1,10 +1,11 @@
 import type { Locale } from '../../i18n/index.js';
-import type { OutgoingMessage } from '../../contracts/mail.js';
+import type { DeliveryState, MailKind, OutgoingMessage } from '../../contracts/mail.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
-import type { ServiceCaller } from '../http/auth.js';
+import type { PageCursor } from '../http/pagination.js';
 import { enqueueMail } from './enqueue.js';
-import { findByIdempotencyKey, type OutboxRow } from './outbox.repository.js';
+import { findByIdempotencyKey, listDeliveries, type OutboxRow } from './outbox.repository.js';
+import type { ServiceCaller } from './service-tokens.service.js';
 import { describeStoredError } from './stored-error.js';
 
 export function deliveryView(row: OutboxRow, locale: Locale) {
@@ -23,6 +24,15 @@ export function deliveryView(row: OutboxRow, locale: Locale) {
     finishedAt: row.finished_at,
     lastError: describeStoredError(locale, row.last_error_code, row.last_error),
   };
+}
+
+/** A window of the delivery log, newest first, in the reader's language. */
+export async function readDeliveryLog(
+  ctx: AppContext,
+  locale: Locale,
+  filter: { limit: number; before?: PageCursor; state?: DeliveryState; kind?: MailKind },
+) {
+  return (await listDeliveries(ctx.db, filter)).map((row) => deliveryView(row, locale));
 }
 
 /**

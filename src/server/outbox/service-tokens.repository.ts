@@ -21,9 +21,19 @@ export function findActiveTokenByHash(db: Database, tokenHash: string): Promise<
     .executeTakeFirst();
 }
 
-export async function revokeServiceToken(db: Database, id: string, nowIso: string): Promise<ServiceTokenRow | undefined> {
-  await db.updateTable('service_tokens').set({ revoked_at: nowIso }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+export function findServiceToken(db: Database, id: string): Promise<ServiceTokenRow | undefined> {
   return db.selectFrom('service_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** True when this call revoked it, false when it was revoked already (or does not exist). */
+export async function revokeServiceToken(db: Database, id: string, nowIso: string): Promise<boolean> {
+  const result = await db
+    .updateTable('service_tokens')
+    .set({ revoked_at: nowIso })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 export async function touchServiceToken(db: Database, id: string, nowIso: string): Promise<void> {

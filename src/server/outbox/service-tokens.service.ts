@@ -3,17 +3,24 @@ import { hashToken } from '../accounts/sessions.service.js';
 import { type Actor, recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
-import type { ServiceCaller } from '../http/auth.js';
 import { newId } from '../ids.js';
 import {
   findActiveTokenByHash,
+  findServiceToken,
   insertServiceToken,
+  listServiceTokens,
   revokeServiceToken,
   type ServiceTokenRow,
   touchServiceToken,
 } from './service-tokens.repository.js';
 
 const TOKEN_PREFIX = 'tyr_';
+
+/** The application calling the mail API, known by its service token. */
+export interface ServiceCaller {
+  tokenId: string;
+  name: string;
+}
 
 /** last_used_at is written at most this often per token. */
 const TOUCH_EVERY_MS = 60_000;
@@ -46,13 +53,19 @@ export async function createServiceToken(ctx: AppContext, actor: Actor, name: st
   return { ...serviceTokenView(row), token };
 }
 
+/** Revoking a revoked token answers the same and is audited once: a retried DELETE changes nothing. */
 export async function revokeToken(ctx: AppContext, actor: Actor, id: string) {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await revokeServiceToken(trx, id, ctx.clock.now().toISOString());
+    const revokedNow = await revokeServiceToken(trx, id, ctx.clock.now().toISOString());
+    const row = await findServiceToken(trx, id);
     if (!row) throw notFound();
-    await recordAudit(trx, ctx.clock, actor, 'service_token.revoke', row.name, { id });
+    if (revokedNow) await recordAudit(trx, ctx.clock, actor, 'service_token.revoke', row.name, { id });
     return serviceTokenView(row);
   });
+}
+
+export async function listServiceTokenViews(ctx: AppContext) {
+  return (await listServiceTokens(ctx.db)).map(serviceTokenView);
 }
 
 export async function authenticateServiceToken(ctx: AppContext, token: string): Promise<ServiceCaller | null> {

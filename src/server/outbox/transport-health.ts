@@ -14,7 +14,8 @@ import {
   readTransportState,
 } from './transport-state.repository.js';
 
-const REAUTHORISATION_NEEDED = 'smtp.gmail_reauth_required';
+/** Faults that waiting will not heal: an administrator must act, so the banner and alert come at once. */
+const NEEDS_AN_ADMINISTRATOR = new Set(['smtp.gmail_reauth_required', 'smtp.secret_unreadable']);
 
 /** A success is written at most this often while all is well, not once per mail. */
 const WORKING_WRITE_EVERY_MS = 10_000;
@@ -45,7 +46,7 @@ export class TransportHealth {
     this.known = 'failing';
     const now = this.ctx.clock.now();
     await markTransportFailing(this.ctx.db, now.toISOString(), storeFault(fault));
-    await this.alertOncePerIncident(now, fault.code === REAUTHORISATION_NEEDED ? 0 : this.ctx.config.transportAlertAfterMs);
+    await this.alertOncePerIncident(now, NEEDS_AN_ADMINISTRATOR.has(fault.code) ? 0 : this.ctx.config.transportAlertAfterMs);
   }
 
   private async alertOncePerIncident(now: Date, afterMs: number): Promise<void> {
@@ -92,7 +93,7 @@ export async function transportStatus(ctx: AppContext, locale: Locale) {
     // 再認証が必要 will not heal by waiting, so it shows at once (SPEC §2.5).
     banner:
       state.state === 'failing' &&
-      (failingFor >= ctx.config.transportAlertAfterMs || state.last_error_code === REAUTHORISATION_NEEDED),
+      (failingFor >= ctx.config.transportAlertAfterMs || NEEDS_AN_ADMINISTRATOR.has(state.last_error_code ?? '')),
     failingSince: state.failing_since,
     lastSuccessAt: state.last_success_at,
     lastFailureAt: state.last_failure_at,

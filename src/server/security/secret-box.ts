@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files.js';
 
 /**
  * Encrypts secrets at rest with AES-256-GCM. Each ciphertext names the id of its key, so keys
@@ -13,6 +14,17 @@ export interface SecretBox {
   decrypt(ciphertext: string, purpose: string): string;
   currentKeyId: string;
   keyIdOf(ciphertext: string): string;
+}
+
+/**
+ * A stored secret the key ring cannot decrypt: it was encrypted with a key that is no longer
+ * configured (TAYORI_SECRET_KEY changed, the key file replaced), or the value was altered.
+ */
+export class SecretUnreadableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SecretUnreadableError';
+  }
 }
 
 interface Key {
@@ -47,13 +59,17 @@ export function createSecretBox(base64Keys: string[]): SecretBox {
     },
     decrypt(ciphertext, purpose) {
       const [format, id, iv, tag, body] = ciphertext.split(':');
-      if (format !== FORMAT || body === undefined) throw new Error('not a Tayori ciphertext');
+      if (format !== FORMAT || body === undefined) throw new SecretUnreadableError('not a Tayori ciphertext');
       const key = byId.get(id);
-      if (!key) throw new Error(`secret encrypted with key ${id}, which is not in the key ring`);
-      const decipher = createDecipheriv('aes-256-gcm', key.bytes, Buffer.from(iv, 'base64'));
-      decipher.setAAD(Buffer.from(purpose));
-      decipher.setAuthTag(Buffer.from(tag, 'base64'));
-      return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+      if (!key) throw new SecretUnreadableError(`secret encrypted with key ${id}, which is not in the key ring`);
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key.bytes, Buffer.from(iv, 'base64'));
+        decipher.setAAD(Buffer.from(purpose));
+        decipher.setAuthTag(Buffer.from(tag, 'base64'));
+        return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+      } catch (error) {
+        throw new SecretUnreadableError(`secret of ${purpose} does not decrypt with key ${id}`, { cause: error });
+      }
     },
     keyIdOf(ciphertext) {
       return ciphertext.split(':')[1] ?? '';
@@ -74,7 +90,7 @@ export function loadKeyRing(configuredKeys: string[] | undefined, dataDir: strin
   if (configuredKeys && configuredKeys.length > 0) return configuredKeys;
   const file = keyFilePath(dataDir);
   if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
+    makePrivateDir(dataDir);
     createKeyFileOnce(file, [generateKey()]);
   }
   return readFileSync(file, 'utf8')
@@ -106,9 +122,9 @@ function createKeyFileOnce(file: string, keys: string[]): void {
 function writeTemporaryKeyFile(file: string, keys: string[]): string {
   const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(temporary, `# Tayori secret keys: the first encrypts, all decrypt. Keep this file private.\n${keys.join('\n')}\n`, {
-    mode: 0o600,
+    mode: PRIVATE_FILE_MODE,
     flag: 'wx',
   });
-  chmodSync(temporary, 0o600);
+  chmodSync(temporary, PRIVATE_FILE_MODE);
   return temporary;
 }

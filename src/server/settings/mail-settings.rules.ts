@@ -9,7 +9,7 @@ import type { MessageKey, MessageParams } from '../../i18n/index.js';
 import type { AppContext } from '../context.js';
 import { type FieldProblem, problemsFromZod, validationError } from '../errors.js';
 import type { MailSettingsRecord } from './mail-settings.service.js';
-import { isSameSmtpAccount, smtpPasswordSource } from './smtp-credentials.js';
+import { smtpPasswordSource, storedPasswordAppliesTo } from './smtp-credentials.js';
 
 /**
  * The rules of the メール送信設定 form beyond its schema (SPEC §1.1–§1.3): what the mode accepts
@@ -140,7 +140,7 @@ function sendingProblems(record: MailSettingsRecord, check: FormCheck): FieldPro
   return problems;
 }
 
-function passwordMissingReason(record: MailSettingsRecord, smtp: Pick<SmtpForm, 'host' | 'port' | 'username'>) {
-  const storedForAnotherServer = record.smtpPasswordCiphertext !== null && !isSameSmtpAccount(record.settings.smtp, smtp);
-  return storedForAnotherServer ? 'smtp.password_reenter' : 'settings.required_to_send';
+function passwordMissingReason(record: MailSettingsRecord, smtp: SmtpForm) {
+  const storedForAnotherConnection = record.smtpPasswordCiphertext !== null && !storedPasswordAppliesTo(record.settings.smtp, smtp);
+  return storedForAnotherConnection ? 'smtp.password_reenter' : 'settings.required_to_send';
 }

@@ -11,6 +11,7 @@ import {
 import { type Actor, diffForAudit, recordAudit, systemActor } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
+import { DEV_MAILBOX_SENDER } from '../dev-mailbox/sender.js';
 import { conflict } from '../errors.js';
 import { deleteAuthorisation, NO_AUTHORISATION, readAuthorisationView } from '../google/oauth-authorisation.repository.js';
 import { GMAIL_PROVIDER_KEY, gmailProvider, registrationValues } from '../google/oauth-mail-provider.js';
@@ -34,9 +35,6 @@ export interface MailSettingsRecord {
 }
 
 export const GMAIL_CLIENT_SECRET_PURPOSE = purposeOf({ table: 'mail_settings', column: 'gmail_client_secret' });
-
-/** The sender seeded for the dev mailbox; `tayori@localhost` is refused by the address parser (one-label domain). */
-export const DEV_MAILBOX_SENDER = 'noreply@tayori.localhost';
 
 const AUDIT_ACTION = 'settings.mail.update';
 
@@ -99,7 +97,10 @@ async function saveValidated(
     const record = await readMailSettings(trx);
     const form = validate(record);
     if (form.version !== undefined && form.version !== record.version) throw conflict();
-    const saved = await writeAudited(trx, ctx, actor, record, nextSettings(ctx, record, form));
+    const next = nextSettings(ctx, record, form);
+    // A save that changes nothing (the same form sent again) keeps the version and is not audited.
+    if (record.version > 0 && changesNothing(record, next)) return toMailSettingsView(ctx, record);
+    const saved = await writeAudited(trx, ctx, actor, record, next);
     if (!saved) throw conflict();
     await requestPromptDelivery(trx);
     return toMailSettingsView(ctx, saved);
@@ -147,10 +148,10 @@ export async function saveGmailClient(
   if (!(await writeAudited(trx, ctx, actor, record, next, { reason: 'gmail_authorize' }))) throw conflict();
 }
 
-interface NextSettings {
+type StoredCredentials = Pick<MailSettingsRecord, 'smtpPasswordCiphertext' | 'gmailClientSecretCiphertext'>;
+
+interface NextSettings extends StoredCredentials {
   settings: StoredMailSettings;
-  smtpPasswordCiphertext: string | null;
-  gmailClientSecretCiphertext: string | null;
   /** Selecting 既定 after Gmail deletes the Gmail client and tokens (SPEC §1.3 step 4). */
   gmailDeleted: boolean;
 }
@@ -251,10 +252,18 @@ async function writeAudited(
   return saved;
 }
 
+function changesNothing(record: MailSettingsRecord, next: NextSettings): boolean {
+  return (
+    !next.gmailDeleted &&
+    Object.keys(diffForAudit(flatten(record.settings), flatten(next.settings))).length === 0 &&
+    Object.keys(credentialChanges(record, next)).length === 0
+  );
+}
+
 type CredentialChange = 'set' | 'replaced' | 'cleared';
 
 /** Secrets appear in the audit only as what happened to them (keys free of the words the audit masks). */
-function credentialChanges(before: MailSettingsRecord, after: MailSettingsRecord): Record<string, CredentialChange> {
+function credentialChanges(before: StoredCredentials, after: StoredCredentials): Record<string, CredentialChange> {
   const changes: Record<string, CredentialChange> = {};
   const pairs = {
     smtpAuth: [before.smtpPasswordCiphertext, after.smtpPasswordCiphertext],

@@ -2,6 +2,7 @@ import type { SmtpSecurity, StoredMailSettings } from '../../contracts/mail-sett
 import type { AppContext } from '../context.js';
 import { gmailProvider } from '../google/oauth-mail-provider.js';
 import type { MailSettingsRecord } from '../settings/mail-settings.service.js';
+import { SecretUnreadableError } from '../security/secret-box.js';
 import { SMTP_PASSWORD_PURPOSE } from '../settings/smtp-credentials.js';
 import type { DeliveryFault } from './faults.js';
 
@@ -46,16 +47,25 @@ type OwnServerSettings = Pick<
 
 const transportFault = (code: DeliveryFault['code']): TargetResolution => ({ ok: false, fault: { scope: 'transport', code } });
 
-/** The target of the saved settings, or the transport-wide fault that stops delivery (not configured, Gmail not authorised). */
+/**
+ * The target of the saved settings, or the transport-wide fault that stops delivery (not
+ * configured, Gmail not authorised, a stored password the key cannot decrypt).
+ */
 export function resolveDeliveryTarget(ctx: AppContext, record: MailSettingsRecord): TargetResolution {
   if (ctx.config.managedRelay) return { ok: true, target: managedRelayTarget(ctx.config.managedRelay) };
   const { settings } = record;
   if (settings.server === 'gmail') return gmailTarget(ctx, record);
-  const password =
-    settings.smtp.authEnabled && record.smtpPasswordCiphertext !== null
-      ? ctx.secrets.decrypt(record.smtpPasswordCiphertext, SMTP_PASSWORD_PURPOSE)
-      : null;
-  return ownServerTarget(settings.smtp, settings.senderAddress, password);
+  try {
+    const password =
+      settings.smtp.authEnabled && record.smtpPasswordCiphertext !== null
+        ? ctx.secrets.decrypt(record.smtpPasswordCiphertext, SMTP_PASSWORD_PURPOSE)
+        : null;
+    return ownServerTarget(settings.smtp, settings.senderAddress, password);
+  } catch (error) {
+    // Waiting will not help: the admins must restore the key or enter the password again.
+    if (error instanceof SecretUnreadableError) return transportFault('smtp.secret_unreadable');
+    throw error;
+  }
 }
 
 /**

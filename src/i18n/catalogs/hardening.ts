@@ -1,0 +1,23 @@
+import { defineMessages } from '../define.js';
+
+/** Messages of the hardening work (issue 7) for features that already exist. */
+export const hardeningMessages = defineMessages(
+  {
+    'error.request_timeout': 'リクエストの受信が時間内に完了しませんでした。',
+    'error.headers_too_large': 'リクエストヘッダーが大きすぎます。',
+    'error.installation_incomplete': 'Tayori の初期化が完了していません。tayori serve または tayori worker を一度起動してください(起動時に作成されます)。',
+    'address.separator': '「{item}」: 複数のメールアドレスはセミコロン「;」で区切ってください。',
+    'validation.cursor': 'ページの指定(cursor)が正しくありません。最初のページから読み直してください。',
+    'smtp.secret_unreadable':
+      '保存済みのSMTPパスワードを復号できません。暗号鍵(TAYORI_SECRET_KEY、またはデータディレクトリの secret.key)が保存時と異なります。保存時の鍵を設定し直すか(鍵を替えるときは TAYORI_SECRET_KEY を「新しい鍵,古い鍵」にして tayori secrets rotate を実行します)、[メール送信設定]で[認証パスワード]を入力し直して保存してください。',
+  },
+  {
+    'error.request_timeout': 'The request did not arrive in time.',
+    'error.headers_too_large': 'The request headers are too large.',
+    'error.installation_incomplete': 'Tayori is not fully set up. Start tayori serve or tayori worker once (they create what is missing).',
+    'address.separator': '"{item}": separate several addresses with a semicolon ";".',
+    'validation.cursor': 'The page cursor is not valid. Start again from the first page.',
+    'smtp.secret_unreadable':
+      'The saved SMTP password cannot be decrypted: the encryption key (TAYORI_SECRET_KEY, or secret.key in the data dir) differs from the one it was saved with. Restore that key (to change keys, set TAYORI_SECRET_KEY to "new key,old key" and run tayori secrets rotate), or enter the password again in Mail settings and save.',
+  },
+);

@@ -1,0 +1,87 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { consoleLocaleOf } from '../src/server/config.js';
+import { runTayori } from './support/cli.js';
+import { tempDir } from './support/databases.js';
+
+/**
+ * One rule for the language of the command line: LC_ALL, LC_MESSAGES or LANG (the first one
+ * set) starting with `en` gives English; anything else — `ja_JP.UTF-8`, `C`, unset — Japanese,
+ * the product's first language. Results, errors, notices and configuration problems alike.
+ */
+describe('the language rule', () => {
+  it.each([
+    [{}, 'ja'],
+    [{ LANG: 'C.UTF-8' }, 'ja'],
+    [{ LANG: 'POSIX' }, 'ja'],
+    [{ LANG: 'ja_JP.UTF-8' }, 'ja'],
+    [{ LANG: 'fr_FR.UTF-8' }, 'ja'],
+    [{ LANG: 'en_US.UTF-8' }, 'en'],
+    [{ LANG: 'ja_JP.UTF-8', LC_ALL: 'en_GB.UTF-8' }, 'en'],
+    [{ LANG: 'en_US.UTF-8', LC_MESSAGES: 'ja_JP.UTF-8' }, 'ja'],
+    [{ LANG: 'en_US.UTF-8', LC_ALL: '' }, 'en'],
+  ])('%o speaks %s', (env, locale) => {
+    expect(consoleLocaleOf(env)).toBe(locale);
+  });
+});
+
+describe('the language of the tayori command (SQLite)', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = tempDir('tayori-cli-language-');
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const env = (locale: Record<string, string>) => ({
+    TAYORI_DATA_DIR: dataDir,
+    TAYORI_INITIAL_ADMIN_PASSWORD: 'initial-admin-password',
+    TAYORI_LOG_LEVEL: 'silent',
+    ...locale,
+  });
+
+  it.each([
+    ['LANG unset', {}, 'ja'],
+    ['LANG=en_US.UTF-8', { LANG: 'en_US.UTF-8' }, 'en'],
+  ])('%s: every line in one language', async (_name, locale, language) => {
+    const expected = {
+      ja: {
+        migrated: /^マイグレーションを適用しました: 2026/,
+        created: 'tanaka を一般ユーザーとして作成しました。',
+        missing: 'ログインID ghost の利用者はいません。',
+        invalid: '入力内容に誤りがあります。',
+        field: '  [ポート番号] (smtp.port) 1以上の値を入力してください。',
+        config: 'TAYORI_PORT: 0〜65535の範囲にしてください',
+      },
+      en: {
+        migrated: /^Applied: 2026/,
+        created: 'Created tanaka as user.',
+        missing: 'No user with login ID ghost.',
+        invalid: 'Some values are not valid.',
+        field: '  (smtp.port) Enter a value of at least 1.',
+        config: 'TAYORI_PORT: must be between 0 and 65535',
+      },
+    }[language as 'ja' | 'en'];
+
+    const migrated = await runTayori(['migrate'], env(locale));
+    expect(migrated.stdout.trim()).toMatch(expected.migrated);
+
+    const created = await runTayori(['admin', 'create', '--login', 'tanaka'], env(locale), { stdin: 'tanaka-pass-123\n' });
+    expect(created.stdout.trim()).toBe(expected.created);
+
+    const missing = await runTayori(['admin', 'set-password', 'ghost'], env(locale), { stdin: 'whatever-pass-1\n' });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe(expected.missing);
+
+    const file = join(dataDir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ sendingEnabled: false, smtp: { port: 0 }, suspensionRecipients: '', monitoring: {} }));
+    const refused = await runTayori(['settings', 'apply', file], env(locale));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.split('\n')[0]).toBe(expected.invalid);
+    expect(refused.stderr.split('\n')).toContain(expected.field);
+
+    const badConfig = await runTayori(['migrate'], { ...env(locale), TAYORI_PORT: '70000' });
+    expect(badConfig.code).toBe(2);
+    expect(badConfig.stderr).toContain(expected.config);
+  });
+});

@@ -1,0 +1,220 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Client, createTestApp, login, type TestApp } from './support/app.js';
+import { dialects } from './support/databases.js';
+import { smtpSettingsForm } from './support/mail-settings.js';
+
+/** Every error the server sends has this shape (README, HTTP API). */
+const APP_ERROR_SHAPE = {
+  error: { code: expect.stringMatching(/^[a-z_]+\.[a-z_.]+$/), message: expect.any(String) },
+};
+
+describe.each(dialects())('hostile input on $name', (dialect) => {
+  let t: TestApp;
+  let admin: Client;
+
+  beforeEach(async ({ skip }) => {
+    if (dialect.skip) skip('no PostgreSQL');
+    t = await createTestApp(dialect);
+    admin = await login(t.app);
+  });
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  async function serviceToken(): Promise<string> {
+    return (await admin.request('POST', '/api/mail/tokens', { name: '販売管理' })).json().token.token;
+  }
+
+  describe('NUL, which PostgreSQL cannot store, gets the same answer on every database', () => {
+    it('in a login ID: a 422 naming the field, not a 500', async () => {
+      const response = await t.app.inject({ method: 'POST', url: '/api/session', payload: { loginId: 'adm\u0000in', password: 'x' } });
+      expect(response.statusCode, response.body).toBe(422);
+      expect(response.json().error.fields).toEqual([
+        { path: 'loginId', code: 'validation.control_chars', message: '改行・制御文字は使用できません。' },
+      ]);
+    });
+
+    it.each([
+      ['GET', '/api/users/%00'],
+      ['GET', '/api/users/ad%00min'],
+      ['PUT', '/api/users/%00'],
+      ['DELETE', '/api/mail/tokens/%00'],
+      ['GET', '/api/audit?action=%00'],
+      ['GET', '/api/mail/deliveries?state=%00'],
+      ['GET', '/api/dev-mailbox/%00'],
+    ])('in the URL of %s %s: a 400 in the app’s shape', async (method, url) => {
+      const response = await admin.request(method, url, method === 'PUT' ? { displayName: 'x' } : undefined);
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json()).toEqual({ error: { code: 'error.bad_request', message: 'リクエストの形式が正しくありません。' } });
+    });
+
+    it('in a header: refused before it reaches a query (user agent, Idempotency-Key)', async () => {
+      const loginWithAgent = await t.app.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { loginId: 'admin', password: 'initial-admin-password' },
+        headers: { 'user-agent': 'Mozilla\u0000/5.0' },
+      });
+      expect(loginWithAgent.statusCode, loginWithAgent.body).toBe(400);
+      expect(loginWithAgent.json().error.code).toBe('error.bad_request');
+
+      const token = await serviceToken();
+      const mail = await t.app.inject({
+        method: 'POST',
+        url: '/api/mail/messages',
+        payload: { to: 'a@example.jp', subject: 'x', text: 'y' },
+        headers: { authorization: `Bearer ${token}`, 'idempotency-key': 'order\u00001' },
+      });
+      expect(mail.statusCode, mail.body).toBe(400);
+      expect((await admin.request('GET', '/api/mail/deliveries')).json().deliveries).toEqual([]);
+    });
+  });
+
+  describe("Fastify's own errors answer in the app's shape and language", () => {
+    it('a path parameter over 100 characters: not found, without echoing the URL', async () => {
+      const longId = 'a'.repeat(150);
+      const anonymous = await t.app.inject({ method: 'GET', url: `/api/users/${longId}` });
+      expect(anonymous.statusCode).toBe(404);
+      expect(anonymous.json()).toEqual({ error: { code: 'error.not_found', message: '対象が見つかりません。' } });
+      expect(anonymous.body).not.toContain(longId);
+
+      const english = await t.app.inject({ method: 'GET', url: `/api/users/${longId}`, headers: { 'accept-language': 'en' } });
+      expect(english.json()).toEqual({ error: { code: 'error.not_found', message: 'Not found.' } });
+    });
+
+    it('a URL that is not valid percent-encoding: 400, without echoing the URL', async () => {
+      const response = await t.app.inject({ method: 'GET', url: '/api/users/%E0%A4%A', headers: { 'accept-language': 'en' } });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toEqual({ error: { code: 'error.bad_request', message: 'The request is malformed.' } });
+      expect(response.body).not.toContain('%E0');
+    });
+
+    it('a request that is not HTTP at all, on a real socket', async () => {
+      await t.app.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = t.app.server.address() as { port: number };
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      let answer = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+      socket.write('GARBAGE / HTTP/1.1\r\nHost: x\r\n\r\n');
+      await once(socket, 'close');
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      const body = answer.slice(answer.indexOf('\r\n\r\n') + 4);
+      expect(JSON.parse(body)).toEqual({ error: { code: 'error.bad_request', message: 'リクエストの形式が正しくありません。' } });
+      expect(answer.toLowerCase()).toContain('x-content-type-options: nosniff');
+    });
+  });
+
+  describe('messages that name the real mistake', () => {
+    it('a list separated by commas: use ";"', async () => {
+      const token = await serviceToken();
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/mail/messages',
+        payload: { to: 'a@x.jp, b@y.jp', subject: 'x', text: 'y' },
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.json().error.fields).toEqual([
+        { path: 'to', code: 'address.comma', message: '「a@x.jp, b@y.jp」: 区切り文字はカンマではなくセミコロン「;」を使用してください。' },
+      ]);
+    });
+
+    it('two addresses separated by a space in a list: use ";"', async () => {
+      const response = await admin.request('PUT', '/api/settings/mail', smtpSettingsForm(2525, { suspensionRecipients: 'a@x.jp b@y.jp' }));
+      expect(response.json().error.fields).toEqual([
+        { path: 'suspensionRecipients', code: 'address.separator', message: '「a@x.jp b@y.jp」: 複数のメールアドレスはセミコロン「;」で区切ってください。' },
+      ]);
+    });
+
+    it('two addresses as the sender: one address only', async () => {
+      for (const sender of ['a@b.jp; c@d.jp', 'a@b.jp, c@d.jp', 'a@b.jp c@d.jp']) {
+        const response = await admin.request('PUT', '/api/settings/mail', smtpSettingsForm(2525, { senderAddress: sender }));
+        expect(response.json().error.fields, sender).toEqual([
+          { path: 'senderAddress', code: 'address.one_only', message: `「${sender}」: メールアドレスを一つだけ入力してください。` },
+        ]);
+      }
+    });
+
+    it('a display name is still called a display name', async () => {
+      const response = await admin.request('PUT', '/api/settings/mail', smtpSettingsForm(2525, { senderAddress: '山田 <a@b.jp>' }));
+      expect(response.json().error.fields[0]).toMatchObject({ path: 'senderAddress', code: 'address.display_name' });
+    });
+
+    it('a list of 1001 items names the field and the limit', async () => {
+      const token = await serviceToken();
+      const to = Array.from({ length: 1001 }, (_, i) => `user${i}@example.jp`);
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/mail/messages',
+        payload: { to, subject: 'x', text: 'y' },
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.statusCode).toBe(422);
+      expect(response.json().error.fields).toEqual([
+        { path: 'to', code: 'address.too_many', message: 'メールアドレスは100件までです(入力: 1001件)。' },
+      ]);
+    });
+
+    it('a bad Idempotency-Key names the header', async () => {
+      const token = await serviceToken();
+      const submit = (key: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/mail/messages',
+          payload: { to: 'a@example.jp', subject: 'x', text: 'y' },
+          headers: { authorization: `Bearer ${token}`, 'idempotency-key': key },
+        });
+      expect((await submit('k'.repeat(201))).json().error.fields).toEqual([
+        { path: 'Idempotency-Key', code: 'validation.too_long', message: '200文字以内で入力してください。' },
+      ]);
+      expect((await submit('order\t1')).json().error.fields).toEqual([
+        { path: 'Idempotency-Key', code: 'validation.control_chars', message: '改行・制御文字は使用できません。' },
+      ]);
+    });
+  });
+
+  describe('pagination', () => {
+    it.each(['-1', 'bm90LWpzb24', Buffer.from(JSON.stringify(['2026-04-01T00:00:00.000Z', 'a\u0000b'])).toString('base64url'), Buffer.from('[1,2]').toString('base64url')])(
+      'refuses the cursor %s with 422 instead of starting again at the first page',
+      async (cursor) => {
+        for (const url of [`/api/audit?cursor=${cursor}`, `/api/mail/deliveries?cursor=${cursor}`]) {
+          const response = await admin.request('GET', url);
+          expect(response.statusCode, url).toBe(422);
+          expect(response.json().error.fields).toEqual([
+            { path: 'cursor', code: 'validation.cursor', message: 'ページの指定(cursor)が正しくありません。最初のページから読み直してください。' },
+          ]);
+        }
+      },
+    );
+
+    it('follows a cursor it handed out', async () => {
+      for (let i = 0; i < 3; i++) await admin.request('POST', '/api/mail/tokens', { name: `token-${i}` });
+      const first = (await admin.request('GET', '/api/audit?limit=2')).json();
+      const second = await admin.request('GET', `/api/audit?limit=2&cursor=${first.nextCursor}`);
+      expect(second.statusCode).toBe(200);
+      expect(second.json().entries.map((e: { target: string }) => e.target)).toEqual(['token-0', 'admin']);
+    });
+  });
+
+  describe('response headers', () => {
+    it('nosniff on every answer, no-store on the API, and no X-Powered-By', async () => {
+      const answers = {
+        me: await admin.request('GET', '/api/me'),
+        settings: await admin.request('GET', '/api/settings/mail'),
+        anonymous: await t.app.inject({ method: 'GET', url: '/api/users' }),
+        unknown: await t.app.inject({ method: 'GET', url: '/api/nothing-here' }),
+        invalid: await admin.request('POST', '/api/users', { loginId: '' }),
+        tooLong: await t.app.inject({ method: 'GET', url: `/api/users/${'a'.repeat(150)}` }),
+        healthz: await t.app.inject({ method: 'GET', url: '/healthz' }),
+      };
+      for (const [name, response] of Object.entries(answers)) {
+        expect(response.headers['x-content-type-options'], name).toBe('nosniff');
+        expect(response.headers['x-powered-by'], name).toBeUndefined();
+        if (name !== 'healthz') expect(response.headers['cache-control'], name).toBe('no-store');
+        if (response.statusCode >= 400) expect(response.json(), name).toMatchObject(APP_ERROR_SHAPE);
+      }
+    });
+  });
+});
