@@ -9,6 +9,8 @@ import { devMailboxRoutes } from './dev-mailbox/dev-mailbox.routes.js';
 import type { AppContext } from './context.js';
 import { AppError, errorBody } from './errors.js';
 import { healthRoutes } from './health.routes.js';
+import { authenticateReportToken } from './monitoring/report-tokens.service.js';
+import { runRoutes } from './monitoring/runs.routes.js';
 import { registerAuth } from './http/auth.js';
 import { organisationRoutes } from './organisation/organisation.routes.js';
 import { mailRoutes } from './outbox/mail.routes.js';
@@ -34,7 +36,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
-  registerAuth(app, ctx, authenticateServiceToken);
+  registerAuth(app, ctx, authenticateServiceToken, authenticateReportToken);
 
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
@@ -62,6 +64,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   devMailboxRoutes(app, ctx);
   mailRoutes(app, ctx);
   mailSettingsRoutes(app, ctx);
+  runRoutes(app, ctx);
 
   return app;
 }

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { hashToken } from '../accounts/sessions.service.js';
 import { type Actor, recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
 import type { ServiceCaller } from '../http/auth.js';
 import { newId } from '../ids.js';
+import { authenticateBearerToken, type BearerTokenStore, issueBearerToken } from '../security/bearer-tokens.js';
 import {
   findActiveTokenByHash,
   insertServiceToken,
@@ -14,9 +13,6 @@ import {
 } from './service-tokens.repository.js';
 
 const TOKEN_PREFIX = 'tyr_';
-
-/** last_used_at is written at most this often per token. */
-const TOUCH_EVERY_MS = 60_000;
 
 export const serviceTokenView = (row: ServiceTokenRow) => ({
   id: row.id,
@@ -29,11 +25,11 @@ export const serviceTokenView = (row: ServiceTokenRow) => ({
 
 /** Creates a token for the application's mail API; the token itself is returned this once only. */
 export async function createServiceToken(ctx: AppContext, actor: Actor, name: string) {
-  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const { token, hash } = issueBearerToken(TOKEN_PREFIX);
   const row: ServiceTokenRow = {
     id: newId(),
     name,
-    token_hash: hashToken(token),
+    token_hash: hash,
     created_at: ctx.clock.now().toISOString(),
     created_by: actor.login,
     revoked_at: null,
@@ -55,13 +51,13 @@ export async function revokeToken(ctx: AppContext, actor: Actor, id: string) {
   });
 }
 
+const serviceTokens: BearerTokenStore<ServiceTokenRow> = {
+  prefix: TOKEN_PREFIX,
+  findUsable: findActiveTokenByHash,
+  recordUse: touchServiceToken,
+};
+
 export async function authenticateServiceToken(ctx: AppContext, token: string): Promise<ServiceCaller | null> {
-  if (!token.startsWith(TOKEN_PREFIX)) return null;
-  const row = await findActiveTokenByHash(ctx.db, hashToken(token));
-  if (!row) return null;
-  const now = ctx.clock.now();
-  if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() >= TOUCH_EVERY_MS) {
-    await touchServiceToken(ctx.db, row.id, now.toISOString());
-  }
-  return { tokenId: row.id, name: row.name };
+  const row = await authenticateBearerToken(ctx, serviceTokens, token);
+  return row && { tokenId: row.id, name: row.name };
 }
