@@ -81,8 +81,9 @@ describe.each(dialects())('route guards on $name', (dialect) => {
     }
   });
 
-  it('refuses every service route without a bearer token (401), even to a signed-in user', async () => {
-    for (const route of byAccess('service')) {
+  it('refuses every service and run-report route without a bearer token (401), even to a signed-in user', async () => {
+    expect(byAccess('report').map(name)).toEqual(expect.arrayContaining(['POST /api/runs', 'POST /api/runs/:id/finish']));
+    for (const route of [...byAccess('service'), ...byAccess('report')]) {
       expect((await call(t, route)).statusCode, `${name(route)} anonymously`).toBe(401);
       expect((await call(t, route, user)).statusCode, `${name(route)} with a session`).toBe(401);
     }
