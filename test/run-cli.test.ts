@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, login, type TestApp } from './support/app.js';
@@ -78,6 +78,18 @@ describe.each(dialects())('tayori run on $name', (dialect) => {
     writeFileSync(marker, '');
     expect((await waiting.exited).code).toBe(0);
     expect((await findRun('長い処理'))?.outcome).toBe('succeeded');
+  });
+
+  it('forwards SIGTERM to the command and records how it ended', async () => {
+    const ready = join(t.dataDir, 'trap-set');
+    const stopping = spawnTayori(
+      ['run', '--kind', 'data-source', '--name', '停止される処理', '--', 'sh', '-c', `trap 'echo stopping >&2; exit 7' TERM; touch ${ready}; while true; do sleep 0.05; done`],
+      besideServer({ TAYORI_MONITOR_MINUTE_MS: '50' }),
+    );
+    await until(async () => existsSync(ready) && (await findRun('停止される処理'))?.last_heartbeat_at != null, 'the command to be running');
+    stopping.child.kill('SIGTERM');
+    expect((await stopping.exited).code).toBe(7);
+    expect(await findRun('停止される処理')).toMatchObject({ outcome: 'failed', error: 'exit code 7\nstopping' });
   });
 
   it('reports over HTTP with a report token, and still runs the command when the report is refused', async () => {

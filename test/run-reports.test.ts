@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runHousekeeping } from '../src/server/housekeeping.js';
 import { createRunsApi, startRun } from '../src/server/monitoring/runs.service.js';
 import { type Client, createTestApp, login, type TestApp } from './support/app.js';
 import { type TestClock, testClock } from './support/clock.js';
@@ -207,5 +208,15 @@ describe.each(dialects())('reporting runs on $name', (dialect) => {
     const bad = await admin.request('GET', '/api/runs?kind=cron&limit=0');
     expect(bad.statusCode).toBe(422);
     expect(bad.json().error.fields.map((f: { path: string }) => f.path).sort()).toEqual(['kind', 'limit']);
+  });
+  it('purges runs started before the retention period through the housekeeping, and keeps the rest', async () => {
+    const old = await startRun(t.ctx, { kind: 'data-source', name: '古い処理' });
+    clock.advance(t.ctx.config.retentionMs);
+    const recent = await startRun(t.ctx, { kind: 'data-source', name: '最近の処理' });
+    clock.advance(1);
+    await runHousekeeping(t.ctx);
+    const left = await t.ctx.db.selectFrom('runs').select('id').execute();
+    expect(left.map((run) => run.id)).toEqual([recent]);
+    expect(old).not.toBe(recent);
   });
 });
