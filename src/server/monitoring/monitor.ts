@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { type MonitorStatusView, THREAD_KINDS } from '../../contracts/monitoring.js';
 import type { AppContext } from '../context.js';
 import { newId } from '../ids.js';
-import { acquireLease, type HeldLease, LeaseLostError, readLease, releaseLease } from '../leases/lease.js';
+import { acquireLease, type HeldLease, LeaseLostError, readLease, releaseLease, renewLease } from '../leases/lease.js';
 import type { BackgroundService } from '../main.js';
 import { readMailSettings } from '../settings/mail-settings.service.js';
 import { type LookSummary, lookOnce } from './look.js';
@@ -46,12 +46,10 @@ export class Monitor {
    */
   async tick(): Promise<LookSummary | null> {
     const now = this.ctx.clock.now();
-    this.lease = await acquireLease(this.ctx.db, {
-      name: MONITOR_LEASE,
-      owner: this.owner,
-      ttlMs: this.ctx.config.monitor.leaseMs,
-      now,
-    });
+    const { leaseMs } = this.ctx.config.monitor;
+    // Renew while held; otherwise (never held, or lost) try to take it, which succeeds only once it is free.
+    const renewed = this.lease && (await renewLease(this.ctx.db, this.lease, leaseMs, now));
+    this.lease = renewed || (await acquireLease(this.ctx.db, { name: MONITOR_LEASE, owner: this.owner, ttlMs: leaseMs, now }));
     if (!this.lease) return null;
     const due = await nextLookAt(this.ctx);
     if (due && due > now) return null;
