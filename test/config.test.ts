@@ -64,6 +64,7 @@ describe('configuration', () => {
       transportAlertAfterMs: 5 * 60_000,
     });
     expect(config.outbox.retryWindowMs).toBe(24 * 3_600_000);
+    expect(config.monitor).toEqual({ minuteMs: 60_000, heartbeatLossMinutes: 15, leaseMs: 60_000 });
   });
 
   it('reads PostgreSQL, managed relay mode, https and the first administrator from the environment', () => {

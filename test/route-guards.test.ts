@@ -88,10 +88,10 @@ describe.each(dialects())('route guards on $name', (dialect) => {
     }
   });
 
-  it('refuses every service route without a bearer token (401), even to a signed-in user', async () => {
-    const serviceRoutes = byAccess('service');
-    expect(serviceRoutes.map(name)).toEqual(expect.arrayContaining(['POST /api/mail/messages']));
-    for (const route of serviceRoutes) {
+  it('refuses every service and run-report route without a bearer token (401), even to a signed-in user', async () => {
+    expect(byAccess('service').map(name)).toEqual(expect.arrayContaining(['POST /api/mail/messages']));
+    expect(byAccess('report').map(name)).toEqual(expect.arrayContaining(['POST /api/runs', 'POST /api/runs/:id/finish']));
+    for (const route of [...byAccess('service'), ...byAccess('report')]) {
       expect((await call(t, route)).statusCode, `${name(route)} anonymously`).toBe(401);
       expect((await call(t, route, user)).statusCode, `${name(route)} with a session`).toBe(401);
     }

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMailApi } from '../src/server/outbox/enqueue.js';
 import { createTestApp, login, type TestApp } from './support/app.js';
 import { spawnTayori } from './support/cli.js';
@@ -27,6 +28,11 @@ async function until(condition: () => boolean | Promise<boolean>, what: string) 
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+// The command under test is the compiled one, so it is compiled from this checkout first.
+beforeAll(() => {
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+}, 300_000);
 
 describe.each(dialects())('the installed tayori command on $name', (dialect) => {
   let t: TestApp;

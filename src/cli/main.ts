@@ -3,6 +3,7 @@ import { adminCommands } from './admin.js';
 import { mailCommands } from './mail.js';
 import { migrateCommand } from './migrate.js';
 import { text } from './output.js';
+import { runCommand } from './run.js';
 import { secretsCommands } from './secrets.js';
 import { serveCommand } from './serve.js';
 import { settingsCommands } from './settings.js';
@@ -17,6 +18,7 @@ adminCommands(program);
 secretsCommands(program);
 settingsCommands(program);
 mailCommands(program);
+runCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

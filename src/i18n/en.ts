@@ -3,6 +3,7 @@ import { gmailMessages } from './catalogs/gmail.js';
 import { cliMessages } from './catalogs/cli.js';
 import { hardeningMessages } from './catalogs/hardening.js';
 import type { MessageKey } from './ja.js';
+import { monitoringMessages } from './catalogs/monitoring.js';
 
 /** English catalog: the second locale. Every Japanese key must have its English text. */
 export const en: Record<MessageKey, string> = {
@@ -125,4 +126,5 @@ export const en: Record<MessageKey, string> = {
   ...gmailMessages.en,
   ...hardeningMessages.en,
   ...cliMessages.en,
+  ...monitoringMessages.en,
 };

@@ -2,6 +2,7 @@ import { deliveryMessages } from './catalogs/delivery.js';
 import { gmailMessages } from './catalogs/gmail.js';
 import { cliMessages } from './catalogs/cli.js';
 import { hardeningMessages } from './catalogs/hardening.js';
+import { monitoringMessages } from './catalogs/monitoring.js';
 
 /** Japanese catalog: the first language of every screen and mail (SPEC §1). */
 export const ja = {
@@ -132,6 +133,7 @@ export const ja = {
   ...gmailMessages.ja,
   ...hardeningMessages.ja,
   ...cliMessages.ja,
+  ...monitoringMessages.ja,
 } as const;
 
 export type MessageKey = keyof typeof ja;

@@ -10,6 +10,8 @@ import type { AppContext } from './context.js';
 import { gmailRoutes } from './google/gmail.routes.js';
 import { gmailOutcomePageRoutes } from './google/outcome-page.routes.js';
 import { healthRoutes } from './health.routes.js';
+import { authenticateReportToken } from './monitoring/report-tokens.service.js';
+import { runRoutes } from './monitoring/runs.routes.js';
 import { registerAuth } from './http/auth.js';
 import { clientErrorHandler, frameworkErrors, registerErrorReplies } from './http/error-replies.js';
 import { refuseNulCharacters } from './http/request-guard.js';
@@ -41,7 +43,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   registerSecurityHeaders(app);
-  registerAuth(app, ctx, authenticateServiceToken);
+  registerAuth(app, ctx, authenticateServiceToken, authenticateReportToken);
   refuseNulCharacters(app);
   registerErrorReplies(app);
 
@@ -56,6 +58,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   mailSettingsRoutes(app, ctx);
   gmailRoutes(app, ctx);
   gmailOutcomePageRoutes(app); // until the admin screen serves /settings/mail
+  runRoutes(app, ctx);
 
   return app;
 }

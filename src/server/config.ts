@@ -132,6 +132,10 @@ const environmentSchema = z
     TAYORI_OUTBOX_RETRY_WINDOW_HOURS: integer(24, 1, 24 * 14),
     TAYORI_TRANSPORT_ALERT_AFTER_MS: integer(300_000, 0, 86_400_000),
     TAYORI_RETENTION_DAYS: integer(90, 1, 3650),
+    TAYORI_HEARTBEAT_LOSS_MINUTES: integer(15, 1, 24 * 60),
+    // Not for production: the length of one minute for the monitor, and its leader's lease.
+    TAYORI_MONITOR_MINUTE_MS: integer(60_000, 1, 60_000),
+    TAYORI_MONITOR_LEASE_MS: integer(60_000, 100, 3_600_000),
   })
   .superRefine((env, ctx) => {
     const managed = [env.TAYORI_MANAGED_SMTP_URL, env.TAYORI_MANAGED_FROM];
@@ -253,6 +257,12 @@ export function loadConfig(env: Environment = process.env) {
     },
     transportAlertAfterMs: e.TAYORI_TRANSPORT_ALERT_AFTER_MS,
     retentionMs: e.TAYORI_RETENTION_DAYS * 86_400_000,
+    monitor: {
+      /** [監視間隔], the heartbeat-loss window and the 長時間 hours all count minutes of this length. */
+      minuteMs: e.TAYORI_MONITOR_MINUTE_MS,
+      heartbeatLossMinutes: e.TAYORI_HEARTBEAT_LOSS_MINUTES,
+      leaseMs: e.TAYORI_MONITOR_LEASE_MS,
+    },
   });
 }
 

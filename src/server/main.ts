@@ -5,6 +5,7 @@ import type { AppContext } from './context.js';
 import { startDevMailbox } from './dev-mailbox/dev-mailbox.server.js';
 import { startHousekeeping } from './housekeeping.js';
 import { startMetricsServer } from './metrics/metrics.server.js';
+import { startMonitor } from './monitoring/monitor.js';
 import { startOutboxWorker } from './outbox/outbox.background.js';
 
 /** A background part of the process (outbox worker, dev mailbox, monitor) with a way to stop it. */
@@ -16,7 +17,7 @@ export interface BackgroundService {
 export type BackgroundStarter = (ctx: AppContext) => Promise<BackgroundService | null>;
 
 /** Background parts `tayori serve` runs beside the HTTP server; modules add theirs here. */
-export const serveBackground: BackgroundStarter[] = [startDevMailbox, startOutboxWorker, startHousekeeping, startMetricsServer];
+export const serveBackground: BackgroundStarter[] = [startDevMailbox, startOutboxWorker, startHousekeeping, startMetricsServer, startMonitor];
 
 export async function serve(config: Config): Promise<void> {
   const ctx = createContext(config);

@@ -7,6 +7,7 @@ import * as mailDelivery from './migrations/2026112601_mail_delivery.js';
 import * as leases from './migrations/2026112700_leases.js';
 import * as outboxCorrectness from './migrations/2026112705_outbox_correctness.js';
 import * as oauthAuthorisations from './migrations/2026112720_oauth_authorisations.js';
+import * as monitoring from './migrations/2026112740_monitoring.js';
 
 const migrations: Record<string, Migration> = {
   '2026112600_foundation': foundation,
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '2026112700_leases': leases,
   '2026112705_outbox_correctness': outboxCorrectness,
   '2026112720_oauth_authorisations': oauthAuthorisations,
+  '2026112740_monitoring': monitoring,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

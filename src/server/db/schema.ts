@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Table shapes, as Kysely sees them. Conventions (ARCHITECTURE.md §7): IDs are text made in
  * TypeScript, times are ISO-8601 UTC text (`Date#toISOString`, so text order is time order),
@@ -144,6 +146,56 @@ export interface OauthAuthorisationsTable {
   updated_at: string;
 }
 
+/** One run ("thread") of background work (SPEC §4): from runs.track, the report API or `tayori run`. */
+export interface RunsTable {
+  id: string;
+  kind: 'data-source' | 'google-calendar-sync' | 'analytics-link';
+  name: string;
+  started_at: string;
+  /** null: it never sent a heartbeat, so only 長時間 applies to it. */
+  last_heartbeat_at: string | null;
+  ended_at: string | null;
+  /** null while running; 'failed' also once the monitor declared its heartbeats lost. */
+  outcome: 'succeeded' | 'failed' | null;
+  error: string | null;
+  heartbeat_lost_at: string | null;
+  /** When a look dealt with the outcome (reported, or seen while not watched); null: still to do. */
+  outcome_seen_at: string | null;
+  /** 1 when a digest listed the outcome. */
+  outcome_reported: Generated<number>;
+  long_running_seen_at: string | null;
+  long_running_reported: Generated<number>;
+}
+
+/** Per-kind tokens of external workers reporting runs over HTTP; only the sha256 is kept. */
+export interface ReportTokensTable {
+  id: string;
+  name: string;
+  kind: 'data-source' | 'google-calendar-sync' | 'analytics-link';
+  token_hash: string;
+  created_at: string;
+  created_by: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+/** One row per look of the monitor, written by the leader under its lease. */
+export interface MonitorLooksTable {
+  id: string;
+  at: string;
+  owner: string;
+  fencing_token: number;
+}
+
+/** The digest mails of a look: one per kind at most. */
+export interface MonitorDigestsTable {
+  mail_id: string;
+  look_id: string;
+  kind: 'data-source' | 'google-calendar-sync' | 'analytics-link';
+  at: string;
+  runs: number;
+}
+
 export interface DB {
   organisation: OrganisationTable;
   users: UsersTable;
@@ -155,4 +207,8 @@ export interface DB {
   transport_state: TransportStateTable;
   leases: LeasesTable;
   oauth_authorisations: OauthAuthorisationsTable;
+  runs: RunsTable;
+  report_tokens: ReportTokensTable;
+  monitor_looks: MonitorLooksTable;
+  monitor_digests: MonitorDigestsTable;
 }

@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ThreadKind } from '../../contracts/mail-settings.js';
 import type { Locale } from '../../i18n/index.js';
 import { localeFromAcceptLanguage } from '../../i18n/index.js';
 import type { SessionWithUser } from '../accounts/sessions.repository.js';
 import { resolveSession, SESSION_COOKIE } from '../accounts/sessions.service.js';
 import type { Actor } from '../audit/audit.service.js';
+import type { ReportCaller } from '../monitoring/report-tokens.service.js';
 import type { ServiceCaller } from '../outbox/service-tokens.service.js';
 import type { AppContext } from '../context.js';
 import { AppError, forbidden, unauthenticated } from '../errors.js';
@@ -12,7 +14,7 @@ import { AppError, forbidden, unauthenticated } from '../errors.js';
  * Who may call a route. Every route states it in `config.access`; a route that does not is
  * treated as admin-only, so forgetting the guard fails closed.
  */
-export type Access = 'public' | 'user' | 'admin' | 'service';
+export type Access = 'public' | 'user' | 'admin' | 'service' | 'report';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -22,6 +24,7 @@ declare module 'fastify' {
     locale: Locale;
     session: SessionWithUser | null;
     serviceCaller: ServiceCaller | null;
+    reportCaller: ReportCaller | null;
   }
 }
 
@@ -29,11 +32,19 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Checks a bearer token of the service API; registered by the mail module. */
 export type ServiceAuthenticator = (ctx: AppContext, token: string) => Promise<ServiceCaller | null>;
+/** Checks a bearer token of the run-report API; registered by the monitoring module. */
+export type ReportAuthenticator = (ctx: AppContext, token: string) => Promise<ReportCaller | null>;
 
-export function registerAuth(app: FastifyInstance, ctx: AppContext, authenticateService?: ServiceAuthenticator) {
+export function registerAuth(
+  app: FastifyInstance,
+  ctx: AppContext,
+  authenticateService?: ServiceAuthenticator,
+  authenticateReporter?: ReportAuthenticator,
+) {
   app.decorateRequest('locale', 'ja');
   app.decorateRequest('session', null);
   app.decorateRequest('serviceCaller', null);
+  app.decorateRequest('reportCaller', null);
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     request.locale = localeFromAcceptLanguage(request.headers['accept-language']);
@@ -42,10 +53,11 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext, authenticate
     if (access === 'public') return;
 
     if (access === 'service') {
-      const token = bearerToken(request);
-      const caller = token && authenticateService ? await authenticateService(ctx, token) : null;
-      if (!caller) throw unauthenticated();
-      request.serviceCaller = caller;
+      request.serviceCaller = await bearerCaller(ctx, request, authenticateService);
+      return;
+    }
+    if (access === 'report') {
+      request.reportCaller = await bearerCaller(ctx, request, authenticateReporter);
       return;
     }
 
@@ -62,6 +74,18 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext, authenticate
       throw new AppError('error.csrf', 403);
     }
   });
+}
+
+/** The caller a bearer token stands for; 401 without a token the authenticator accepts. */
+async function bearerCaller<C>(
+  ctx: AppContext,
+  request: FastifyRequest,
+  authenticate: ((ctx: AppContext, token: string) => Promise<C | null>) | undefined,
+): Promise<C> {
+  const token = bearerToken(request);
+  const caller = token && authenticate ? await authenticate(ctx, token) : null;
+  if (!caller) throw unauthenticated();
+  return caller;
 }
 
 function bearerToken(request: FastifyRequest): string | undefined {

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { hashToken } from '../accounts/sessions.service.js';
 import { type Actor, recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { newId } from '../ids.js';
+import { authenticateBearerToken, type BearerTokenStore, issueBearerToken } from '../security/bearer-tokens.js';
 import {
   findActiveTokenByHash,
   findServiceToken,
@@ -22,9 +21,6 @@ export interface ServiceCaller {
   name: string;
 }
 
-/** last_used_at is written at most this often per token. */
-const TOUCH_EVERY_MS = 60_000;
-
 export const serviceTokenView = (row: ServiceTokenRow) => ({
   id: row.id,
   name: row.name,
@@ -36,11 +32,11 @@ export const serviceTokenView = (row: ServiceTokenRow) => ({
 
 /** Creates a token for the application's mail API; the token itself is returned this once only. */
 export async function createServiceToken(ctx: AppContext, actor: Actor, name: string) {
-  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const { token, hash } = issueBearerToken(TOKEN_PREFIX);
   const row: ServiceTokenRow = {
     id: newId(),
     name,
-    token_hash: hashToken(token),
+    token_hash: hash,
     created_at: ctx.clock.now().toISOString(),
     created_by: actor.login,
     revoked_at: null,
@@ -68,13 +64,13 @@ export async function listServiceTokenViews(ctx: AppContext) {
   return (await listServiceTokens(ctx.db)).map(serviceTokenView);
 }
 
+const serviceTokens: BearerTokenStore<ServiceTokenRow> = {
+  prefix: TOKEN_PREFIX,
+  findUsable: findActiveTokenByHash,
+  recordUse: touchServiceToken,
+};
+
 export async function authenticateServiceToken(ctx: AppContext, token: string): Promise<ServiceCaller | null> {
-  if (!token.startsWith(TOKEN_PREFIX)) return null;
-  const row = await findActiveTokenByHash(ctx.db, hashToken(token));
-  if (!row) return null;
-  const now = ctx.clock.now();
-  if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() >= TOUCH_EVERY_MS) {
-    await touchServiceToken(ctx.db, row.id, now.toISOString());
-  }
-  return { tokenId: row.id, name: row.name };
+  const row = await authenticateBearerToken(ctx, serviceTokens, token);
+  return row && { tokenId: row.id, name: row.name };
 }

@@ -1,0 +1,67 @@
+import type { RunOutcome, ThreadKind } from '../contracts/monitoring.js';
+import { createContext } from '../server/bootstrap.js';
+import type { Config } from '../server/config.js';
+import { createLogger } from '../server/logger.js';
+import { finishRun, heartbeatRun, startRun } from '../server/monitoring/runs.service.js';
+
+/** Where `tayori run` reports its run: a Tayori server over HTTP, or straight to the database. */
+export interface RunReporter {
+  start(run: { kind: ThreadKind; name: string }): Promise<void>;
+  heartbeat(): Promise<void>;
+  finish(outcome: RunOutcome, error: string | null): Promise<void>;
+  close(): Promise<void>;
+}
+
+const HTTP_TIMEOUT_MS = 10_000;
+
+/** The run-report API, authenticated with a report token of the run's kind. */
+export function httpReporter(baseUrl: string, token: string): RunReporter {
+  let runId: string | null = null;
+  const call = async (path: string, body?: unknown) => {
+    const response = await fetch(new URL(path, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+    });
+    if (!response.ok) {
+      const answer = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+      throw new Error(`HTTP ${response.status}${answer?.error?.message ? `: ${answer.error.message}` : ''}`);
+    }
+    return response;
+  };
+  const runPath = (action: string) => {
+    if (!runId) throw new Error('the run was not started');
+    return `api/runs/${encodeURIComponent(runId)}/${action}`;
+  };
+  return {
+    async start(run) {
+      runId = ((await (await call('api/runs', run)).json()) as { id: string }).id;
+    },
+    async heartbeat() {
+      await call(runPath('heartbeat'));
+    },
+    async finish(outcome, error) {
+      await call(runPath('finish'), error === null ? { outcome } : { outcome, error });
+    },
+    async close() {},
+  };
+}
+
+/** Beside the server, with its configuration: the same service functions the API uses. */
+export function databaseReporter(config: Config): RunReporter {
+  const ctx = createContext(config, { log: createLogger('silent') });
+  let runId: string | null = null;
+  const id = () => {
+    if (!runId) throw new Error('the run was not started');
+    return runId;
+  };
+  return {
+    async start(run) {
+      runId = await startRun(ctx, run);
+    },
+    heartbeat: () => heartbeatRun(ctx, id()),
+    finish: (outcome, error) => finishRun(ctx, id(), error === null ? { outcome } : { outcome, error }),
+    close: () => ctx.database.close(),
+  };
+}

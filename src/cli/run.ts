@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { type Command, Option } from 'commander';
+import { MAX_RUN_ERROR, sanitiseRunError, startRunRequest, THREAD_KINDS } from '../contracts/monitoring.js';
+import { AppError, errorBody, parseOrThrow } from '../server/errors.js';
+import { configOrExit } from './context.js';
+import { databaseReporter, httpReporter, type RunReporter } from './run-reporters.js';
+
+interface RunOptions {
+  kind: string;
+  name: string;
+  url?: string;
+  token?: string;
+}
+
+/** How the command ended: its exit code, or the signal that ended it. */
+type Ending = { code: number; signal: null } | { code: null; signal: NodeJS.Signals } | { code: null; signal: null; spawnError: string };
+
+const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Exit code of a command that could not be started, as a shell says it. */
+const COMMAND_NOT_STARTED = 127;
+
+export function runCommand(program: Command) {
+  program
+    .command('run')
+    .description('run COMMAND as a monitored background run (スレッド監視) and exit with its exit code')
+    .addOption(new Option('--kind <kind>', 'kind of the run').choices(THREAD_KINDS).makeOptionMandatory())
+    .requiredOption('--name <name>', 'which data source, calendar or account (up to 200 characters)')
+    .option('--url <url>', 'report to this Tayori server (with --token); without it, straight to the database of this configuration')
+    .addOption(new Option('--token <token>', 'report token of the kind').env('TAYORI_REPORT_TOKEN'))
+    .argument('<command...>', 'the command and its arguments, after --')
+    .action(async (command: string[], options: RunOptions) => {
+      const run = parseRunOrExit(options);
+      if (options.url && !options.token) {
+        console.error('tayori run: --url needs --token (or TAYORI_REPORT_TOKEN)');
+        process.exit(2);
+      }
+      const config = configOrExit();
+      const reporter = options.url ? httpReporter(options.url, options.token!) : databaseReporter(config);
+      process.exitCode = await superviseRun(reporter, run, command, config.monitor.minuteMs);
+    });
+}
+
+function parseRunOrExit(options: RunOptions) {
+  try {
+    return parseOrThrow(startRunRequest, { kind: options.kind, name: options.name });
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    for (const field of errorBody(error, 'ja').error.fields ?? []) console.error(`tayori run: --${field.path}: ${field.message}`);
+    process.exit(2);
+  }
+}
+
+/**
+ * Reports the start, a heartbeat every minute while the command runs, and the outcome: exit 0 is
+ * 正常終了, any other exit or a signal 異常終了 with the tail of standard error. A reporting
+ * failure is printed and never stops the command: the job itself matters more than its report.
+ */
+async function superviseRun(reporter: RunReporter, run: { kind: (typeof THREAD_KINDS)[number]; name: string }, command: string[], heartbeatMs: number) {
+  const report = (what: string, action: () => Promise<void>) =>
+    action().then(
+      () => true,
+      (error: unknown) => {
+        console.error(`tayori run: could not report the ${what}: ${error instanceof Error ? error.message : String(error)}`);
+        return false;
+      },
+    );
+  const started = await report('start', () => reporter.start(run));
+  const stderrTail = new TailBuffer(MAX_RUN_ERROR);
+  let lastHeartbeat: Promise<unknown> = Promise.resolve();
+  const ending = await runChild(command, stderrTail, () => {
+    if (started) lastHeartbeat = report('heartbeat', () => reporter.heartbeat());
+  }, heartbeatMs);
+  if (started) {
+    // A heartbeat arriving after the finish would be refused: let the last one land first.
+    await lastHeartbeat;
+    const error = ending.code === 0 ? null : describeEnding(ending, stderrTail.text());
+    await report('outcome', () => reporter.finish(ending.code === 0 ? 'succeeded' : 'failed', error));
+  }
+  await reporter.close().catch(() => {});
+  return exitCodeOf(ending);
+}
+
+function runChild(command: string[], stderrTail: TailBuffer, heartbeat: () => void, heartbeatMs: number): Promise<Ending> {
+  return new Promise((resolve) => {
+    const child = spawn(command[0]!, command.slice(1), { stdio: ['inherit', 'inherit', 'pipe'] });
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      process.stderr.write(chunk);
+      stderrTail.add(chunk);
+    });
+    const timer = setInterval(heartbeat, heartbeatMs);
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+    const done = (ending: Ending) => {
+      clearInterval(timer);
+      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+      resolve(ending);
+    };
+    child.once('error', (error) => done({ code: null, signal: null, spawnError: error.message }));
+    child.once('close', (code, signal) => (signal ? done({ code: null, signal }) : done({ code: code ?? 1, signal: null })));
+  });
+}
+
+/** Colour and cursor sequences of terminal output: noise in a mail. */
+// eslint-disable-next-line no-control-regex
+const TERMINAL_SEQUENCES = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
+function describeEnding(ending: Ending, stderr: string): string {
+  const headline =
+    ending.code !== null ? `exit code ${ending.code}` : ending.signal ? `signal ${ending.signal}` : `could not start: ${ending.spawnError}`;
+  const tail = Array.from(stderr.replace(TERMINAL_SEQUENCES, '').trimEnd()).slice(-(MAX_RUN_ERROR - headline.length - 1)).join('');
+  return sanitiseRunError(tail ? `${headline}\n${tail}` : headline);
+}
+
+/** The command's exit code, or 128 + the signal's number, as a shell reports a command ended by a signal. */
+function exitCodeOf(ending: Ending): number {
+  if (ending.code !== null) return ending.code;
+  if (ending.signal) return 128 + (constants.signals[ending.signal] ?? 0);
+  return COMMAND_NOT_STARTED;
+}
+
+/** The last characters written to a stream, without keeping all of it. */
+class TailBuffer {
+  private buffer = '';
+  constructor(private readonly keep: number) {}
+  add(chunk: string) {
+    this.buffer = (this.buffer + chunk).slice(-this.keep * 2);
+  }
+  text() {
+    return this.buffer;
+  }
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { requiredText } from './common.js';
+import { THREAD_KINDS } from './mail-settings.js';
+
+/**
+ * スレッド監視 (SPEC §4): runs reported by the application, by external workers over HTTP and by
+ * `tayori run`; the report tokens that authenticate the workers; the monitor's status.
+ */
+
+export { THREAD_KINDS, type ThreadKind } from './mail-settings.js';
+
+export const RUN_OUTCOMES = ['succeeded', 'failed'] as const;
+export type RunOutcome = (typeof RUN_OUTCOMES)[number];
+
+/** Filter of the runs list: an outcome, or still running. */
+export const RUN_STATES = [...RUN_OUTCOMES, 'running'] as const;
+
+export const MAX_RUN_NAME = 200;
+export const MAX_RUN_ERROR = 4000;
+
+/** Control characters other than tab and line breaks (an error text may span lines). */
+// eslint-disable-next-line no-control-regex
+const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+export const runErrorSchema = z
+  .string()
+  .max(MAX_RUN_ERROR)
+  .refine((value) => !CONTROL_EXCEPT_LINE_BREAKS.test(value), { message: 'validation.control_chars' });
+
+/** Keeps what an error text may hold: no control characters but tab and line breaks, at most the last 4,000 characters. */
+export function sanitiseRunError(text: string): string {
+  const cleaned = text.replace(new RegExp(CONTROL_EXCEPT_LINE_BREAKS, 'g'), '');
+  const characters = Array.from(cleaned);
+  return characters.length > MAX_RUN_ERROR ? characters.slice(-MAX_RUN_ERROR).join('') : cleaned;
+}
+
+export const runNameSchema = requiredText(MAX_RUN_NAME);
+
+/** POST /api/runs */
+export const startRunRequest = z.strictObject({
+  kind: z.enum(THREAD_KINDS),
+  name: runNameSchema,
+});
+
+/** POST /api/runs/:id/finish */
+export const finishRunRequest = z.strictObject({
+  outcome: z.enum(RUN_OUTCOMES),
+  error: runErrorSchema.optional(),
+});
+export type FinishRunRequest = z.infer<typeof finishRunRequest>;
+
+/** POST /api/report-tokens */
+export const createReportTokenRequest = z.strictObject({
+  name: requiredText(100),
+  kind: z.enum(THREAD_KINDS),
+});
+
+/** Whether the monitor dealt with one notification of a run, and whether a digest listed it. */
+const noticeView = z.object({ seenAt: z.string().nullable(), reported: z.boolean() });
+
+export const runView = z.object({
+  id: z.string(),
+  kind: z.enum(THREAD_KINDS),
+  name: z.string(),
+  startedAt: z.string(),
+  lastHeartbeatAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  /** null while running. */
+  outcome: z.enum(RUN_OUTCOMES).nullable(),
+  error: z.string().nullable(),
+  /** When the monitor marked the run 異常終了 for lack of heartbeats. */
+  heartbeatLostAt: z.string().nullable(),
+  /** It finished after it had been marked "heartbeat lost". */
+  lateFinish: z.boolean(),
+  notices: z.object({ outcome: noticeView, longRunning: noticeView }),
+});
+export type RunView = z.infer<typeof runView>;
+
+export const reportTokenView = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(THREAD_KINDS),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+});
+export type ReportTokenView = z.infer<typeof reportTokenView>;
+
+const lastDigestView = z.object({ at: z.string(), runs: z.number().int() }).nullable();
+
+/** GET /api/monitor */
+export const monitorStatusView = z.object({
+  lastLookAt: z.string().nullable(),
+  nextLookAt: z.string().nullable(),
+  /** The instance holding the monitor's lease, or null when none does. */
+  leader: z.string().nullable(),
+  lastDigests: z.record(z.enum(THREAD_KINDS), lastDigestView),
+});
+export type MonitorStatusView = z.infer<typeof monitorStatusView>;

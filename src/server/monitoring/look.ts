@@ -1,0 +1,120 @@
+import { type RunOutcome, THREAD_KINDS, type ThreadKind } from '../../contracts/monitoring.js';
+import type { ThreadKindSettings } from '../../contracts/mail-settings.js';
+import type { AppContext } from '../context.js';
+import type { Database } from '../db/database.js';
+import { newId } from '../ids.js';
+import { assertLeaseHeld, type HeldLease } from '../leases/lease.js';
+import { getOrganisation } from '../organisation/organisation.service.js';
+import { enqueueMail } from '../outbox/enqueue.js';
+import { readMailSettings } from '../settings/mail-settings.service.js';
+import { composeDigest, type DigestEntry, type DigestSetting } from './digest-mail.js';
+import { insertDigest, insertLook } from './monitor.repository.js';
+import {
+  findLongRunningCandidates,
+  markHeartbeatsLost,
+  markLongRunningSeen,
+  type RunRow,
+  takeUnseenOutcomes,
+} from './runs.repository.js';
+
+export interface LookSummary {
+  lookId: string;
+  at: string;
+  /** Runs reported per kind, for the kinds that got a digest. */
+  digests: Partial<Record<ThreadKind, number>>;
+}
+
+/** Which notices of a kind go into its digest: none while the kind is 無効. */
+interface Watched {
+  outcomes: RunOutcome[];
+  longRunning: boolean;
+  longRunningMs: number;
+}
+
+type MonitorTiming = AppContext['config']['monitor'];
+
+function watchedOf(kind: ThreadKindSettings, timing: MonitorTiming): Watched {
+  const outcomes: RunOutcome[] = [];
+  if (kind.enabled && kind.abnormalEnd) outcomes.push('failed');
+  if (kind.enabled && kind.normalEnd) outcomes.push('succeeded');
+  return {
+    outcomes,
+    longRunning: kind.enabled && kind.longRunning,
+    longRunningMs: kind.longRunningHours * 60 * timing.minuteMs,
+  };
+}
+
+const before = (now: Date, ms: number) => new Date(now.getTime() - ms).toISOString();
+
+/**
+ * One look of the monitor, in one transaction under the leader's lease: for each kind, settles
+ * every run event not yet dealt with and writes at most one digest of what is watched. A run is
+ * marked in the same transaction that writes the digest listing it, so an event committed late,
+ * a restart or a gap in looks never loses or repeats it; no time cursor is involved.
+ */
+export function lookOnce(ctx: AppContext, lease: HeldLease, now: Date): Promise<LookSummary> {
+  const nowIso = now.toISOString();
+  return ctx.db.transaction().execute(async (trx) => {
+    // First, before anything is written: a former leader whose lease is gone writes nothing.
+    await assertLeaseHeld(trx, lease, now);
+    const { settings } = await readMailSettings(trx);
+    const organisation = await getOrganisation(trx);
+    const look: LookSummary = { lookId: newId(), at: nowIso, digests: {} };
+    await insertLook(trx, { id: look.lookId, at: nowIso, owner: lease.owner, fencing_token: lease.fencingToken });
+
+    for (const kind of THREAD_KINDS) {
+      const kindSettings = settings.monitoring.kinds[kind];
+      const entries = await settleKind(ctx, trx, kind, watchedOf(kindSettings, ctx.config.monitor), now);
+      if (entries.length === 0) continue;
+      const setting: DigestSetting = {
+        kind,
+        recipients: settings.monitoring.recipients,
+        longRunningHours: kindSettings.longRunningHours,
+        locale: organisation.defaultLocale,
+        timeZone: organisation.timeZone,
+        now,
+      };
+      const mail = await enqueueMail(ctx, trx, composeDigest(setting, entries), { kind: 'monitor' });
+      await insertDigest(trx, { mail_id: mail.id, look_id: look.lookId, kind, at: nowIso, runs: entries.length });
+      look.digests[kind] = entries.length;
+    }
+    return look;
+  });
+}
+
+/** Marks every pending event of the kind and returns those its digest reports. */
+async function settleKind(ctx: AppContext, trx: Database, kind: ThreadKind, watched: Watched, now: Date): Promise<DigestEntry[]> {
+  const nowIso = now.toISOString();
+  const longRunning = await settleLongRunning(trx, kind, watched, now);
+  const silentSince = before(now, ctx.config.monitor.heartbeatLossMinutes * ctx.config.monitor.minuteMs);
+  await markHeartbeatsLost(trx, kind, silentSince, nowIso);
+  const ended = await takeUnseenOutcomes(trx, kind, nowIso, watched.outcomes);
+
+  const reportedEnds = ended.filter((run) => run.outcome_reported === 1);
+  return [
+    ...inStartOrder(reportedEnds.filter((run) => run.outcome === 'failed')).map((run) => ({ notice: 'failed' as const, run })),
+    ...(watched.longRunning ? longRunning : []),
+    ...inStartOrder(reportedEnds.filter((run) => run.outcome === 'succeeded')).map((run) => ({ notice: 'succeeded' as const, run })),
+  ];
+}
+
+/**
+ * 長時間, once per run: runs of the kind that passed its threshold — still running now, or having
+ * ended after the threshold while no look came (downtime). Marked seen even when not watched, so
+ * turning 長時間 on later does not report old runs by surprise.
+ */
+async function settleLongRunning(trx: Database, kind: ThreadKind, watched: Watched, now: Date): Promise<DigestEntry[]> {
+  const candidates = await findLongRunningCandidates(trx, kind, before(now, watched.longRunningMs));
+  const passed = candidates.filter(
+    (run) => run.ended_at === null || Date.parse(run.ended_at) - Date.parse(run.started_at) >= watched.longRunningMs,
+  );
+  const marked = await markLongRunningSeen(trx, passed.map((run) => run.id), now.toISOString(), watched.longRunning);
+  return inStartOrder(marked).map((run) => ({
+    notice: 'long-running',
+    run,
+    crossedAt: new Date(Date.parse(run.started_at) + watched.longRunningMs),
+  }));
+}
+
+const inStartOrder = (runs: RunRow[]) =>
+  [...runs].sort((a, b) => a.started_at.localeCompare(b.started_at) || a.id.localeCompare(b.id));
