@@ -8,8 +8,18 @@ export function findUserById(db: Database, id: string): Promise<UserRow | undefi
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/**
+ * Login IDs are one identity whatever their case (`ADMIN` is `admin`); a unique index on
+ * lower(login_id) keeps it so. Only ASCII letters are folded, as SQLite's lower() does: login IDs
+ * are ASCII, and folding more (the Kelvin sign to `k`) would let another string name an account.
+ */
 export function findUserByLoginId(db: Database, loginId: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('login_id', '=', loginId).executeTakeFirst();
+  const folded = loginId.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) => eb(eb.fn('lower', ['login_id']), '=', folded))
+    .executeTakeFirst();
 }
 
 export function listUsers(db: Database): Promise<UserRow[]> {

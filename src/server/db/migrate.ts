@@ -5,11 +5,14 @@ import type { DatabaseHandle } from './database.js';
 import * as foundation from './migrations/2026112600_foundation.js';
 import * as mailDelivery from './migrations/2026112601_mail_delivery.js';
 import * as leases from './migrations/2026112700_leases.js';
+import * as lockout from './migrations/2026112730_lockout.js';
 
-const migrations: Record<string, Migration> = {
+/** Exported for tests that need a database as an older version left it. */
+export const migrations: Record<string, Migration> = {
   '2026112600_foundation': foundation,
   '2026112601_mail_delivery': mailDelivery,
   '2026112700_leases': leases,
+  '2026112730_lockout': lockout,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
