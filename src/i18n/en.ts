@@ -1,3 +1,4 @@
+import { lockoutMessages } from './catalogs/lockout.js';
 import type { MessageKey } from './ja.js';
 
 /** English catalog: the second locale. Every Japanese key must have its English text. */
@@ -117,4 +118,5 @@ export const en: Record<MessageKey, string> = {
   'accounts.cannot_deactivate_self': 'You cannot deactivate yourself.',
   'accounts.last_admin': 'This would leave no active administrator.',
   // Feature catalogs: the same spreads as in ja.ts, their .en side.
+  ...lockoutMessages.en,
 };

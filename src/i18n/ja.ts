@@ -1,3 +1,5 @@
+import { lockoutMessages } from './catalogs/lockout.js';
+
 /** Japanese catalog: the first language of every screen and mail (SPEC §1). */
 export const ja = {
   // ── common errors ─────────────────────────────────────────────
@@ -123,6 +125,7 @@ export const ja = {
   'accounts.cannot_deactivate_self': '自分自身を無効にすることはできません。',
   'accounts.last_admin': '有効なシステム管理者が一人もいなくなるため、この変更はできません。',
   // Features with a catalog of their own (catalogs/<feature>.ts, made with defineMessages) are spread here.
+  ...lockoutMessages.ja,
 } as const;
 
 export type MessageKey = keyof typeof ja;

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
+import { acceptSuccessfulLogin, isAccountSuspended, recordFailedLogin } from './lockout.service.js';
 import { verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { attemptStart, lastAsLongAsACheckedRefusal, rememberCheckedRefusal } from './refusal-timing.js';
 import {
   deleteExpiredSessions,
   deleteSession,
@@ -26,12 +28,36 @@ export interface NewSession {
   expiresAt: string;
 }
 
-/** Checks a login ID and password; the same refusal for an unknown ID, a wrong password or an inactive user. */
-export async function authenticate(ctx: AppContext, loginId: string, password: string): Promise<UserRow> {
+const loginFailed = () => new AppError('accounts.login_failed', 401);
+
+/**
+ * Checks a login ID and password, counting failures toward アカウント停止 (SPEC §3). One and the
+ * same refusal, taking about the same time, for an unknown ID (checked against a dummy hash), a
+ * wrong password, an inactive user and a suspended account (not checked: a timer waits instead).
+ */
+export async function authenticate(ctx: AppContext, loginId: string, password: string, client: { ip: string | null }): Promise<UserRow> {
+  const startedAt = attemptStart();
   const user = await findUserByLoginId(ctx.db, loginId);
-  const valid = user ? await verifyPassword(user.password_hash, password) : await verifyAgainstDummy(password);
-  if (!user || !valid || user.active !== 1) throw new AppError('accounts.login_failed', 401);
+  if (!user) {
+    await verifyAgainstDummy(password);
+    throw refusedAfterCheck(startedAt);
+  }
+  if (await isAccountSuspended(ctx, user.id)) {
+    await lastAsLongAsACheckedRefusal(startedAt, () => verifyAgainstDummy(password));
+    throw loginFailed();
+  }
+  if (!(await verifyPassword(user.password_hash, password))) {
+    // An inactive account cannot sign in anyway: its failures are not counted and mail nobody.
+    if (user.active === 1) await recordFailedLogin(ctx, user, client.ip);
+    throw refusedAfterCheck(startedAt);
+  }
+  if (user.active !== 1 || !(await acceptSuccessfulLogin(ctx, user.id))) throw refusedAfterCheck(startedAt);
   return user;
+}
+
+function refusedAfterCheck(startedAt: number): AppError {
+  rememberCheckedRefusal(startedAt);
+  return loginFailed();
 }
 
 export async function startSession(
