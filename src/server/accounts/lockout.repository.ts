@@ -1,13 +1,16 @@
-import { type ExpressionBuilder, type Insertable, type RawBuilder, type Selectable, sql } from 'kysely';
+import { type ExpressionBuilder, type Insertable, type Selectable, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { AccountLockoutsTable, DB, LockoutPolicyTable } from '../db/schema.js';
+import { loginIdIs, type UserRow } from './users.repository.js';
 
 export type AccountLockoutRow = Selectable<AccountLockoutsTable>;
 export type LockoutPolicyRow = Selectable<LockoutPolicyTable>;
+export type Suspension = Pick<AccountLockoutRow, 'suspended_at' | 'resumes_at'>;
+export type PolicyColumns = Pick<LockoutPolicyRow, 'threshold' | 'window_minutes' | 'duration_minutes' | 'version'>;
 
 const POLICY_ID = 1;
 
-export function findLockoutPolicyRow(db: Database): Promise<LockoutPolicyRow | undefined> {
+export function findLockoutPolicyRow(db: Database): Promise<PolicyColumns | undefined> {
   return db.selectFrom('lockout_policy').selectAll().where('id', '=', POLICY_ID).executeTakeFirst();
 }
 
@@ -35,8 +38,32 @@ export async function writeLockoutPolicyRow(
   return updated.numUpdatedRows > 0n;
 }
 
-export function findAccountLockout(db: Database, userId: string): Promise<AccountLockoutRow | undefined> {
-  return db.selectFrom('account_lockouts').selectAll().where('user_id', '=', userId).executeTakeFirst();
+/** What a login attempt needs to know about the account it names. */
+export interface LoginAccount {
+  user: UserRow;
+  suspension: Suspension;
+  /** undefined while the policy was never saved. */
+  policy: PolicyColumns | undefined;
+}
+
+/**
+ * The account a login names, its suspension and the lockout policy, in one query: a login
+ * refused for a suspension reads nothing else, and a failure counts without reading more.
+ */
+export async function findAccountForLogin(db: Database, loginId: string): Promise<LoginAccount | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .leftJoin('account_lockouts', 'account_lockouts.user_id', 'users.id')
+    .leftJoin('lockout_policy', (join) => join.on('lockout_policy.id', '=', POLICY_ID))
+    .selectAll('users')
+    .select(['account_lockouts.suspended_at', 'account_lockouts.resumes_at'])
+    .select(['lockout_policy.threshold', 'lockout_policy.window_minutes', 'lockout_policy.duration_minutes', 'lockout_policy.version'])
+    .where((eb) => loginIdIs(eb, loginId))
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { suspended_at, resumes_at, threshold, window_minutes, duration_minutes, version, ...user } = row;
+  const policy = threshold === null || window_minutes === null || version === null ? undefined : { threshold, window_minutes, duration_minutes, version };
+  return { user, suspension: { suspended_at, resumes_at }, policy };
 }
 
 /** A suspension is in force from suspended_at until resumes_at; without resumes_at (無期限) until lifted. */
@@ -58,49 +85,37 @@ export interface LoginFailure {
   ip: string | null;
 }
 
-interface StateBefore {
-  count: RawBuilder<number>;
-  lastFailureAt: RawBuilder<string | null>;
-  suspendedAt: RawBuilder<string | null>;
-  resumesAt: RawBuilder<string | null>;
-  suspensionFailures: RawBuilder<number | null>;
-}
-
-const existing = <T>(column: keyof AccountLockoutsTable) => sql<T>`${sql.ref(`account_lockouts.${column}`)}`;
-
-const EXISTING_ACCOUNT: StateBefore = {
-  count: existing('failure_count'),
-  lastFailureAt: existing('last_failure_at'),
-  suspendedAt: existing('suspended_at'),
-  resumesAt: existing('resumes_at'),
-  suspensionFailures: existing('suspension_failures'),
-};
-
-/** An account that never failed: typed NULLs, because PostgreSQL cannot guess the type of a bare one. */
-const UNTOUCHED_ACCOUNT: StateBefore = {
-  count: sql<number>`0`,
-  lastFailureAt: sql<null>`cast(null as text)`,
-  suspendedAt: sql<null>`cast(null as text)`,
-  resumesAt: sql<null>`cast(null as text)`,
-  suspensionFailures: sql<null>`cast(null as integer)`,
-};
-
 /**
- * The row a failure leaves behind, written as SQL over the row before it, so the database
- * applies the whole rule in the statement that takes the row's lock: the count restarts at 1
- * when the last failure is outside the window, else grows by one; reaching the threshold
- * suspends the account and resets the count.
+ * The row a failure leaves behind, as SQL over the row before it, so the database applies the
+ * whole rule in the statement that holds the row's lock: the count restarts at 1 when the last
+ * failure is outside the window, else grows by one; reaching the threshold suspends the account
+ * and resets the count.
  */
-function afterFailure(before: StateBefore, failure: LoginFailure) {
-  const counted = sql<number>`(case when ${before.lastFailureAt} > ${failure.countAfter} then ${before.count} + 1 else 1 end)`;
+function afterFailureOfExistingRow(failure: LoginFailure) {
+  const before = <T>(column: keyof AccountLockoutsTable) => sql<T>`${sql.ref(`account_lockouts.${column}`)}`;
+  const counted = sql<number>`(case when ${before('last_failure_at')} > ${failure.countAfter} then ${before('failure_count')} + 1 else 1 end)`;
   const reached = sql<boolean>`${counted} >= ${failure.threshold}`;
   return {
     failure_count: sql<number>`case when ${reached} then 0 else ${counted} end`,
     last_failure_at: failure.at,
     last_ip: failure.ip,
-    suspended_at: sql<string | null>`case when ${reached} then ${failure.at} else ${before.suspendedAt} end`,
-    resumes_at: sql<string | null>`case when ${reached} then ${failure.resumesAt} else ${before.resumesAt} end`,
-    suspension_failures: sql<number | null>`case when ${reached} then ${counted} else ${before.suspensionFailures} end`,
+    suspended_at: sql<string | null>`case when ${reached} then ${failure.at} else ${before('suspended_at')} end`,
+    resumes_at: sql<string | null>`case when ${reached} then ${failure.resumesAt} else ${before('resumes_at')} end`,
+    suspension_failures: sql<number | null>`case when ${reached} then ${counted} else ${before('suspension_failures')} end`,
+  };
+}
+
+/** The same rule for an account that has no row yet: its first failure counts 1. */
+function afterFirstFailure(failure: LoginFailure): Insertable<AccountLockoutsTable> {
+  const reached = 1 >= failure.threshold;
+  return {
+    user_id: failure.userId,
+    failure_count: reached ? 0 : 1,
+    last_failure_at: failure.at,
+    last_ip: failure.ip,
+    suspended_at: reached ? failure.at : null,
+    resumes_at: reached ? failure.resumesAt : null,
+    suspension_failures: reached ? 1 : null,
   };
 }
 
@@ -112,11 +127,11 @@ function afterFailure(before: StateBefore, failure: LoginFailure) {
 export function recordLoginFailure(db: Database, failure: LoginFailure): Promise<AccountLockoutRow | undefined> {
   return db
     .insertInto('account_lockouts')
-    .values({ user_id: failure.userId, ...afterFailure(UNTOUCHED_ACCOUNT, failure) })
+    .values(afterFirstFailure(failure))
     .onConflict((oc) =>
       oc
         .column('user_id')
-        .doUpdateSet(afterFailure(EXISTING_ACCOUNT, failure))
+        .doUpdateSet(afterFailureOfExistingRow(failure))
         .where((eb) => eb.not(suspendedAt(eb, failure.at))),
     )
     .returningAll()

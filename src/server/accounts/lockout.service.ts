@@ -14,12 +14,14 @@ import { enqueueMail } from '../outbox/enqueue.js';
 import { readMailSettings } from '../settings/mail-settings.service.js';
 import {
   type AccountLockoutRow,
-  findAccountLockout,
   findLockoutPolicyRow,
   liftSuspension as liftSuspensionRow,
   listSuspendedAccounts,
+  type LoginAccount,
+  type PolicyColumns,
   recordLoginFailure,
   resetFailureCount,
+  type Suspension,
   writeLockoutPolicyRow,
 } from './lockout.repository.js';
 import { type SuspensionFacts, suspensionMailCopy, suspensionMailToUser } from './suspension-mail.js';
@@ -29,7 +31,10 @@ const MINUTE_MS = 60_000;
 
 /** The saved policy; SPEC §3's defaults (version 0) while nothing was saved. */
 export async function getLockoutPolicy(db: Database): Promise<LockoutPolicyView> {
-  const row = await findLockoutPolicyRow(db);
+  return policyOf(await findLockoutPolicyRow(db));
+}
+
+function policyOf(row: PolicyColumns | undefined): LockoutPolicyView {
   if (!row) return { ...DEFAULT_LOCKOUT_POLICY, version: 0 };
   return { threshold: row.threshold, windowMinutes: row.window_minutes, durationMinutes: row.duration_minutes, version: row.version };
 }
@@ -55,13 +60,9 @@ export async function saveLockoutPolicy(ctx: AppContext, actor: Actor, form: Loc
 }
 
 /** Whether a suspension is in force at `now` (the same rule as the repository's SQL). */
-export function isSuspended(lockout: AccountLockoutRow | undefined, now: Date): boolean {
-  if (!lockout?.suspended_at) return false;
-  return lockout.resumes_at === null || lockout.resumes_at > now.toISOString();
-}
-
-export async function isAccountSuspended(ctx: AppContext, userId: string): Promise<boolean> {
-  return isSuspended(await findAccountLockout(ctx.db, userId), ctx.clock.now());
+export function isSuspended(suspension: Suspension | undefined, now: Date): boolean {
+  if (!suspension?.suspended_at) return false;
+  return suspension.resumes_at === null || suspension.resumes_at > now.toISOString();
 }
 
 /**
@@ -69,8 +70,8 @@ export async function isAccountSuspended(ctx: AppContext, userId: string): Promi
  * transaction, the mail to the user and a copy to each suspension recipient (SPEC §3), so a
  * suspension and its mails exist together or not at all, once per suspension.
  */
-export async function recordFailedLogin(ctx: AppContext, user: UserRow, ip: string | null): Promise<void> {
-  const policy = await getLockoutPolicy(ctx.db);
+export async function recordFailedLogin(ctx: AppContext, { user, policy: policyRow }: LoginAccount, ip: string | null): Promise<void> {
+  const policy = policyOf(policyRow);
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     // The counting statement comes first, so on SQLite the transaction takes the write lock at once.

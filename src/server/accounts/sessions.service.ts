@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
-import { acceptSuccessfulLogin, isAccountSuspended, recordFailedLogin } from './lockout.service.js';
+import { findAccountForLogin } from './lockout.repository.js';
+import { acceptSuccessfulLogin, isSuspended, recordFailedLogin } from './lockout.service.js';
 import { verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { attemptStart, lastAsLongAsACheckedRefusal, rememberCheckedRefusal } from './refusal-timing.js';
 import {
@@ -12,7 +13,7 @@ import {
   type SessionWithUser,
   touchSession,
 } from './sessions.repository.js';
-import { findUserByLoginId, type UserRow } from './users.repository.js';
+import type { UserRow } from './users.repository.js';
 
 export const SESSION_COOKIE = 'tayori_session';
 
@@ -37,18 +38,19 @@ const loginFailed = () => new AppError('accounts.login_failed', 401);
  */
 export async function authenticate(ctx: AppContext, loginId: string, password: string, client: { ip: string | null }): Promise<UserRow> {
   const startedAt = attemptStart();
-  const user = await findUserByLoginId(ctx.db, loginId);
-  if (!user) {
+  const account = await findAccountForLogin(ctx.db, loginId);
+  if (!account) {
     await verifyAgainstDummy(password);
     throw refusedAfterCheck(startedAt);
   }
-  if (await isAccountSuspended(ctx, user.id)) {
+  const { user, suspension } = account;
+  if (isSuspended(suspension, ctx.clock.now())) {
     await lastAsLongAsACheckedRefusal(startedAt, () => verifyAgainstDummy(password));
     throw loginFailed();
   }
   if (!(await verifyPassword(user.password_hash, password))) {
     // An inactive account cannot sign in anyway: its failures are not counted and mail nobody.
-    if (user.active === 1) await recordFailedLogin(ctx, user, client.ip);
+    if (user.active === 1) await recordFailedLogin(ctx, account, client.ip);
     throw refusedAfterCheck(startedAt);
   }
   if (user.active !== 1 || !(await acceptSuccessfulLogin(ctx, user.id))) throw refusedAfterCheck(startedAt);

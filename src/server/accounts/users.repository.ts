@@ -1,6 +1,6 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { ExpressionBuilder, Insertable, Selectable, Updateable } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { UsersTable } from '../db/schema.js';
+import type { DB, UsersTable } from '../db/schema.js';
 
 export type UserRow = Selectable<UsersTable>;
 
@@ -13,12 +13,16 @@ export function findUserById(db: Database, id: string): Promise<UserRow | undefi
  * lower(login_id) keeps it so. Only ASCII letters are folded, as SQLite's lower() does: login IDs
  * are ASCII, and folding more (the Kelvin sign to `k`) would let another string name an account.
  */
-export function findUserByLoginId(db: Database, loginId: string): Promise<UserRow | undefined> {
+export function loginIdIs(eb: ExpressionBuilder<DB, 'users'>, loginId: string) {
   const folded = loginId.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+  return eb(eb.fn('lower', ['users.login_id']), '=', folded);
+}
+
+export function findUserByLoginId(db: Database, loginId: string): Promise<UserRow | undefined> {
   return db
     .selectFrom('users')
     .selectAll()
-    .where((eb) => eb(eb.fn('lower', ['login_id']), '=', folded))
+    .where((eb) => loginIdIs(eb, loginId))
     .executeTakeFirst();
 }
 
