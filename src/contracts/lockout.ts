@@ -41,5 +41,4 @@ export const suspensionList = z.array(suspensionView);
 
 export type LockoutPolicyForm = z.infer<typeof lockoutPolicyForm>;
 export type LockoutPolicyView = z.infer<typeof lockoutPolicyView>;
-export type LockoutPolicy = Omit<LockoutPolicyView, 'version'>;
 export type SuspensionView = z.infer<typeof suspensionView>;

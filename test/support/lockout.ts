@@ -1,5 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import type { LockoutPolicyForm } from '../../src/contracts/lockout.js';
+import type { LockoutPolicyForm, SuspensionView } from '../../src/contracts/lockout.js';
 import type { Client } from './app.js';
 
 /** The source address of the login attempts in these tests (TEST-NET-3). */
@@ -27,17 +27,7 @@ export async function failLogins(app: FastifyInstance, loginId: string, times: n
   }
 }
 
-export interface SuspensionEntry {
-  userId: string;
-  loginId: string;
-  displayName: string;
-  suspendedAt: string;
-  resumesAt: string | null;
-  failures: number;
-  lastIp: string | null;
-}
-
-export async function suspensions(admin: Client): Promise<SuspensionEntry[]> {
+export async function suspensions(admin: Client): Promise<SuspensionView[]> {
   const response = await admin.request('GET', '/api/suspensions');
   if (response.statusCode !== 200) throw new Error(`listing suspensions failed: ${response.statusCode} ${response.body}`);
   return response.json();

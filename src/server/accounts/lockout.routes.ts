@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { lockoutPolicyForm } from '../../contracts/lockout.js';
+import { lockoutPolicyForm, lockoutPolicyView } from '../../contracts/lockout.js';
 import type { AppContext } from '../context.js';
 import { parseOrThrow } from '../errors.js';
 import { actorOf } from '../http/auth.js';
@@ -10,11 +10,12 @@ const userIdParams = z.object({ userId: z.string().max(100) });
 
 /** アカウント停止: the policy form and the suspended accounts, for administrators. */
 export function lockoutRoutes(app: FastifyInstance, ctx: AppContext) {
-  app.get('/api/settings/lockout', { config: { access: 'admin' } }, () => getLockoutPolicy(ctx.db));
+  app.get('/api/settings/lockout', { config: { access: 'admin' } }, async () => lockoutPolicyView.parse(await getLockoutPolicy(ctx.db)));
 
-  app.put('/api/settings/lockout', { config: { access: 'admin' } }, (request) =>
-    saveLockoutPolicy(ctx, actorOf(request), parseOrThrow(lockoutPolicyForm, request.body)),
-  );
+  app.put('/api/settings/lockout', { config: { access: 'admin' } }, async (request) => {
+    const form = parseOrThrow(lockoutPolicyForm, request.body);
+    return lockoutPolicyView.parse(await saveLockoutPolicy(ctx, actorOf(request), form));
+  });
 
   app.get('/api/suspensions', { config: { access: 'admin' } }, () => listSuspensions(ctx));
 
