@@ -35,7 +35,7 @@ import { loadConfig } from '../src/server/config.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 /** Single operations of each kind per round, one of each in turn. */
-const PAIRS = 30;
+const EACH_PER_ROUND = 30;
 const REFUSALS = 300;
 const PASSWORD = 'the-right-password-1';
 const CLIENT = { ip: '203.0.113.7' };
@@ -100,7 +100,7 @@ async function main() {
     /** Verification, password check and failed login, one of each in turn so all see the same machine. */
     async function singleOperations() {
       const samples = { verification: [] as number[], check: [] as number[], failed: [] as number[] };
-      for (let i = 0; i < PAIRS; i++) {
+      for (let i = 0; i < EACH_PER_ROUND; i++) {
         samples.verification.push(await cpuOf(() => verifyPassword(hash, `wrong-${i}`)));
         samples.check.push(await cpuOf(() => passwordCheck(`wrong-${i}`)));
         samples.failed.push(await cpuOf(() => refusedLogin('failing', `wrong-${i}`)));
