@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createUserRequest } from '../contracts/accounts.js';
+import { unlockByLoginId } from '../server/accounts/lockout.service.js';
 import { findUserByLoginId } from '../server/accounts/users.repository.js';
 import { createUser, setUserPassword } from '../server/accounts/users.service.js';
 import { systemActor } from '../server/audit/audit.service.js';
@@ -54,6 +55,21 @@ export function adminCommands(program: Command) {
         await setUserPassword(ctx, systemActor('cli'), user.id, parsed);
         say('cli.admin.password_changed', { login: loginId });
         if (generated) say('cli.admin.generated_password', { password });
+      });
+    });
+
+  admin
+    .command('unlock <loginId>')
+    .description('lift the suspension of an account (アカウント停止), e.g. when every administrator is suspended')
+    .action(async (loginId: string) => {
+      await withInstallation(async (ctx) => {
+        const outcome = await unlockByLoginId(ctx, systemActor('cli'), loginId);
+        if (outcome === 'no_such_user') {
+          console.error(`no user with login ID ${loginId}`);
+          process.exitCode = 1;
+          return;
+        }
+        console.log(outcome === 'lifted' ? `suspension of ${loginId} lifted` : `${loginId} is not suspended`);
       });
     });
 }

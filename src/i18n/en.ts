@@ -2,6 +2,7 @@ import { deliveryMessages } from './catalogs/delivery.js';
 import { gmailMessages } from './catalogs/gmail.js';
 import { cliMessages } from './catalogs/cli.js';
 import { hardeningMessages } from './catalogs/hardening.js';
+import { lockoutMessages } from './catalogs/lockout.js';
 import type { MessageKey } from './ja.js';
 import { monitoringMessages } from './catalogs/monitoring.js';
 
@@ -127,4 +128,5 @@ export const en: Record<MessageKey, string> = {
   ...hardeningMessages.en,
   ...cliMessages.en,
   ...monitoringMessages.en,
+  ...lockoutMessages.en,
 };

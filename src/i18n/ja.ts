@@ -3,6 +3,7 @@ import { gmailMessages } from './catalogs/gmail.js';
 import { cliMessages } from './catalogs/cli.js';
 import { hardeningMessages } from './catalogs/hardening.js';
 import { monitoringMessages } from './catalogs/monitoring.js';
+import { lockoutMessages } from './catalogs/lockout.js';
 
 /** Japanese catalog: the first language of every screen and mail (SPEC §1). */
 export const ja = {
@@ -134,6 +135,7 @@ export const ja = {
   ...hardeningMessages.ja,
   ...cliMessages.ja,
   ...monitoringMessages.ja,
+  ...lockoutMessages.ja,
 } as const;
 
 export type MessageKey = keyof typeof ja;

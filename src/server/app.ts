@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
+import { lockoutRoutes } from './accounts/lockout.routes.js';
 import { sessionRoutes } from './accounts/session.routes.js';
 import { userRoutes } from './accounts/users.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
@@ -59,6 +60,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   gmailRoutes(app, ctx);
   gmailOutcomePageRoutes(app); // until the admin screen serves /settings/mail
   runRoutes(app, ctx);
+  lockoutRoutes(app, ctx);
 
   return app;
 }

@@ -16,7 +16,7 @@ export function sessionRoutes(app: FastifyInstance, ctx: AppContext) {
     const origin = request.headers.origin;
     if (origin && origin !== ctx.config.publicOrigin) throw new AppError('error.csrf', 403);
     const input = parseOrThrow(loginRequest, request.body);
-    const user = await authenticate(ctx, input.loginId, input.password);
+    const user = await authenticate(ctx, input.loginId, input.password, { ip: request.ip });
     const session = await startSession(ctx, user, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
     reply.setCookie(SESSION_COOKIE, session.token, { ...cookieOptions, expires: new Date(session.expiresAt) });
     return { user: toUserView(user), csrfToken: session.csrfToken, expiresAt: session.expiresAt };

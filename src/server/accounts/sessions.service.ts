@@ -1,7 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
+import { findAccountForLogin } from './lockout.repository.js';
+import { acceptSuccessfulLogin, isSuspended, recordFailedLogin } from './lockout.service.js';
 import { verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { attemptStart, lastAsLongAsACheckedRefusal, rememberCheckedRefusal } from './refusal-timing.js';
 import {
   deleteExpiredSessions,
   deleteSession,
@@ -10,7 +13,7 @@ import {
   type SessionWithUser,
   touchSession,
 } from './sessions.repository.js';
-import { findUserByLoginId, type UserRow } from './users.repository.js';
+import type { UserRow } from './users.repository.js';
 
 export const SESSION_COOKIE = 'tayori_session';
 
@@ -26,12 +29,37 @@ export interface NewSession {
   expiresAt: string;
 }
 
-/** Checks a login ID and password; the same refusal for an unknown ID, a wrong password or an inactive user. */
-export async function authenticate(ctx: AppContext, loginId: string, password: string): Promise<UserRow> {
-  const user = await findUserByLoginId(ctx.db, loginId);
-  const valid = user ? await verifyPassword(user.password_hash, password) : await verifyAgainstDummy(password);
-  if (!user || !valid || user.active !== 1) throw new AppError('accounts.login_failed', 401);
+const loginFailed = () => new AppError('accounts.login_failed', 401);
+
+/**
+ * Checks a login ID and password, counting failures toward アカウント停止 (SPEC §3). One and the
+ * same refusal, taking about the same time, for an unknown ID (checked against a dummy hash), a
+ * wrong password, an inactive user and a suspended account (not checked: a timer waits instead).
+ */
+export async function authenticate(ctx: AppContext, loginId: string, password: string, client: { ip: string | null }): Promise<UserRow> {
+  const startedAt = attemptStart();
+  const account = await findAccountForLogin(ctx.db, loginId);
+  if (!account) {
+    await verifyAgainstDummy(password);
+    throw refusedAfterCheck(startedAt);
+  }
+  const { user, suspension } = account;
+  if (isSuspended(suspension, ctx.clock.now())) {
+    await lastAsLongAsACheckedRefusal(startedAt, () => verifyAgainstDummy(password));
+    throw loginFailed();
+  }
+  if (!(await verifyPassword(user.password_hash, password))) {
+    // An inactive account cannot sign in anyway: its failures are not counted and mail nobody.
+    if (user.active === 1) await recordFailedLogin(ctx, account, client.ip);
+    throw refusedAfterCheck(startedAt);
+  }
+  if (user.active !== 1 || !(await acceptSuccessfulLogin(ctx, user.id))) throw refusedAfterCheck(startedAt);
   return user;
+}
+
+function refusedAfterCheck(startedAt: number): AppError {
+  rememberCheckedRefusal(startedAt);
+  return loginFailed();
 }
 
 export async function startSession(

@@ -1,6 +1,6 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { ExpressionBuilder, Insertable, Selectable, Updateable } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { UsersTable } from '../db/schema.js';
+import type { DB, UsersTable } from '../db/schema.js';
 
 export type UserRow = Selectable<UsersTable>;
 
@@ -8,8 +8,22 @@ export function findUserById(db: Database, id: string): Promise<UserRow | undefi
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/**
+ * Login IDs are one identity whatever their case (`ADMIN` is `admin`); a unique index on
+ * lower(login_id) keeps it so. Only ASCII letters are folded, as SQLite's lower() does: login IDs
+ * are ASCII, and folding more (the Kelvin sign to `k`) would let another string name an account.
+ */
+export function loginIdIs(eb: ExpressionBuilder<DB, 'users'>, loginId: string) {
+  const folded = loginId.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+  return eb(eb.fn('lower', ['users.login_id']), '=', folded);
+}
+
 export function findUserByLoginId(db: Database, loginId: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('login_id', '=', loginId).executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) => loginIdIs(eb, loginId))
+    .executeTakeFirst();
 }
 
 export function listUsers(db: Database): Promise<UserRow[]> {

@@ -8,14 +8,17 @@ import * as leases from './migrations/2026112700_leases.js';
 import * as outboxCorrectness from './migrations/2026112705_outbox_correctness.js';
 import * as oauthAuthorisations from './migrations/2026112720_oauth_authorisations.js';
 import * as monitoring from './migrations/2026112740_monitoring.js';
+import * as lockout from './migrations/2026112730_lockout.js';
 
-const migrations: Record<string, Migration> = {
+/** Exported for tests that need a database as an older version left it. */
+export const migrations: Record<string, Migration> = {
   '2026112600_foundation': foundation,
   '2026112601_mail_delivery': mailDelivery,
   '2026112700_leases': leases,
   '2026112705_outbox_correctness': outboxCorrectness,
   '2026112720_oauth_authorisations': oauthAuthorisations,
   '2026112740_monitoring': monitoring,
+  '2026112730_lockout': lockout,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -196,6 +196,32 @@ export interface MonitorDigestsTable {
   runs: number;
 }
 
+/** The アカウント停止 policy (SPEC §3): one row, versioned like the mail settings; absent until first saved. */
+export interface LockoutPolicyTable {
+  id: number;
+  threshold: number;
+  window_minutes: number;
+  /** null: 無期限, until an administrator lifts the suspension. */
+  duration_minutes: number | null;
+  version: number;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+/** Each account's login failures and suspension: runtime state, written by one atomic statement per failure. */
+export interface AccountLockoutsTable {
+  user_id: string;
+  failure_count: number;
+  last_failure_at: string | null;
+  last_ip: string | null;
+  /** Kept after the suspension ends; a suspension is in force while resumes_at is null or later than now. */
+  suspended_at: string | null;
+  /** null: 無期限. Lifting a suspension moves it to the moment of lifting. */
+  resumes_at: string | null;
+  /** How many failures led to the suspension. */
+  suspension_failures: number | null;
+}
+
 export interface DB {
   organisation: OrganisationTable;
   users: UsersTable;
@@ -211,4 +237,6 @@ export interface DB {
   report_tokens: ReportTokensTable;
   monitor_looks: MonitorLooksTable;
   monitor_digests: MonitorDigestsTable;
+  lockout_policy: LockoutPolicyTable;
+  account_lockouts: AccountLockoutsTable;
 }

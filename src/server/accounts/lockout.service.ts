@@ -1,0 +1,162 @@
+import {
+  DEFAULT_LOCKOUT_POLICY,
+  type LockoutPolicyForm,
+  type LockoutPolicyView,
+  type SuspensionView,
+  suspensionList,
+} from '../../contracts/lockout.js';
+import { type Actor, diffForAudit, recordAudit } from '../audit/audit.service.js';
+import type { AppContext } from '../context.js';
+import type { Database } from '../db/database.js';
+import { AppError, conflict } from '../errors.js';
+import { getOrganisation } from '../organisation/organisation.service.js';
+import { enqueueMail } from '../outbox/enqueue.js';
+import { readMailSettings } from '../settings/mail-settings.service.js';
+import {
+  type AccountLockoutRow,
+  findLockoutPolicyRow,
+  liftSuspension as liftSuspensionRow,
+  listSuspendedAccounts,
+  type LoginAccount,
+  type PolicyColumns,
+  recordLoginFailure,
+  resetFailureCount,
+  type Suspension,
+  writeLockoutPolicyRow,
+} from './lockout.repository.js';
+import { type SuspensionFacts, suspensionMailCopy, suspensionMailToUser } from './suspension-mail.js';
+import { findUserById, findUserByLoginId, type UserRow } from './users.repository.js';
+
+const MINUTE_MS = 60_000;
+
+/** The saved policy; SPEC §3's defaults (version 0) while nothing was saved. */
+export async function getLockoutPolicy(db: Database): Promise<LockoutPolicyView> {
+  return policyOf(await findLockoutPolicyRow(db));
+}
+
+function policyOf(row: PolicyColumns | undefined): LockoutPolicyView {
+  if (!row) return { ...DEFAULT_LOCKOUT_POLICY, version: 0 };
+  return { threshold: row.threshold, windowMinutes: row.window_minutes, durationMinutes: row.duration_minutes, version: row.version };
+}
+
+/** PUT /api/settings/lockout: saved if nobody saved since `version` was read, audited. */
+export async function saveLockoutPolicy(ctx: AppContext, actor: Actor, form: LockoutPolicyForm): Promise<LockoutPolicyView> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const { version, ...before } = await getLockoutPolicy(trx);
+    if (form.version !== undefined && form.version !== version) throw conflict();
+    const after = { threshold: form.threshold, windowMinutes: form.windowMinutes, durationMinutes: form.durationMinutes };
+    const written = await writeLockoutPolicyRow(trx, version, {
+      threshold: after.threshold,
+      window_minutes: after.windowMinutes,
+      duration_minutes: after.durationMinutes,
+      version: version + 1,
+      updated_at: ctx.clock.now().toISOString(),
+      updated_by: actor.userId ?? actor.login,
+    });
+    if (!written) throw conflict();
+    await recordAudit(trx, ctx.clock, actor, 'settings.lockout.update', 'lockout_policy', { changes: diffForAudit(before, after) });
+    return { ...after, version: version + 1 };
+  });
+}
+
+/** Whether a suspension is in force at `now` (the same rule as the repository's SQL). */
+export function isSuspended(suspension: Suspension | undefined, now: Date): boolean {
+  if (!suspension?.suspended_at) return false;
+  return suspension.resumes_at === null || suspension.resumes_at > now.toISOString();
+}
+
+/**
+ * Counts a failed login. The failure that suspends the account writes, in the same
+ * transaction, the mail to the user and a copy to each suspension recipient (SPEC §3), so a
+ * suspension and its mails exist together or not at all, once per suspension.
+ */
+export async function recordFailedLogin(ctx: AppContext, { user, policy: policyRow }: LoginAccount, ip: string | null): Promise<void> {
+  const policy = policyOf(policyRow);
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    // The counting statement comes first, so on SQLite the transaction takes the write lock at once.
+    const after = await recordLoginFailure(trx, {
+      userId: user.id,
+      at: now.toISOString(),
+      countAfter: new Date(now.getTime() - policy.windowMinutes * MINUTE_MS).toISOString(),
+      threshold: policy.threshold,
+      resumesAt: policy.durationMinutes === null ? null : new Date(now.getTime() + policy.durationMinutes * MINUTE_MS).toISOString(),
+      ip,
+    });
+    // The statement changes nothing while a suspension is in force, so one in force now began with it.
+    if (after && isSuspended(after, now)) await announceSuspension(ctx, trx, user, after);
+  });
+}
+
+async function announceSuspension(ctx: AppContext, trx: Database, user: UserRow, lockout: AccountLockoutRow): Promise<void> {
+  const facts: SuspensionFacts = {
+    displayName: user.display_name,
+    loginId: user.login_id,
+    suspendedAt: new Date(lockout.suspended_at!),
+    resumesAt: lockout.resumes_at ? new Date(lockout.resumes_at) : null,
+    failures: lockout.suspension_failures ?? 0,
+    ip: lockout.last_ip,
+  };
+  if (user.email) {
+    const reader = { address: user.email, locale: user.locale, timeZone: user.time_zone };
+    await enqueueMail(ctx, trx, suspensionMailToUser(facts, reader), { kind: 'suspension' });
+  }
+  const { settings } = await readMailSettings(trx);
+  const organisation = await getOrganisation(trx);
+  for (const address of settings.suspensionRecipients) {
+    const reader = { address, locale: organisation.defaultLocale, timeZone: organisation.timeZone };
+    await enqueueMail(ctx, trx, suspensionMailCopy(facts, reader), { kind: 'suspension' });
+  }
+  await recordAudit(trx, ctx.clock, { userId: null, login: 'system', ip: lockout.last_ip }, 'account.suspend', user.login_id, {
+    failures: facts.failures,
+    resumesAt: lockout.resumes_at,
+  });
+}
+
+/**
+ * A successful login resets the count. False when a suspension began while the password was
+ * being checked: the login is refused like any other attempt during a suspension.
+ */
+export async function acceptSuccessfulLogin(ctx: AppContext, userId: string): Promise<boolean> {
+  return !isSuspended(await resetFailureCount(ctx.db, userId), ctx.clock.now());
+}
+
+export async function listSuspensions(ctx: AppContext): Promise<SuspensionView[]> {
+  const rows = await listSuspendedAccounts(ctx.db, ctx.clock.now().toISOString());
+  return suspensionList.parse(
+    rows.map((row) => ({
+      userId: row.user_id,
+      loginId: row.login_id,
+      displayName: row.display_name,
+      suspendedAt: row.suspended_at,
+      resumesAt: row.resumes_at,
+      failures: row.suspension_failures ?? 0,
+      lastIp: row.last_ip,
+    })),
+  );
+}
+
+/** DELETE /api/suspensions/:userId: ends a suspension early, audited; 404 when none is in force. */
+export async function liftSuspension(ctx: AppContext, actor: Actor, userId: string): Promise<void> {
+  const user = await findUserById(ctx.db, userId);
+  if (!user || !(await liftAudited(ctx, actor, user))) throw new AppError('lockout.not_suspended', 404);
+}
+
+/** `tayori admin unlock LOGIN_ID`: the way back in when every administrator is suspended. */
+export async function unlockByLoginId(ctx: AppContext, actor: Actor, loginId: string): Promise<'lifted' | 'not_suspended' | 'no_such_user'> {
+  const user = await findUserByLoginId(ctx.db, loginId);
+  if (!user) return 'no_such_user';
+  return (await liftAudited(ctx, actor, user)) ? 'lifted' : 'not_suspended';
+}
+
+async function liftAudited(ctx: AppContext, actor: Actor, user: UserRow): Promise<boolean> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const lifted = await liftSuspensionRow(trx, user.id, ctx.clock.now().toISOString());
+    if (!lifted) return false;
+    await recordAudit(trx, ctx.clock, actor, 'account.unlock', user.login_id, {
+      suspendedAt: lifted.suspended_at,
+      failures: lifted.suspension_failures,
+    });
+    return true;
+  });
+}

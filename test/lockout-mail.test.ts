@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OutboxWorker } from '../src/server/outbox/worker.js';
+import { type Client, createTestApp, login, type TestApp } from './support/app.js';
+import { testClock } from './support/clock.js';
+import { dialects } from './support/databases.js';
+import { ATTEMPT_IP, failLogins, setLockoutPolicy } from './support/lockout.js';
+import { saveMailSettings, smtpSettingsForm } from './support/mail-settings.js';
+import { type ReceivedMail, type SmtpSink, startSmtpSink } from './support/smtp-sink.js';
+
+/** The mails of one suspension, read after real delivery to an SMTP server. */
+describe.each(dialects())('suspension mails on $name', (dialect) => {
+  let t: TestApp;
+  let sink: SmtpSink;
+  let admin: Client;
+  let worker: OutboxWorker;
+
+  beforeEach(async ({ skip }) => {
+    if (dialect.skip) skip('no PostgreSQL');
+    sink = await startSmtpSink({ tls: 'none' });
+    t = await createTestApp(dialect, { clock: testClock('2026-04-01T00:00:00.000Z') });
+    admin = await login(t.app);
+    await saveMailSettings(admin, smtpSettingsForm(sink.port, { suspensionRecipients: 'joho@example.jp; soumu@example.jp' }));
+    worker = new OutboxWorker(t.ctx);
+  });
+  afterEach(async () => {
+    await worker?.stop();
+    await t?.close();
+    await sink?.close();
+  });
+
+  async function createUser(user: { loginId: string; displayName: string; email: string | null; locale: 'ja' | 'en'; timeZone: string }) {
+    const response = await admin.request('POST', '/api/users', { ...user, password: 'user-password-1' });
+    expect(response.statusCode).toBe(201);
+  }
+
+  /** Delivers what the outbox holds and returns the mails that arrived, by recipient. */
+  async function deliveredMails(expected: number): Promise<Map<string, ReceivedMail>> {
+    await worker.deliverDueMails();
+    await sink.waitForMessages(expected);
+    expect(sink.messages).toHaveLength(expected);
+    return new Map(sink.messages.map((mail) => [mail.envelope.to.join(','), mail]));
+  }
+
+  it('tells a Japanese user and each recipient the times in their zone and in UTC, the failures, the IP and what to do', async () => {
+    await createUser({ loginId: 'tanaka', displayName: '田中 太郎', email: 'tanaka@example.jp', locale: 'ja', timeZone: 'Asia/Tokyo' });
+    await setLockoutPolicy(admin, { threshold: 3, windowMinutes: 30, durationMinutes: 30 });
+    await failLogins(t.app, 'tanaka', 3);
+
+    const mails = await deliveredMails(3);
+    const user = mails.get('tanaka@example.jp')!;
+    expect(user.subject).toBe('【Tayori】アカウントを停止しました');
+    expect(user.text).toContain('田中 太郎 様');
+    expect(user.text).toContain('ログインID: tanaka');
+    expect(user.text).toContain('停止日時: 2026年4月1日 09:00 JST (Asia/Tokyo) / 2026-04-01 00:00 UTC');
+    expect(user.text).toContain('再開日時: 2026年4月1日 09:30 JST (Asia/Tokyo) / 2026-04-01 00:30 UTC');
+    expect(user.text).toContain('ログイン失敗回数: 3回');
+    expect(user.text).toContain(`送信元IPアドレス: ${ATTEMPT_IP}`);
+    expect(user.text).toContain('再開日時を過ぎると、再びログインできます。');
+
+    for (const address of ['joho@example.jp', 'soumu@example.jp']) {
+      const copy = mails.get(address)!;
+      expect(copy.subject).toBe('【Tayori】アカウント停止のお知らせ: 田中 太郎(tanaka)');
+      expect(copy.text).toContain('停止日時: 2026年4月1日 09:00 JST (Asia/Tokyo) / 2026-04-01 00:00 UTC');
+      expect(copy.text).toContain('[アカウント停止]画面で[停止解除]');
+      expect(copy.text).toContain('tayori admin unlock tanaka');
+    }
+  });
+
+  it('writes in English in the user’s zone, and copies in the organisation’s language and zone', async () => {
+    const organisation = await admin.request('PUT', '/api/organisation', { name: 'Example Ltd', defaultLocale: 'en', timeZone: 'America/New_York' });
+    expect(organisation.statusCode).toBe(200);
+    await createUser({ loginId: 'smith', displayName: 'Jane Smith', email: 'smith@example.jp', locale: 'en', timeZone: 'Europe/London' });
+    await setLockoutPolicy(admin, { threshold: 2, windowMinutes: 30, durationMinutes: 30 });
+    await failLogins(t.app, 'smith', 2);
+
+    const mails = await deliveredMails(3);
+    const user = mails.get('smith@example.jp')!;
+    expect(user.subject).toBe('[Tayori] Your account has been suspended');
+    expect(user.text).toContain('Dear Jane Smith,');
+    expect(user.text).toContain('Suspended at: 1 Apr 2026, 01:00 BST (Europe/London) / 2026-04-01 00:00 UTC');
+    expect(user.text).toContain('Resumes at: 1 Apr 2026, 01:30 BST (Europe/London) / 2026-04-01 00:30 UTC');
+    expect(user.text).toContain('Failed logins: 2');
+    expect(user.text).toContain(`Source IP address: ${ATTEMPT_IP}`);
+
+    const copy = mails.get('joho@example.jp')!;
+    expect(copy.subject).toBe('[Tayori] Account suspended: Jane Smith (smith)');
+    expect(copy.text).toContain('Suspended at: 31 Mar 2026, 20:00 GMT-4 (America/New_York) / 2026-04-01 00:00 UTC');
+  });
+
+  it('says 管理者が解除するまで for a 無期限 suspension, and mails only the recipients when the user has no address', async () => {
+    await createUser({ loginId: 'sato', displayName: '佐藤 花子', email: null, locale: 'ja', timeZone: 'Asia/Tokyo' });
+    await createUser({ loginId: 'brown', displayName: 'Tom Brown', email: 'brown@example.jp', locale: 'en', timeZone: 'Asia/Tokyo' });
+    await setLockoutPolicy(admin, { threshold: 1, windowMinutes: 30, durationMinutes: null });
+    await failLogins(t.app, 'sato', 1);
+
+    const copies = await deliveredMails(2);
+    expect([...copies.keys()].sort()).toEqual(['joho@example.jp', 'soumu@example.jp']);
+    expect(copies.get('joho@example.jp')!.text).toContain('再開日時: 管理者が解除するまで');
+
+    await failLogins(t.app, 'brown', 1);
+    const all = await deliveredMails(5);
+    const english = all.get('brown@example.jp')!;
+    expect(english.text).toContain('Resumes at: until an administrator lifts it');
+    expect(english.text).toContain('You cannot sign in until an administrator lifts the suspension');
+  });
+
+  it('mails nobody but the user when no recipients are set', async () => {
+    await saveMailSettings(admin, smtpSettingsForm(sink.port, { suspensionRecipients: '' }));
+    await createUser({ loginId: 'ito', displayName: '伊藤', email: 'ito@example.jp', locale: 'ja', timeZone: 'Asia/Tokyo' });
+    await setLockoutPolicy(admin, { threshold: 1, windowMinutes: 30, durationMinutes: 30 });
+    await failLogins(t.app, 'ito', 3);
+    const mails = await deliveredMails(1);
+    expect([...mails.keys()]).toEqual(['ito@example.jp']);
+  });
+});
