@@ -60,11 +60,18 @@ export class HeldMails {
     return this.renewing;
   }
 
+  /**
+   * Renews exactly the mails held when the renewal starts. A mail claimed meanwhile (on another
+   * connection) is not in the answer yet and stays held; a mail this worker let go of is not
+   * renewed, so its lease runs out and another worker can take it.
+   */
   private async renewNow(): Promise<void> {
     const startedAt = this.ctx.clock.now().getTime();
     const until = startedAt + this.leaseMs;
-    const stillHeld = new Set(await renewHeldMails(this.ctx.db, this.owner, new Date(until).toISOString()));
-    for (const id of this.held) if (!stillHeld.has(id)) this.held.delete(id);
+    const renewing = [...this.held];
+    if (renewing.length === 0) return;
+    const stillHeld = new Set(await renewHeldMails(this.ctx.db, this.owner, renewing, new Date(until).toISOString()));
+    for (const id of renewing) if (!stillHeld.has(id)) this.held.delete(id);
     this.validUntil = until;
   }
 

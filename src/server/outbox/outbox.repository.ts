@@ -69,13 +69,15 @@ function claimWhere(
 }
 
 /**
- * Extends the lease of every mail this worker still holds and returns their IDs; a mail missing
- * from the answer was taken over (the lease had run out) and must not be sent by this worker.
+ * Extends the lease of these mails while this worker still holds them and returns their IDs; a
+ * mail missing from the answer was taken over (its lease had run out) and must not be sent by
+ * this worker.
  */
-export async function renewHeldMails(db: Database, owner: string, leaseExpiresAt: string): Promise<string[]> {
+export async function renewHeldMails(db: Database, owner: string, ids: string[], leaseExpiresAt: string): Promise<string[]> {
   const rows = await db
     .updateTable('mail_outbox')
     .set({ lease_expires_at: leaseExpiresAt })
+    .where('id', 'in', ids)
     .where('state', '=', 'sending')
     .where('lease_owner', '=', owner)
     .returning('id')
