@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { LABELS } from '../contracts/mail-settings.js';
+import { LABELS, labelledPathOf } from '../contracts/mail-settings.js';
 import { systemActor } from '../server/audit/audit.service.js';
 import { AppError, errorBody } from '../server/errors.js';
 import { applyMailSettings, getMailSettingsView } from '../server/settings/mail-settings.service.js';
@@ -55,17 +55,8 @@ function printFieldErrors(error: AppError) {
   const { error: body } = errorBody(error, 'ja');
   console.error(body.message);
   for (const field of body.fields ?? []) {
-    const label = labelOf(field.path);
+    const labelled = labelledPathOf(field.path);
+    const label = labelled && LABELS[labelled];
     console.error(`  ${label ? `[${label}] ` : ''}(${field.path || '/'}) ${field.message}`);
   }
-}
-
-/** The label of the field or of the nearest section holding it (`monitoring.kinds.data-source.enabled`). */
-function labelOf(path: string): string | undefined {
-  const parts = path.split('.');
-  for (let length = parts.length; length > 0; length--) {
-    const key = parts.slice(0, length).join('.');
-    if (Object.hasOwn(LABELS, key)) return LABELS[key as keyof typeof LABELS];
-  }
-  return undefined;
 }
