@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { HealthView } from '../contracts/health.js';
 import type { AppContext } from './context.js';
 import { isDatabaseReachable } from './db/database.js';
 import { countByState } from './outbox/outbox.repository.js';
@@ -20,6 +21,7 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext) {
       database: { dialect: ctx.database.dialect, reachable: database },
       transport,
       outbox: database ? await countByState(ctx.db) : null,
-    };
+      devMailbox: ctx.config.devMailbox.enabled,
+    } satisfies HealthView;
   });
 }

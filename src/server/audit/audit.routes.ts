@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { AuditEntryView } from '../../contracts/audit.js';
 import type { AppContext } from '../context.js';
 import { parseOrThrow } from '../errors.js';
 import { fetchPage, pageQuery } from '../http/pagination.js';
@@ -16,7 +17,7 @@ export function auditRoutes(app: FastifyInstance, ctx: AppContext) {
       (row) => ({ at: row.at, id: row.id }),
     );
     return {
-      entries: page.map((row) => ({
+      entries: page.map((row): AuditEntryView => ({
         id: row.id,
         at: row.at,
         actor: row.actor_login,

@@ -1,5 +1,5 @@
 import type { Locale } from '../../i18n/index.js';
-import type { OutgoingMessage } from '../../contracts/mail.js';
+import type { DeliveryView, OutgoingMessage } from '../../contracts/mail.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import type { ServiceCaller } from '../http/auth.js';
@@ -7,7 +7,7 @@ import { enqueueMail } from './enqueue.js';
 import { findByIdempotencyKey, type OutboxRow } from './outbox.repository.js';
 import { describeStoredError } from './stored-error.js';
 
-export function deliveryView(row: OutboxRow, locale: Locale) {
+export function deliveryView(row: OutboxRow, locale: Locale): DeliveryView {
   return {
     id: row.id,
     messageId: row.message_id,

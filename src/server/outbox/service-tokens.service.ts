@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ServiceTokenView } from '../../contracts/mail.js';
 import { hashToken } from '../accounts/sessions.service.js';
 import { type Actor, recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
@@ -18,7 +19,7 @@ const TOKEN_PREFIX = 'tyr_';
 /** last_used_at is written at most this often per token. */
 const TOUCH_EVERY_MS = 60_000;
 
-export const serviceTokenView = (row: ServiceTokenRow) => ({
+export const serviceTokenView = (row: ServiceTokenRow): ServiceTokenView => ({
   id: row.id,
   name: row.name,
   createdAt: row.created_at,
