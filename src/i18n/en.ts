@@ -1,3 +1,6 @@
+import { adminScreenMessages } from './catalogs/admin-screens.js';
+import { mailSettingsScreenMessages } from './catalogs/mail-settings-screen.js';
+import { screenMessages } from './catalogs/screen.js';
 import type { MessageKey } from './ja.js';
 
 /** English catalog: the second locale. Every Japanese key must have its English text. */
@@ -117,4 +120,7 @@ export const en: Record<MessageKey, string> = {
   'accounts.cannot_deactivate_self': 'You cannot deactivate yourself.',
   'accounts.last_admin': 'This would leave no active administrator.',
   // Feature catalogs: the same spreads as in ja.ts, their .en side.
+  ...screenMessages.en,
+  ...mailSettingsScreenMessages.en,
+  ...adminScreenMessages.en,
 };

@@ -1,3 +1,7 @@
+import { adminScreenMessages } from './catalogs/admin-screens.js';
+import { mailSettingsScreenMessages } from './catalogs/mail-settings-screen.js';
+import { screenMessages } from './catalogs/screen.js';
+
 /** Japanese catalog: the first language of every screen and mail (SPEC §1). */
 export const ja = {
   // ── common errors ─────────────────────────────────────────────
@@ -123,6 +127,9 @@ export const ja = {
   'accounts.cannot_deactivate_self': '自分自身を無効にすることはできません。',
   'accounts.last_admin': '有効なシステム管理者が一人もいなくなるため、この変更はできません。',
   // Features with a catalog of their own (catalogs/<feature>.ts, made with defineMessages) are spread here.
+  ...screenMessages.ja,
+  ...mailSettingsScreenMessages.ja,
+  ...adminScreenMessages.ja,
 } as const;
 
 export type MessageKey = keyof typeof ja;
