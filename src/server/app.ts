@@ -13,6 +13,7 @@ import { registerAuth } from './http/auth.js';
 import { organisationRoutes } from './organisation/organisation.routes.js';
 import { mailRoutes } from './outbox/mail.routes.js';
 import { authenticateServiceToken } from './outbox/service-tokens.service.js';
+import { screenRoutes } from './screen/screen.routes.js';
 import { mailSettingsRoutes } from './settings/mail-settings.routes.js';
 
 /** Largest request body: attachments of up to 10 MB arrive base64-encoded inside JSON. */
@@ -62,6 +63,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   devMailboxRoutes(app, ctx);
   mailRoutes(app, ctx);
   mailSettingsRoutes(app, ctx);
+  screenRoutes(app, ctx);
 
   return app;
 }
