@@ -22,6 +22,8 @@ const BODY_LIMIT = 16 * 1024 * 1024;
 export interface BuildOptions {
   /** Sees every route as it is registered: the route-guard test enumerates them with it. */
   onRoute?: (route: RouteOptions) => void;
+  /** Where the built screen is (default: dist/web); tests give one of their own. */
+  screenDir?: string;
 }
 
 /** The configured HTTP application. It never listens: main.ts does, tests use inject(). */
@@ -63,7 +65,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   devMailboxRoutes(app, ctx);
   mailRoutes(app, ctx);
   mailSettingsRoutes(app, ctx);
-  screenRoutes(app, ctx);
+  screenRoutes(app, ctx, options.screenDir);
 
   return app;
 }
