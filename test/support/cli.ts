@@ -28,6 +28,15 @@ export interface TayoriProcess {
  * inside a test: the process is killed when the test ends, whatever the outcome.
  */
 export function spawnTayori(args: string[], env: Record<string, string>, options: { stdin?: string } = {}): TayoriProcess {
+  const started = startTayori(args, env, options);
+  onTestFinished(() => {
+    if (started.child.exitCode === null && started.child.signalCode === null) started.child.kill('SIGKILL');
+  });
+  return started;
+}
+
+/** spawnTayori for a process that outlives one test (a server for a whole file): the caller stops it. */
+export function startTayori(args: string[], env: Record<string, string>, options: { stdin?: string } = {}): TayoriProcess {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('TAYORI_')));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: ROOT,
@@ -44,10 +53,6 @@ export function spawnTayori(args: string[], env: Record<string, string>, options
     child.once('error', reject);
     child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
-  onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-
   return {
     child,
     stdout: () => stdout,

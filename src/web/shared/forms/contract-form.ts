@@ -46,11 +46,14 @@ export function errorsByPath(problems: ShownProblem[]): FieldErrors {
 }
 
 /** Moves the focus to the first field in the form (in reading order) that shows an error. */
-export function focusFirstInvalid(form: HTMLFormElement | null) {
-  // After React has rendered the messages.
+export function focusFirstInvalid(form: HTMLFormElement | null, framesLeft = 20) {
+  // The messages appear when React has rendered them: look again on the next frames until then.
   requestAnimationFrame(() => {
     const first = form?.querySelector<HTMLElement>('[data-invalid="true"]');
-    if (!first) return;
+    if (!first) {
+      if (framesLeft > 0) focusFirstInvalid(form, framesLeft - 1);
+      return;
+    }
     const target =
       first instanceof HTMLInputElement || first instanceof HTMLSelectElement || first instanceof HTMLTextAreaElement
         ? first
