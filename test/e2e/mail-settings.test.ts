@@ -1,11 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import { writeTestCaFile } from '../support/test-ca.js';
-import { describeInBrowser, launchBrowser } from './support/browser.js';
+import { describeInBrowser } from './support/browser.js';
 import { expectLabelsOf } from './support/labels.js';
-import { expectText, isShown, newPage, screenshot, signIn } from './support/pages.js';
-import { ADMIN_EMAIL, type ScreenServer, startScreenServer } from './support/server.js';
+import { expectText, isShown, screenshot, signIn } from './support/pages.js';
+import { ADMIN_EMAIL } from './support/server.js';
+import { browserSuite } from './support/suite.js';
 
 /**
  * メール送信設定 in a real browser against a real `tayori serve` (fresh SQLite installation, no
@@ -17,61 +17,46 @@ const SMTP_USER = 'mailer';
 const SMTP_PASSWORD = 'sink-password-1';
 
 describeInBrowser('メール送信設定 in the browser', () => {
-  let browser: Browser;
-  let server: ScreenServer;
   let sink: SmtpSink;
-  let page: Page;
-
   beforeAll(async () => {
     sink = await startSmtpSink({ tls: 'starttls', auth: { user: SMTP_USER, password: SMTP_PASSWORD } });
-    server = await startScreenServer({ TAYORI_SMTP_CA_FILE: writeTestCaFile() });
-    browser = await launchBrowser();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await sink?.close();
-  });
-  beforeEach(async () => {
-    page = await newPage(browser);
-    await signIn(page, server.baseUrl);
-  });
-  afterEach(async () => {
-    await page.context().close();
-  });
+  afterAll(() => sink?.close());
+  const suite = browserSuite(() => ({ TAYORI_SMTP_CA_FILE: writeTestCaFile() }));
+  beforeEach(() => signIn(suite.page, suite.server.baseUrl));
 
-  const field = (label: string) => page.getByLabel(label, { exact: true });
-  const group = (name: string) => page.getByRole('group', { name, exact: true });
-  const dialog = () => page.getByRole('dialog');
-  const errorOf = (label: string) => page.locator('.field', { has: field(label) }).locator('.field-error');
-  const save = () => page.getByRole('button', { name: '設定完了' }).click();
+  const field = (label: string) => suite.page.getByLabel(label, { exact: true });
+  const group = (name: string) => suite.page.getByRole('group', { name, exact: true });
+  const dialog = () => suite.page.getByRole('dialog');
+  const errorOf = (label: string) => suite.page.locator('.field', { has: field(label) }).locator('.field-error');
+  const save = () => suite.page.getByRole('button', { name: '設定完了' }).click();
 
   async function chooseServer(name: 'Gmailを使用する' | '既定のメールサーバーを使用する') {
-    await page.getByRole('radio', { name }).click();
+    await suite.page.getByRole('radio', { name }).click();
     await dialog().getByRole('button', { name: 'OK' }).click();
     await dialog().waitFor({ state: 'detached' });
   }
 
   it('finds every label of SPEC §1 in the state it belongs to, as the choices change', async () => {
-    await expectText(page.locator('.mode-line'), 'メール自動設定機能を利用していません。');
+    await expectText(suite.page.locator('.mode-line'), 'メール自動設定機能を利用していません。');
     expect(await group('メール送信の有効化').getByRole('radio', { name: '無効', exact: true }).isChecked()).toBe(true);
     expect(await field('ポート番号').inputValue()).toBe('587');
-    expect(await page.getByRole('radio', { name: 'STARTTLS', exact: true }).isChecked()).toBe(true);
-    await expectLabelsOf(page, 'smtp');
+    expect(await suite.page.getByRole('radio', { name: 'STARTTLS', exact: true }).isChecked()).toBe(true);
+    await expectLabelsOf(suite.page, 'smtp');
 
     await group('SMTP認証を有効にする').getByRole('radio', { name: 'する' }).click();
     await field('認証ユーザ名').waitFor();
-    await expectLabelsOf(page, 'smtp+auth');
+    await expectLabelsOf(suite.page, 'smtp+auth');
     await group('SMTP認証を有効にする').getByRole('radio', { name: 'しない' }).click();
     await field('認証ユーザ名').waitFor({ state: 'detached' });
-    await expectLabelsOf(page, 'smtp');
+    await expectLabelsOf(suite.page, 'smtp');
 
     await chooseServer('Gmailを使用する');
     await field('Client ID').waitFor();
-    await expectLabelsOf(page, 'gmail');
-    await expectText(page.locator('dl.read-only').first(), '未認証');
+    await expectLabelsOf(suite.page, 'gmail');
+    await expectText(suite.page.locator('dl.read-only').first(), '未認証');
     await chooseServer('既定のメールサーバーを使用する');
-    await expectLabelsOf(page, 'smtp');
+    await expectLabelsOf(suite.page, 'smtp');
   });
 
   it("shows a kind's 長時間 threshold only while 長時間 is ticked, and warns while certificates are not verified", async () => {
@@ -88,7 +73,7 @@ describeInBrowser('メール送信設定 in the browser', () => {
     await threshold('データソーススレッド処理通知設定').waitFor({ state: 'detached' });
     expect(await field('監視間隔').locator('option').allInnerTexts()).toEqual(Array.from({ length: 12 }, (_, index) => `${(index + 1) * 5}分`));
 
-    const warning = page.getByText('証明書を検証しないと、通信の盗聴やなりすましを防げません', { exact: false });
+    const warning = suite.page.getByText('証明書を検証しないと、通信の盗聴やなりすましを防げません', { exact: false });
     expect(await isShown(warning)).toBe(false);
     await field('証明書を検証しない').check();
     await warning.waitFor();
@@ -97,20 +82,20 @@ describeInBrowser('メール送信設定 in the browser', () => {
   });
 
   it('asks before changing the mail server: the popup holds the focus, Esc and キャンセル change nothing, OK switches', async () => {
-    const smtpChoice = page.getByRole('radio', { name: '既定のメールサーバーを使用する' });
-    const gmailChoice = page.getByRole('radio', { name: 'Gmailを使用する' });
+    const smtpChoice = suite.page.getByRole('radio', { name: '既定のメールサーバーを使用する' });
+    const gmailChoice = suite.page.getByRole('radio', { name: 'Gmailを使用する' });
 
     await gmailChoice.click();
     await dialog().waitFor();
     expect(await dialog().getAttribute('open')).not.toBeNull();
     await expectText(dialog().getByRole('heading'), 'メールサーバーの設定を変更しますか?');
     for (let press = 0; press < 5; press += 1) {
-      await page.keyboard.press('Tab');
+      await suite.page.keyboard.press('Tab');
       expect(await dialog().evaluate((element) => element.contains(document.activeElement))).toBe(true);
     }
-    await page.keyboard.press('Shift+Tab');
+    await suite.page.keyboard.press('Shift+Tab');
     expect(await dialog().evaluate((element) => element.contains(document.activeElement))).toBe(true);
-    await page.keyboard.press('Escape');
+    await suite.page.keyboard.press('Escape');
     await dialog().waitFor({ state: 'detached' });
     expect(await smtpChoice.isChecked()).toBe(true);
     expect(await isShown(field('SMTPサーバアドレス'))).toBe(true);
@@ -123,7 +108,7 @@ describeInBrowser('メール送信設定 in the browser', () => {
 
     // With the keyboard: the arrow key moves to Gmail, which asks first too.
     await smtpChoice.focus();
-    await page.keyboard.press('ArrowDown');
+    await suite.page.keyboard.press('ArrowDown');
     await dialog().waitFor();
     await dialog().getByRole('button', { name: 'OK' }).click();
     await dialog().waitFor({ state: 'detached' });
@@ -132,7 +117,7 @@ describeInBrowser('メール送信設定 in the browser', () => {
   });
 
   it('shows each refused field with its message, focuses the first, in Japanese and then in English', async () => {
-    await page.getByRole('radio', { name: '有効化' }).check();
+    await suite.page.getByRole('radio', { name: '有効化' }).check();
     await field('SMTPサーバアドレス').fill('mail server!');
     await field('ポート番号').fill('70000');
     await field('アカウント停止通知メール送信先メールアドレス').fill('ops@example.jp; 情報 システム <it@example.jp>');
@@ -144,10 +129,10 @@ describeInBrowser('メール送信設定 in the browser', () => {
     await expectText(errorOf('アカウント停止通知メール送信先メールアドレス'), '「情報 システム <it@example.jp>」');
     await expectText(group('データソーススレッド処理通知設定').locator('.field-error').first(), '正常終了・異常終了・長時間のいずれかにチェックを付けてください');
     await expectText(errorOf('メールアドレス'), '通知先のメールアドレスを入力してください');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-invalid'))).toBe('true');
+    await expect.poll(() => suite.page.evaluate(() => document.activeElement?.getAttribute('aria-invalid'))).toBe('true');
     expect(await field('SMTPサーバアドレス').evaluate((element) => element === document.activeElement)).toBe(true);
-    await expectText(page.getByRole('alert').first(), '入力内容に誤りがあります');
-    await screenshot(page, 'settings-errors');
+    await expectText(suite.page.getByRole('alert').first(), '入力内容に誤りがあります');
+    await screenshot(suite.page, 'settings-errors');
 
     // Fixed in the browser; what only the server checks (a sender to send with) comes back from it.
     await field('SMTPサーバアドレス').fill('127.0.0.1');
@@ -158,30 +143,30 @@ describeInBrowser('メール送信設定 in the browser', () => {
     await expectText(errorOf('送信元メールアドレス'), 'メール送信を有効化する場合は入力してください。');
     await expect.poll(() => field('送信元メールアドレス').evaluate((element) => element === document.activeElement)).toBe(true);
 
-    const english = await server.api.request('PUT', '/api/me', { locale: 'en' });
+    const english = await suite.server.api.request('PUT', '/api/me', { locale: 'en' });
     expect(english.status).toBe(200);
     try {
-      page.once('dialog', (question) => void question.accept()); // leave the unsaved form
-      await page.reload();
-      await page.getByRole('heading', { name: 'Mail settings', level: 1 }).waitFor();
+      suite.page.once('dialog', (question) => void question.accept()); // leave the unsaved form
+      await suite.page.reload();
+      await suite.page.getByRole('heading', { name: 'Mail settings', level: 1 }).waitFor();
       await group('Enable mail sending').getByRole('radio', { name: 'Enabled' }).check();
-      const host = page.getByLabel('SMTP server address', { exact: true });
+      const host = suite.page.getByLabel('SMTP server address', { exact: true });
       await host.fill('mail server!');
-      await page.getByRole('button', { name: 'Save settings' }).click();
-      await expectText(page.locator('.field', { has: host }).locator('.field-error'), 'Enter a host name or an IP address');
+      await suite.page.getByRole('button', { name: 'Save settings' }).click();
+      await expectText(suite.page.locator('.field', { has: host }).locator('.field-error'), 'Enter a host name or an IP address');
       await host.fill('127.0.0.1');
-      await page.getByRole('button', { name: 'Save settings' }).click();
+      await suite.page.getByRole('button', { name: 'Save settings' }).click();
       await expectText(
-        page.locator('.field', { has: page.getByLabel('Sender address', { exact: true }) }).locator('.field-error'),
+        suite.page.locator('.field', { has: suite.page.getByLabel('Sender address', { exact: true }) }).locator('.field-error'),
         'Required when sending is enabled.',
       );
     } finally {
-      await server.api.request('PUT', '/api/me', { locale: 'ja' });
+      await suite.server.api.request('PUT', '/api/me', { locale: 'ja' });
     }
   });
 
   it('saves the own SMTP server, checks it in place, and the test mail arrives; the password stays write-only', async () => {
-    await page.getByRole('radio', { name: '有効化' }).check();
+    await suite.page.getByRole('radio', { name: '有効化' }).check();
     await field('SMTPサーバアドレス').fill('127.0.0.1');
     await field('ポート番号').fill(String(sink.port));
     await group('SMTP認証を有効にする').getByRole('radio', { name: 'する' }).click();
@@ -190,35 +175,35 @@ describeInBrowser('メール送信設定 in the browser', () => {
     await field('送信元メールアドレス').fill('tayori@example.jp');
     await field('アカウント停止通知メール送信先メールアドレス').fill(' ops@example.jp;; it@EXAMPLE.jp; ops@example.jp;');
 
-    await page.getByRole('button', { name: '接続テスト' }).click();
-    await expectText(page.locator('.check-result'), '接続テストに成功しました');
+    await suite.page.getByRole('button', { name: '接続テスト' }).click();
+    await expectText(suite.page.locator('.check-result'), '接続テストに成功しました');
     expect(sink.messages).toHaveLength(0);
 
-    await page.getByRole('button', { name: 'テストメール送信' }).click();
-    await expectText(page.locator('.check-result'), `テストメールを ${ADMIN_EMAIL} に送信しました。`);
+    await suite.page.getByRole('button', { name: 'テストメール送信' }).click();
+    await expectText(suite.page.locator('.check-result'), `テストメールを ${ADMIN_EMAIL} に送信しました。`);
     const [mail] = await sink.waitForMessages(1);
     expect(mail.subject).toBe('Tayori テストメール');
     expect(mail.envelope.to).toEqual([ADMIN_EMAIL]);
     expect(mail.text).toContain('(Asia/Tokyo)');
 
     await save();
-    await expectText(page.getByRole('status').filter({ hasText: '設定を保存しました。' }), '設定を保存しました。');
+    await expectText(suite.page.getByRole('status').filter({ hasText: '設定を保存しました。' }), '設定を保存しました。');
     expect(await field('アカウント停止通知メール送信先メールアドレス').inputValue()).toBe('ops@example.jp; it@example.jp');
-    const password = page.getByRole('group', { name: '認証パスワード' });
+    const password = suite.page.getByRole('group', { name: '認証パスワード' });
     await expectText(password, '設定済み');
-    expect(await page.locator('input[type="password"]').count()).toBe(0);
-    expect(await page.content()).not.toContain(SMTP_PASSWORD);
-    await screenshot(page, 'settings-own-smtp');
+    expect(await suite.page.locator('input[type="password"]').count()).toBe(0);
+    expect(await suite.page.content()).not.toContain(SMTP_PASSWORD);
+    await screenshot(suite.page, 'settings-own-smtp');
 
     // Changing where the password would go says at once that the saved one will be cleared.
-    const willClear = page.getByText('保存済みのパスワードは使用されず、保存すると消去されます');
+    const willClear = suite.page.getByText('保存済みのパスワードは使用されず、保存すると消去されます');
     await field('ポート番号').fill('2525');
     await willClear.waitFor();
     await field('ポート番号').fill(String(sink.port));
     await willClear.waitFor({ state: 'detached' });
-    await page.getByRole('radio', { name: /^なし/ }).check();
+    await suite.page.getByRole('radio', { name: /^なし/ }).check();
     await willClear.waitFor();
-    await page.getByRole('radio', { name: /^STARTTLS/ }).check();
+    await suite.page.getByRole('radio', { name: /^STARTTLS/ }).check();
     await willClear.waitFor({ state: 'detached' });
 
     // 変更 opens an empty box with the focus; a wrong password is refused by the server, quoted in place.
@@ -226,29 +211,29 @@ describeInBrowser('メール送信設定 in the browser', () => {
     await expect.poll(() => field('認証パスワード').evaluate((element) => element === document.activeElement)).toBe(true);
     expect(await field('認証パスワード').inputValue()).toBe('');
     await field('認証パスワード').fill('not-the-password');
-    await page.getByRole('button', { name: '接続テスト' }).click();
-    await expectText(page.locator('.check-result'), 'SMTPサーバに認証を拒否されました');
-    await expectText(page.locator('.check-result code'), /^535/);
-    await page.getByRole('button', { name: '変更をやめる' }).click();
-    await expectText(page.getByRole('group', { name: '認証パスワード' }), '設定済み');
+    await suite.page.getByRole('button', { name: '接続テスト' }).click();
+    await expectText(suite.page.locator('.check-result'), 'SMTPサーバに認証を拒否されました');
+    await expectText(suite.page.locator('.check-result code'), /^535/);
+    await suite.page.getByRole('button', { name: '変更をやめる' }).click();
+    await expectText(suite.page.getByRole('group', { name: '認証パスワード' }), '設定済み');
 
     // The saved password is used as long as nothing changed.
-    await page.getByRole('button', { name: '接続テスト' }).click();
-    await expectText(page.locator('.check-result'), '接続テストに成功しました');
+    await suite.page.getByRole('button', { name: '接続テスト' }).click();
+    await expectText(suite.page.locator('.check-result'), '接続テストに成功しました');
   });
 
   it('opens on a warm server within a second or so (measured, not asserted)', async () => {
     const started = Date.now();
-    await page.goto(`${server.baseUrl}/settings/mail`);
-    await page.getByRole('button', { name: '設定完了' }).waitFor();
+    await suite.page.goto(`${suite.server.baseUrl}/settings/mail`);
+    await suite.page.getByRole('button', { name: '設定完了' }).waitFor();
     await field('アカウント停止通知メール送信先メールアドレス').waitFor();
     console.log(`settings_form_visible_ms ${Date.now() - started}`);
   });
 
   it('explains a save over a newer one (409) and loads the latest settings on request', async () => {
     await field('アカウント停止通知メール送信先メールアドレス').fill('mine@example.jp');
-    const current = (await server.api.request('GET', '/api/settings/mail')).json as { version: number; settings: { sendingEnabled: boolean; monitoring: object } };
-    const theirs = await server.api.request('PUT', '/api/settings/mail', {
+    const current = (await suite.server.api.request('GET', '/api/settings/mail')).json as { version: number; settings: { sendingEnabled: boolean; monitoring: object } };
+    const theirs = await suite.server.api.request('PUT', '/api/settings/mail', {
       sendingEnabled: current.settings.sendingEnabled,
       suspensionRecipients: 'theirs@example.jp',
       monitoring: current.settings.monitoring,
@@ -257,33 +242,33 @@ describeInBrowser('メール送信設定 in the browser', () => {
     expect(theirs.status).toBe(200);
 
     await save();
-    await expectText(page.getByRole('alert').filter({ hasText: '他の管理者' }), 'あなたの変更は保存されていません');
+    await expectText(suite.page.getByRole('alert').filter({ hasText: '他の管理者' }), 'あなたの変更は保存されていません');
     expect(await field('アカウント停止通知メール送信先メールアドレス').inputValue()).toBe('mine@example.jp');
-    await page.getByRole('button', { name: /最新の設定を読み込む/ }).click();
+    await suite.page.getByRole('button', { name: /最新の設定を読み込む/ }).click();
     await expect.poll(() => field('アカウント停止通知メール送信先メールアドレス').inputValue()).toBe('theirs@example.jp');
   });
 
   it('asks before leaving with unsaved changes; キャンセル keeps them, leaving discards them', async () => {
     await field('アカウント停止通知メール送信先メールアドレス').fill('unsaved@example.jp');
-    await page.getByRole('navigation', { name: 'メニュー' }).getByRole('link', { name: '配信ログ' }).click();
+    await suite.page.getByRole('navigation', { name: 'メニュー' }).getByRole('link', { name: '配信ログ' }).click();
     await expectText(dialog().getByRole('heading'), '保存されていない変更があります');
     await dialog().getByRole('button', { name: 'キャンセル' }).click();
-    expect(new URL(page.url()).pathname).toBe('/settings/mail');
+    expect(new URL(suite.page.url()).pathname).toBe('/settings/mail');
     expect(await field('アカウント停止通知メール送信先メールアドレス').inputValue()).toBe('unsaved@example.jp');
 
     // Reloading asks through the browser's own question; staying keeps the typing.
     const asked: string[] = [];
-    page.once('dialog', (question) => {
+    suite.page.once('dialog', (question) => {
       asked.push(question.type());
       void question.dismiss();
     });
-    await page.reload({ timeout: 2_000 }).catch(() => {});
+    await suite.page.reload({ timeout: 2_000 }).catch(() => {});
     expect(asked).toEqual(['beforeunload']);
     expect(await field('アカウント停止通知メール送信先メールアドレス').inputValue()).toBe('unsaved@example.jp');
 
-    await page.getByRole('navigation', { name: 'メニュー' }).getByRole('link', { name: '配信ログ' }).click();
+    await suite.page.getByRole('navigation', { name: 'メニュー' }).getByRole('link', { name: '配信ログ' }).click();
     await dialog().getByRole('button', { name: 'このページを離れる' }).click();
-    await page.getByRole('heading', { name: '配信ログ', level: 1 }).waitFor();
-    expect(new URL(page.url()).pathname).toBe('/deliveries');
+    await suite.page.getByRole('heading', { name: '配信ログ', level: 1 }).waitFor();
+    expect(new URL(suite.page.url()).pathname).toBe('/deliveries');
   });
 });

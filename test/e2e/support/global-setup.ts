@@ -27,7 +27,12 @@ export default function setup() {
   const index = join(BUILT_SCREEN_DIR, 'index.html');
   const sourcesChanged = Math.max(...SOURCES.map((source) => newestChange(join(ROOT, source))));
   if (existsSync(index) && statSync(index).mtimeMs >= sourcesChanged) return;
-  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build'], { cwd: ROOT, encoding: 'utf8' });
+  // Vitest runs with NODE_ENV=test, which would make Vite bundle React's development build.
+  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (build.status !== 0) throw new Error(`building the screen failed:\n${build.stdout}\n${build.stderr}`);
   console.log(`built the screen for the browser tests: ${build.stdout.trim().split('\n').at(-1)}`);
 }

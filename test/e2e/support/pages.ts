@@ -67,3 +67,19 @@ export function focusedLabel(page: Page): Promise<string> {
     return (label ?? element.getAttribute('aria-label') ?? element.textContent ?? '').trim();
   });
 }
+
+/** In 開発用メールボックス: refreshes until the mail with this subject has arrived, then opens it. */
+export async function openDevMail(page: Page, subject: string) {
+  const link = page.getByRole('button', { name: subject, exact: true });
+  await expect
+    .poll(
+      async () => {
+        await page.getByRole('button', { name: '最新の状態に更新' }).click();
+        return link.count();
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(1);
+  await link.click();
+  return page.locator('article.dev-mail');
+}

@@ -78,3 +78,19 @@ export async function signedInApi(baseUrl: string, loginId: string, password: st
     },
   };
 }
+
+/** The application hands Tayori a mail over HTTP with a service token, as it would in production. */
+export async function sendApplicationMail(baseUrl: string, token: string, message: Record<string, unknown>): Promise<number> {
+  const response = await fetch(`${baseUrl}/api/mail/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(message),
+  });
+  return response.status;
+}
+
+/** A new service token, made through the admin API. */
+export async function createServiceToken(api: ApiClient, name: string): Promise<string> {
+  const created = await api.request('POST', '/api/mail/tokens', { name });
+  return (created.json as { token: { token: string } }).token.token;
+}

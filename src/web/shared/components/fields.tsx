@@ -42,6 +42,33 @@ export function Hint({ id, children }: { id: string; children?: ReactNode }) {
   );
 }
 
+/** What a labelled control needs to be tied to its label, hint and error. */
+interface ControlProps {
+  id: string;
+  'aria-invalid'?: true;
+  'data-invalid'?: true;
+  'aria-describedby'?: string;
+}
+
+/** A label above its hint, the control and the error, all tied together. */
+function LabelledField({ name, label, hint, children }: FieldText & { name: string; children(control: ControlProps): ReactNode }) {
+  const id = useId();
+  const error = useFieldError(name);
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <Hint id={`${id}-hint`}>{hint}</Hint>
+      {children({
+        id,
+        'aria-invalid': error ? true : undefined,
+        'data-invalid': error ? true : undefined,
+        'aria-describedby': describedBy(hint !== undefined && `${id}-hint`, error && `${id}-error`),
+      })}
+      <FieldError id={`${id}-error`} message={error} />
+    </div>
+  );
+}
+
 export function TextField({
   name,
   label,
@@ -61,28 +88,22 @@ export function TextField({
   wide?: boolean;
   options?: RegisterOptions;
 }) {
-  const id = useId();
   const { register } = useFormContext();
-  const error = useFieldError(name);
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <Hint id={`${id}-hint`}>{hint}</Hint>
-      <input
-        id={id}
-        type={type}
-        className={wide ? 'wide' : undefined}
-        autoComplete={autoComplete ?? 'off'}
-        inputMode={inputMode}
-        readOnly={readOnly}
-        spellCheck={false}
-        aria-invalid={error ? true : undefined}
-        data-invalid={error ? true : undefined}
-        aria-describedby={describedBy(hint !== undefined && `${id}-hint`, error && `${id}-error`)}
-        {...register(name, options)}
-      />
-      <FieldError id={`${id}-error`} message={error} />
-    </div>
+    <LabelledField name={name} label={label} hint={hint}>
+      {(control) => (
+        <input
+          {...control}
+          type={type}
+          className={wide ? 'wide' : undefined}
+          autoComplete={autoComplete ?? 'off'}
+          inputMode={inputMode}
+          readOnly={readOnly}
+          spellCheck={false}
+          {...register(name, options)}
+        />
+      )}
+    </LabelledField>
   );
 }
 
@@ -99,28 +120,19 @@ export function SelectField<V extends string | number>({
   choices,
   numeric,
 }: FieldText & { name: string; choices: Choice<V>[]; numeric?: boolean }) {
-  const id = useId();
   const { register } = useFormContext();
-  const error = useFieldError(name);
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <Hint id={`${id}-hint`}>{hint}</Hint>
-      <select
-        id={id}
-        aria-invalid={error ? true : undefined}
-        data-invalid={error ? true : undefined}
-        aria-describedby={describedBy(hint !== undefined && `${id}-hint`, error && `${id}-error`)}
-        {...register(name, numeric ? { setValueAs: Number } : undefined)}
-      >
-        {choices.map((choice) => (
-          <option key={choice.value} value={choice.value}>
-            {choice.label}
-          </option>
-        ))}
-      </select>
-      <FieldError id={`${id}-error`} message={error} />
-    </div>
+    <LabelledField name={name} label={label} hint={hint}>
+      {(control) => (
+        <select {...control} {...register(name, numeric ? { setValueAs: Number } : undefined)}>
+          {choices.map((choice) => (
+            <option key={choice.value} value={choice.value}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </LabelledField>
   );
 }
 

@@ -1,5 +1,5 @@
-import { useRef, useState } from 'react';
-import { type DefaultValues, type FieldValues, useForm } from 'react-hook-form';
+import { type FormEvent, type ReactNode, useRef, useState } from 'react';
+import { type DefaultValues, type FieldValues, FormProvider, useForm } from 'react-hook-form';
 import type { z } from 'zod';
 import { ApiError } from '../api/client';
 import { Notice } from '../components/Notice';
@@ -30,13 +30,14 @@ export function useContractForm<V extends FieldValues>(options: {
     shouldFocusError: false,
   });
 
-  /** `action` saves and returns the message to show; a refusal is shown at the fields and above the form. */
-  const submitWith = (action: (values: V) => Promise<string>) =>
+  /** `action` saves and returns the message to show (null: nothing); a refusal is shown at the fields and above the form. */
+  const submitWith = (action: (values: V) => Promise<string | null>) =>
     form.handleSubmit(
       async (values) => {
         setOutcome(null);
         try {
-          setOutcome({ tone: 'success', text: await action(values) });
+          const text = await action(values);
+          setOutcome(text === null ? null : { tone: 'success', text });
         } catch (error) {
           if (error instanceof ApiError) showServerProblems(form, error.fields, element.current);
           setOutcome({ tone: 'error', text: error instanceof Error ? error.message : String(error) });
@@ -45,7 +46,7 @@ export function useContractForm<V extends FieldValues>(options: {
       () => focusFirstInvalid(element.current),
     );
 
-  return { form, element, outcome, setOutcome, submitWith };
+  return { form, element, outcome, submitWith };
 }
 
 export function OutcomeNotice({ outcome }: { outcome: Outcome | null }) {
@@ -54,5 +55,40 @@ export function OutcomeNotice({ outcome }: { outcome: Outcome | null }) {
     <Notice tone={outcome.tone} live>
       {outcome.text}
     </Notice>
+  );
+}
+
+/**
+ * A form of useContractForm: what its last submission answered, its fields, and its submit
+ * button (or, with `id`, none: a dialog's button outside submits it).
+ */
+export function ContractForm<V extends FieldValues>({
+  contract,
+  onSubmit,
+  submitLabel,
+  id,
+  className,
+  children,
+}: {
+  contract: ReturnType<typeof useContractForm<V>>;
+  onSubmit(event: FormEvent): void;
+  submitLabel?: string;
+  id?: string;
+  className?: string;
+  children: ReactNode;
+}) {
+  const { form, element, outcome } = contract;
+  return (
+    <FormProvider {...form}>
+      <OutcomeNotice outcome={outcome} />
+      <form id={id} ref={element} onSubmit={onSubmit} noValidate className={className}>
+        {children}
+        {submitLabel && (
+          <button type="submit" className="button primary" disabled={form.formState.isSubmitting}>
+            {submitLabel}
+          </button>
+        )}
+      </form>
+    </FormProvider>
   );
 }

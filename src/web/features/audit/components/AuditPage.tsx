@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { AuditEntryView } from '../../../../contracts/audit';
 import { isMessageKey } from '../../../../i18n/index';
+import { DataTable } from '../../../shared/components/DataTable';
 import { Loading } from '../../../shared/components/Loading';
 import { PageHeader } from '../../../shared/components/PageHeader';
 import { Pager, useCursorPages } from '../../../shared/components/Pager';
@@ -81,43 +82,28 @@ function AuditTable({ entries }: { entries: AuditEntryView[] }) {
   const { t } = useI18n();
   if (entries.length === 0) return <p>{t('common.empty')}</p>;
   return (
-    <div className="table-wrap">
-      <table className="audit">
-        <caption className="visually-hidden">{t('audit.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('audit.at')}</th>
-            <th scope="col">{t('audit.actor')}</th>
-            <th scope="col">{t('audit.action')}</th>
-            <th scope="col">{t('audit.target')}</th>
-            <th scope="col">{t('audit.details')}</th>
-            <th scope="col">{t('audit.ip')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((entry) => (
-            <tr key={entry.id}>
-              <td>
-                <Time iso={entry.at} />
-              </td>
-              <td>{entry.actor ?? t('audit.system')}</td>
-              <th scope="row">
-                {actionName(entry.action, t)}
-                <br />
-                <code>{entry.action}</code>
-              </th>
-              <td>{entry.target ?? '—'}</td>
-              <td>
-                <details>
-                  <summary>{t('audit.details')}</summary>
-                  <pre>{JSON.stringify(entry.details, null, 2)}</pre>
-                </details>
-              </td>
-              <td>{entry.ip ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption={t('audit.title')} columns={[t('audit.at'), t('audit.actor'), t('audit.action'), t('audit.target'), t('audit.details'), t('audit.ip')]} className="audit">
+      {entries.map((entry) => (
+        <tr key={entry.id}>
+          <td>
+            <Time iso={entry.at} />
+          </td>
+          <td>{entry.actor ?? t('audit.system')}</td>
+          <th scope="row">
+            {actionName(entry.action, t)}
+            <br />
+            <code>{entry.action}</code>
+          </th>
+          <td>{entry.target ?? '—'}</td>
+          <td>
+            <details>
+              <summary>{t('audit.details')}</summary>
+              <pre>{JSON.stringify(entry.details, null, 2)}</pre>
+            </details>
+          </td>
+          <td>{entry.ip ?? '—'}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { DELIVERY_STATES, type DeliveryState, type DeliveryView, MAIL_KINDS, type MailKind } from '../../../../contracts/mail';
+import { DELIVERY_STATES, type DeliveryView, MAIL_KINDS, type MailKind } from '../../../../contracts/mail';
 import { Loading } from '../../../shared/components/Loading';
 import { PageHeader } from '../../../shared/components/PageHeader';
 import { Pager, useCursorPages } from '../../../shared/components/Pager';
 import { useLoader } from '../../../shared/api/use-loader';
+import { DataTable } from '../../../shared/components/DataTable';
 import { useI18n } from '../../../shared/i18n/i18n';
 import { Time } from '../../../shared/i18n/Time';
 import { type DeliveryFilter, loadDeliveries } from '../api/deliveries';
@@ -24,28 +25,18 @@ export function DeliveriesPage() {
         <p>{t('deliveries.intro')}</p>
       </PageHeader>
       <form className="filters" aria-label={t('common.filter')} onSubmit={(event) => event.preventDefault()}>
-        <label>
-          {t('deliveries.state')}
-          <select value={filter.state ?? ''} onChange={(event) => choose({ ...filter, state: (event.target.value || undefined) as DeliveryState | undefined })}>
-            <option value="">{t('common.all')}</option>
-            {DELIVERY_STATES.map((value) => (
-              <option key={value} value={value}>
-                {t(`deliveries.state.${value}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('deliveries.kind')}
-          <select value={filter.kind ?? ''} onChange={(event) => choose({ ...filter, kind: (event.target.value || undefined) as MailKind | undefined })}>
-            <option value="">{t('common.all')}</option>
-            {MAIL_KINDS.map((value) => (
-              <option key={value} value={value}>
-                {t(`deliveries.kind.${value}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterChoice
+          label={t('deliveries.state')}
+          value={filter.state}
+          choices={DELIVERY_STATES.map((value) => ({ value, label: t(`deliveries.state.${value}`) }))}
+          onChange={(state) => choose({ ...filter, state })}
+        />
+        <FilterChoice
+          label={t('deliveries.kind')}
+          value={filter.kind}
+          choices={MAIL_KINDS.map((value) => ({ value, label: t(`deliveries.kind.${value}`) }))}
+          onChange={(kind) => choose({ ...filter, kind })}
+        />
       </form>
       <Loading state={state} reload={reload}>
         {({ deliveries, nextCursor }) => (
@@ -59,63 +50,64 @@ export function DeliveriesPage() {
   );
 }
 
+/** One filter: すべて, or one of the choices. */
+function FilterChoice<V extends string>({ label, value, choices, onChange }: { label: string; value: V | undefined; choices: { value: V; label: string }[]; onChange(value: V | undefined): void }) {
+  const { t } = useI18n();
+  return (
+    <label>
+      {label}
+      <select value={value ?? ''} onChange={(event) => onChange((event.target.value || undefined) as V | undefined)}>
+        <option value="">{t('common.all')}</option>
+        {choices.map((choice) => (
+          <option key={choice.value} value={choice.value}>
+            {choice.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 const isMailKind = (kind: string): kind is MailKind => (MAIL_KINDS as readonly string[]).includes(kind);
 
 function DeliveriesTable({ deliveries }: { deliveries: DeliveryView[] }) {
   const { t } = useI18n();
   if (deliveries.length === 0) return <p>{t('common.empty')}</p>;
   return (
-    <div className="table-wrap">
-      <table className="deliveries">
-        <caption className="visually-hidden">{t('deliveries.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('deliveries.created')}</th>
-            <th scope="col">{t('deliveries.kind')}</th>
-            <th scope="col">{t('deliveries.to')}</th>
-            <th scope="col">{t('deliveries.subject')}</th>
-            <th scope="col">{t('deliveries.state')}</th>
-            <th scope="col">{t('deliveries.attempts')}</th>
-            <th scope="col">{t('deliveries.last_error')}</th>
-            <th scope="col">{t('deliveries.finished')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {deliveries.map((delivery) => (
-            <tr key={delivery.id} data-state={delivery.state}>
-              <td>
-                <Time iso={delivery.createdAt} />
-              </td>
-              <td>{isMailKind(delivery.kind) ? t(`deliveries.kind.${delivery.kind}`) : delivery.kind}</td>
-              <td className="addresses">{delivery.to}</td>
-              <th scope="row">{delivery.subject}</th>
-              <td>
-                <span className={`state ${delivery.state}`}>{t(`deliveries.state.${delivery.state}`)}</span>
-              </td>
-              <td className="number">{delivery.attempts}</td>
-              <td>
-                {delivery.lastError && (
-                  <>
-                    <p>{delivery.lastError.message}</p>
-                    {delivery.lastError.reply && (
-                      <p>
-                        {t('deliveries.reply')}: <code>{delivery.lastError.reply}</code>
-                      </p>
-                    )}
-                  </>
+    <DataTable caption={t('deliveries.title')} columns={[t('deliveries.created'), t('deliveries.kind'), t('deliveries.to'), t('deliveries.subject'), t('deliveries.state'), t('deliveries.attempts'), t('deliveries.last_error'), t('deliveries.finished')]} className="deliveries">
+      {deliveries.map((delivery) => (
+        <tr key={delivery.id} data-state={delivery.state}>
+          <td>
+            <Time iso={delivery.createdAt} />
+          </td>
+          <td>{isMailKind(delivery.kind) ? t(`deliveries.kind.${delivery.kind}`) : delivery.kind}</td>
+          <td className="addresses">{delivery.to}</td>
+          <th scope="row">{delivery.subject}</th>
+          <td>
+            <span className={`state ${delivery.state}`}>{t(`deliveries.state.${delivery.state}`)}</span>
+          </td>
+          <td className="number">{delivery.attempts}</td>
+          <td>
+            {delivery.lastError && (
+              <>
+                <p>{delivery.lastError.message}</p>
+                {delivery.lastError.reply && (
+                  <p>
+                    {t('deliveries.reply')}: <code>{delivery.lastError.reply}</code>
+                  </p>
                 )}
-              </td>
-              <td>
-                {delivery.finishedAt ? (
-                  <Time iso={delivery.finishedAt} />
-                ) : (
-                  delivery.nextAttemptAt && <span>{t('deliveries.next_attempt', { time: '' })}<Time iso={delivery.nextAttemptAt} /></span>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+              </>
+            )}
+          </td>
+          <td>
+            {delivery.finishedAt ? (
+              <Time iso={delivery.finishedAt} />
+            ) : (
+              delivery.nextAttemptAt && <span>{t('deliveries.next_attempt', { time: '' })}<Time iso={delivery.nextAttemptAt} /></span>
+            )}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

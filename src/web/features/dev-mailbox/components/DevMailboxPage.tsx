@@ -5,6 +5,7 @@ import { Loading } from '../../../shared/components/Loading';
 import { Notice } from '../../../shared/components/Notice';
 import { PageHeader } from '../../../shared/components/PageHeader';
 import { useLoader } from '../../../shared/api/use-loader';
+import { DataTable } from '../../../shared/components/DataTable';
 import { useI18n } from '../../../shared/i18n/i18n';
 import { Time } from '../../../shared/i18n/Time';
 import { clearDevMailbox, listDevMail } from '../api/dev-mailbox';
@@ -59,34 +60,21 @@ function MailList({ list, openId, onOpen }: { list: DevMailboxList; openId: stri
   const { t } = useI18n();
   if (list.messages.length === 0) return <p>{t('common.empty')}</p>;
   return (
-    <div className="table-wrap">
-      <table>
-        <caption className="visually-hidden">{t('devmail.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('devmail.received')}</th>
-            <th scope="col">{t('devmail.from')}</th>
-            <th scope="col">{t('devmail.to')}</th>
-            <th scope="col">{t('devmail.subject')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.messages.map((mail) => (
-            <tr key={mail.id}>
-              <td>
-                <Time iso={mail.received} />
-              </td>
-              <td>{mail.from ?? '—'}</td>
-              <td className="addresses">{mail.to.join(', ')}</td>
-              <th scope="row">
-                <button type="button" className="link-button" onClick={() => onOpen(mail.id)} aria-pressed={mail.id === openId}>
-                  {mail.subject ?? t('devmail.no_subject')}
-                </button>
-              </th>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption={t('devmail.title')} columns={[t('devmail.received'), t('devmail.from'), t('devmail.to'), t('devmail.subject')]}>
+      {list.messages.map((mail) => (
+        <tr key={mail.id}>
+          <td>
+            <Time iso={mail.received} />
+          </td>
+          <td>{mail.from ?? '—'}</td>
+          <td className="addresses">{mail.to.join(', ')}</td>
+          <th scope="row">
+            <button type="button" className="link-button" onClick={() => onOpen(mail.id)} aria-pressed={mail.id === openId}>
+              {mail.subject ?? t('devmail.no_subject')}
+            </button>
+          </th>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -1,11 +1,10 @@
-import { FormProvider } from 'react-hook-form';
 import { type OrganisationView, updateOrganisationRequest } from '../../../../contracts/accounts';
 import { localeChoices, timeZoneChoicesFor } from '../../../shared/components/choices';
 import { SelectField, TextField } from '../../../shared/components/fields';
 import { Loading } from '../../../shared/components/Loading';
 import { PageHeader } from '../../../shared/components/PageHeader';
 import { useLoader } from '../../../shared/api/use-loader';
-import { OutcomeNotice, useContractForm } from '../../../shared/forms/use-contract-form';
+import { ContractForm, useContractForm } from '../../../shared/forms/use-contract-form';
 import { useI18n } from '../../../shared/i18n/i18n';
 import { loadOrganisation, saveOrganisation } from '../api/organisation';
 
@@ -28,25 +27,19 @@ type OrganisationValues = Omit<OrganisationView, 'updatedAt'>;
 function OrganisationForm({ organisation }: { organisation: OrganisationView }) {
   const { t } = useI18n();
   const valuesOf = ({ name, defaultLocale, timeZone }: OrganisationView): OrganisationValues => ({ name, defaultLocale, timeZone });
-  const { form, element, outcome, submitWith } = useContractForm<OrganisationValues>({
+  const contract = useContractForm<OrganisationValues>({
     schema: updateOrganisationRequest,
     defaultValues: valuesOf(organisation),
   });
-  const submit = submitWith(async (values) => {
-    form.reset(valuesOf(await saveOrganisation(values)));
+  const submit = contract.submitWith(async (values) => {
+    contract.form.reset(valuesOf(await saveOrganisation(values)));
     return t('common.saved');
   });
   return (
-    <FormProvider {...form}>
-      <OutcomeNotice outcome={outcome} />
-      <form ref={element} onSubmit={submit} noValidate>
-        <TextField name="name" label={t('org.name')} wide />
-        <SelectField name="defaultLocale" label={t('org.default_locale')} hint={t('org.default_locale_hint')} choices={localeChoices(t)} />
-        <SelectField name="timeZone" label={t('org.time_zone')} hint={t('org.time_zone_hint')} choices={timeZoneChoicesFor(organisation.timeZone)} />
-        <button type="submit" className="button primary" disabled={form.formState.isSubmitting}>
-          {t('common.save')}
-        </button>
-      </form>
-    </FormProvider>
+    <ContractForm contract={contract} onSubmit={submit} submitLabel={t('common.save')}>
+      <TextField name="name" label={t('org.name')} wide />
+      <SelectField name="defaultLocale" label={t('org.default_locale')} hint={t('org.default_locale_hint')} choices={localeChoices(t)} />
+      <SelectField name="timeZone" label={t('org.time_zone')} hint={t('org.time_zone_hint')} choices={timeZoneChoicesFor(organisation.timeZone)} />
+    </ContractForm>
   );
 }

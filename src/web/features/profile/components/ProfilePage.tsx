@@ -1,9 +1,8 @@
-import { FormProvider } from 'react-hook-form';
 import { changeOwnPasswordRequest, updateMeRequest, type UserView } from '../../../../contracts/accounts';
 import { localeChoices, timeZoneChoicesFor } from '../../../shared/components/choices';
 import { SelectField, TextField } from '../../../shared/components/fields';
 import { PageHeader } from '../../../shared/components/PageHeader';
-import { OutcomeNotice, useContractForm } from '../../../shared/forms/use-contract-form';
+import { ContractForm, useContractForm } from '../../../shared/forms/use-contract-form';
 import { useI18n } from '../../../shared/i18n/i18n';
 import { useCurrentUser, useSession } from '../../../shared/session/session';
 import { changeOwnPassword, updateOwnProfile } from '../api/profile';
@@ -38,8 +37,9 @@ function DetailsForm() {
   const { t } = useI18n();
   const user = useCurrentUser();
   const { replaceUser } = useSession();
-  const { form, element, outcome, submitWith } = useContractForm<DetailsValues>({ schema: updateMeRequest, defaultValues: detailsOf(user) });
-  const submit = submitWith(async (values) => {
+  const contract = useContractForm<DetailsValues>({ schema: updateMeRequest, defaultValues: detailsOf(user) });
+  const { form } = contract;
+  const submit = contract.submitWith(async (values) => {
     const saved = await updateOwnProfile(values);
     form.reset(detailsOf(saved));
     // Language and time zone apply at once: the screen re-renders in the chosen language.
@@ -49,18 +49,12 @@ function DetailsForm() {
   return (
     <section aria-labelledby="profile-details">
       <h2 id="profile-details">{t('profile.details')}</h2>
-      <OutcomeNotice outcome={outcome} />
-      <FormProvider {...form}>
-        <form ref={element} onSubmit={submit} noValidate>
-          <TextField name="displayName" label={t('profile.display_name')} autoComplete="name" />
-          <TextField name="email" label={t('profile.email')} hint={t('profile.email_hint')} type="email" autoComplete="email" />
-          <SelectField name="locale" label={t('profile.locale')} choices={localeChoices(t)} />
-          <SelectField name="timeZone" label={t('profile.time_zone')} hint={t('common.time_zone_hint')} choices={timeZoneChoicesFor(user.timeZone)} />
-          <button type="submit" className="button primary" disabled={form.formState.isSubmitting}>
-            {t('common.save')}
-          </button>
-        </form>
-      </FormProvider>
+      <ContractForm contract={contract} onSubmit={submit} submitLabel={t('common.save')}>
+        <TextField name="displayName" label={t('profile.display_name')} autoComplete="name" />
+        <TextField name="email" label={t('profile.email')} hint={t('profile.email_hint')} type="email" autoComplete="email" />
+        <SelectField name="locale" label={t('profile.locale')} choices={localeChoices(t)} />
+        <SelectField name="timeZone" label={t('profile.time_zone')} hint={t('common.time_zone_hint')} choices={timeZoneChoicesFor(user.timeZone)} />
+      </ContractForm>
     </section>
   );
 }
@@ -72,28 +66,22 @@ interface PasswordValues {
 
 function PasswordForm() {
   const { t } = useI18n();
-  const { form, element, outcome, submitWith } = useContractForm<PasswordValues>({
+  const contract = useContractForm<PasswordValues>({
     schema: changeOwnPasswordRequest,
     defaultValues: { currentPassword: '', newPassword: '' },
   });
-  const submit = submitWith(async (values) => {
+  const submit = contract.submitWith(async (values) => {
     await changeOwnPassword(values);
-    form.reset();
+    contract.form.reset();
     return t('profile.password_changed');
   });
   return (
     <section aria-labelledby="profile-password">
       <h2 id="profile-password">{t('profile.password')}</h2>
-      <OutcomeNotice outcome={outcome} />
-      <FormProvider {...form}>
-        <form ref={element} onSubmit={submit} noValidate>
-          <TextField name="currentPassword" label={t('profile.current_password')} type="password" autoComplete="current-password" />
-          <TextField name="newPassword" label={t('profile.new_password')} hint={t('profile.new_password_hint')} type="password" autoComplete="new-password" />
-          <button type="submit" className="button primary" disabled={form.formState.isSubmitting}>
-            {t('profile.change_password')}
-          </button>
-        </form>
-      </FormProvider>
+      <ContractForm contract={contract} onSubmit={submit} submitLabel={t('profile.change_password')}>
+        <TextField name="currentPassword" label={t('profile.current_password')} type="password" autoComplete="current-password" />
+        <TextField name="newPassword" label={t('profile.new_password')} hint={t('profile.new_password_hint')} type="password" autoComplete="new-password" />
+      </ContractForm>
     </section>
   );
 }

@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { FormProvider } from 'react-hook-form';
 import { createServiceTokenRequest, type ServiceTokenView } from '../../../../contracts/mail';
 import { ConfirmDialog } from '../../../shared/components/ConfirmDialog';
 import { CopyButton } from '../../../shared/components/CopyButton';
@@ -8,7 +7,8 @@ import { Loading } from '../../../shared/components/Loading';
 import { Notice } from '../../../shared/components/Notice';
 import { PageHeader } from '../../../shared/components/PageHeader';
 import { useLoader } from '../../../shared/api/use-loader';
-import { OutcomeNotice, useContractForm } from '../../../shared/forms/use-contract-form';
+import { ContractForm, useContractForm } from '../../../shared/forms/use-contract-form';
+import { DataTable } from '../../../shared/components/DataTable';
 import { useI18n } from '../../../shared/i18n/i18n';
 import { Time } from '../../../shared/i18n/Time';
 import { createServiceToken, listServiceTokens, revokeServiceToken } from '../api/service-tokens';
@@ -20,13 +20,13 @@ export function ServiceTokensPage() {
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   const [revoking, setRevoking] = useState<ServiceTokenView | null>(null);
   const [revoked, setRevoked] = useState<string | null>(null);
-  const { form, element, outcome, submitWith } = useContractForm<{ name: string }>({ schema: createServiceTokenRequest, defaultValues: { name: '' } });
-  const submit = submitWith(async ({ name }) => {
+  const contract = useContractForm<{ name: string }>({ schema: createServiceTokenRequest, defaultValues: { name: '' } });
+  const submit = contract.submitWith(async ({ name }) => {
     const token = await createServiceToken(name);
     setCreated({ name: token.name, token: token.token });
-    form.reset();
+    contract.form.reset();
     reload();
-    return '';
+    return null;
   });
   const revoke = async (token: ServiceTokenView) => {
     setRevoking(null);
@@ -54,15 +54,9 @@ export function ServiceTokensPage() {
           {revoked}
         </Notice>
       )}
-      {outcome?.tone === 'error' && <OutcomeNotice outcome={outcome} />}
-      <FormProvider {...form}>
-        <form ref={element} onSubmit={submit} noValidate className="inline-form">
-          <TextField name="name" label={t('tokens.name')} hint={t('tokens.name_hint')} />
-          <button type="submit" className="button primary" disabled={form.formState.isSubmitting}>
-            {t('tokens.create')}
-          </button>
-        </form>
-      </FormProvider>
+      <ContractForm contract={contract} onSubmit={submit} submitLabel={t('tokens.create')} className="inline-form">
+        <TextField name="name" label={t('tokens.name')} hint={t('tokens.name_hint')} />
+      </ContractForm>
       <Loading state={state} reload={reload}>
         {(tokens) => <TokensTable tokens={tokens} onRevoke={setRevoking} />}
       </Loading>
@@ -79,41 +73,26 @@ function TokensTable({ tokens, onRevoke }: { tokens: ServiceTokenView[]; onRevok
   const { t } = useI18n();
   if (tokens.length === 0) return <p>{t('common.empty')}</p>;
   return (
-    <div className="table-wrap">
-      <table>
-        <caption className="visually-hidden">{t('tokens.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('tokens.name')}</th>
-            <th scope="col">{t('tokens.created_at')}</th>
-            <th scope="col">{t('tokens.created_by')}</th>
-            <th scope="col">{t('tokens.last_used')}</th>
-            <th scope="col">{t('tokens.state')}</th>
-            <th scope="col">{t('users.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {tokens.map((token) => (
-            <tr key={token.id}>
-              <th scope="row">{token.name}</th>
-              <td>
-                <Time iso={token.createdAt} />
-              </td>
-              <td>{token.createdBy ?? '—'}</td>
-              <td>{token.lastUsedAt ? <Time iso={token.lastUsedAt} /> : t('tokens.never_used')}</td>
-              <td>{token.revokedAt ? <RevokedAt iso={token.revokedAt} /> : t('tokens.active')}</td>
-              <td className="actions">
-                {!token.revokedAt && (
-                  <button type="button" className="button small danger" onClick={() => onRevoke(token)} aria-label={`${t('tokens.revoke')}: ${token.name}`}>
-                    {t('tokens.revoke')}
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption={t('tokens.title')} columns={[t('tokens.name'), t('tokens.created_at'), t('tokens.created_by'), t('tokens.last_used'), t('tokens.state'), t('users.actions')]}>
+      {tokens.map((token) => (
+        <tr key={token.id}>
+          <th scope="row">{token.name}</th>
+          <td>
+            <Time iso={token.createdAt} />
+          </td>
+          <td>{token.createdBy ?? '—'}</td>
+          <td>{token.lastUsedAt ? <Time iso={token.lastUsedAt} /> : t('tokens.never_used')}</td>
+          <td>{token.revokedAt ? <RevokedAt iso={token.revokedAt} /> : t('tokens.active')}</td>
+          <td className="actions">
+            {!token.revokedAt && (
+              <button type="button" className="button small danger" onClick={() => onRevoke(token)} aria-label={`${t('tokens.revoke')}: ${token.name}`}>
+                {t('tokens.revoke')}
+              </button>
+            )}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

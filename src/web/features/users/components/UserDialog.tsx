@@ -1,9 +1,8 @@
-import { FormProvider } from 'react-hook-form';
 import { createUserRequest, updateUserRequest, type UserView } from '../../../../contracts/accounts';
 import { localeChoices, roleChoices, timeZoneChoicesFor } from '../../../shared/components/choices';
 import { CheckboxField, SelectField, TextField } from '../../../shared/components/fields';
 import { FormDialog } from '../../../shared/components/FormDialog';
-import { OutcomeNotice, useContractForm } from '../../../shared/forms/use-contract-form';
+import { ContractForm, useContractForm } from '../../../shared/forms/use-contract-form';
 import { useI18n } from '../../../shared/i18n/i18n';
 import { createUser, updateUser } from '../api/users';
 
@@ -24,12 +23,12 @@ const NEW_USER: UserValues = { loginId: '', displayName: '', email: '', role: 'u
 export function UserDialog({ user, onDone, onCancel }: { user: UserView | null; onDone(message: string): void; onCancel(): void }) {
   const { t } = useI18n();
   const creating = user === null;
-  const { form, element, outcome, submitWith } = useContractForm<UserValues>({
+  const contract = useContractForm<UserValues>({
     schema: creating ? createUserRequest : updateUserRequest,
     defaultValues: creating ? NEW_USER : { ...NEW_USER, ...user, email: user.email ?? '' },
     toBody: ({ loginId, password, active, ...details }) => (creating ? { loginId, password, ...details } : { ...details, active }),
   });
-  const submit = submitWith(async ({ loginId, password, active, ...details }) => {
+  const submit = contract.submitWith(async ({ loginId, password, active, ...details }) => {
     if (creating) {
       const created = await createUser({ loginId, password, ...details });
       onDone(t('users.created', { login: created.loginId }));
@@ -37,26 +36,21 @@ export function UserDialog({ user, onDone, onCancel }: { user: UserView | null; 
       const updated = await updateUser(user.id, { ...details, active });
       onDone(t('users.updated', { login: updated.loginId }));
     }
-    return '';
+    return null;
   });
   return (
-    <FormDialog title={creating ? t('users.add_title') : t('users.edit_title', { login: user.loginId })} submitting={form.formState.isSubmitting} onCancel={onCancel}>
+    <FormDialog title={creating ? t('users.add_title') : t('users.edit_title', { login: user.loginId })} submitting={contract.form.formState.isSubmitting} onCancel={onCancel}>
       {(formId) => (
-        <>
-          <OutcomeNotice outcome={outcome} />
-          <FormProvider {...form}>
-            <form id={formId} ref={element} onSubmit={submit} noValidate>
-              {creating && <TextField name="loginId" label={t('users.login_id')} autoComplete="off" />}
-              <TextField name="displayName" label={t('users.display_name')} />
-              <TextField name="email" label={t('users.email')} type="email" />
-              <SelectField name="role" label={t('users.role')} choices={roleChoices(t)} />
-              <SelectField name="locale" label={t('users.locale')} choices={localeChoices(t)} />
-              <SelectField name="timeZone" label={t('users.time_zone')} choices={timeZoneChoicesFor(user?.timeZone ?? NEW_USER.timeZone)} />
-              {creating && <TextField name="password" label={t('users.password')} hint={t('users.password_hint')} type="password" autoComplete="new-password" />}
-              {!creating && <CheckboxField name="active" label={t('users.active_label')} hint={t('users.active_hint')} />}
-            </form>
-          </FormProvider>
-        </>
+        <ContractForm contract={contract} id={formId} onSubmit={submit}>
+          {creating && <TextField name="loginId" label={t('users.login_id')} autoComplete="off" />}
+          <TextField name="displayName" label={t('users.display_name')} />
+          <TextField name="email" label={t('users.email')} type="email" />
+          <SelectField name="role" label={t('users.role')} choices={roleChoices(t)} />
+          <SelectField name="locale" label={t('users.locale')} choices={localeChoices(t)} />
+          <SelectField name="timeZone" label={t('users.time_zone')} choices={timeZoneChoicesFor(user?.timeZone ?? NEW_USER.timeZone)} />
+          {creating && <TextField name="password" label={t('users.password')} hint={t('users.password_hint')} type="password" autoComplete="new-password" />}
+          {!creating && <CheckboxField name="active" label={t('users.active_label')} hint={t('users.active_hint')} />}
+        </ContractForm>
       )}
     </FormDialog>
   );

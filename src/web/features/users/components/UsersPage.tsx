@@ -4,6 +4,7 @@ import { Loading } from '../../../shared/components/Loading';
 import { Notice } from '../../../shared/components/Notice';
 import { PageHeader } from '../../../shared/components/PageHeader';
 import { useLoader } from '../../../shared/api/use-loader';
+import { DataTable } from '../../../shared/components/DataTable';
 import { useI18n } from '../../../shared/i18n/i18n';
 import { listUsers } from '../api/users';
 import { PasswordDialog } from './PasswordDialog';
@@ -48,43 +49,26 @@ export function UsersPage() {
 function UsersTable({ users, onEdit, onPassword }: { users: UserView[]; onEdit(user: UserView): void; onPassword(user: UserView): void }) {
   const { t } = useI18n();
   return (
-    <div className="table-wrap">
-      <table>
-        <caption className="visually-hidden">{t('users.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('users.login_id')}</th>
-            <th scope="col">{t('users.display_name')}</th>
-            <th scope="col">{t('users.email')}</th>
-            <th scope="col">{t('users.role')}</th>
-            <th scope="col">{t('users.locale')}</th>
-            <th scope="col">{t('users.time_zone')}</th>
-            <th scope="col">{t('users.state')}</th>
-            <th scope="col">{t('users.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {users.map((user) => (
-            <tr key={user.id}>
-              <th scope="row">{user.loginId}</th>
-              <td>{user.displayName}</td>
-              <td>{user.email ?? '—'}</td>
-              <td>{t(`common.role.${user.role}`)}</td>
-              <td>{t(`common.locale.${user.locale}`)}</td>
-              <td>{user.timeZone}</td>
-              <td>{user.active ? t('users.active') : t('users.inactive')}</td>
-              <td className="actions">
-                <button type="button" className="button small" onClick={() => onEdit(user)} aria-label={`${t('common.edit')}: ${user.loginId}`}>
-                  {t('common.edit')}
-                </button>
-                <button type="button" className="button small" onClick={() => onPassword(user)} aria-label={`${t('users.set_password')}: ${user.loginId}`}>
-                  {t('users.set_password')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption={t('users.title')} columns={[t('users.login_id'), t('users.display_name'), t('users.email'), t('users.role'), t('users.locale'), t('users.time_zone'), t('users.state'), t('users.actions')]}>
+      {users.map((user) => (
+        <tr key={user.id}>
+          <th scope="row">{user.loginId}</th>
+          <td>{user.displayName}</td>
+          <td>{user.email ?? '—'}</td>
+          <td>{t(`common.role.${user.role}`)}</td>
+          <td>{t(`common.locale.${user.locale}`)}</td>
+          <td>{user.timeZone}</td>
+          <td>{user.active ? t('users.active') : t('users.inactive')}</td>
+          <td className="actions">
+            <button type="button" className="button small" onClick={() => onEdit(user)} aria-label={`${t('common.edit')}: ${user.loginId}`}>
+              {t('common.edit')}
+            </button>
+            <button type="button" className="button small" onClick={() => onPassword(user)} aria-label={`${t('users.set_password')}: ${user.loginId}`}>
+              {t('users.set_password')}
+            </button>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
