@@ -129,6 +129,15 @@ describeInBrowser('the admin pages in the browser', () => {
     } finally {
       await sink.close();
     }
+    // And one that went out, through the dev mailbox the settings point at.
+    const saved = (await suite.server.api.request('GET', '/api/settings/mail')).json as { settings: { smtp: { host: string; port: number }; senderAddress: string } };
+    const sent = await suite.server.api.request('POST', '/api/settings/mail/test-mail', {
+      server: 'smtp',
+      smtp: { host: saved.settings.smtp.host, port: saved.settings.smtp.port, security: 'none', authEnabled: false },
+      senderAddress: saved.settings.senderAddress,
+      to: 'somebody@example.jp',
+    });
+    expect(sent.json).toMatchObject({ ok: true });
 
     await signIn(suite.page, suite.server.baseUrl, '/deliveries');
     await suite.page.getByLabel('状態').selectOption('failed');

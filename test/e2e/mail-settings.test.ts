@@ -193,7 +193,7 @@ describeInBrowser('メール送信設定 in the browser', () => {
     await expectText(password, '設定済み');
     expect(await suite.page.locator('input[type="password"]').count()).toBe(0);
     expect(await suite.page.content()).not.toContain(SMTP_PASSWORD);
-    await screenshot(suite.page, 'settings-own-smtp');
+    await screenshot(suite.page, 'settings-own-smtp', suite.page.locator('section.form-section', { has: group('メールサーバーの設定') }));
 
     // Changing where the password would go says at once that the saved one will be cleared.
     const willClear = suite.page.getByText('保存済みのパスワードは使用されず、保存すると消去されます');

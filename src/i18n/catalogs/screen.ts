@@ -84,7 +84,7 @@ export const screenMessages = defineMessages(
 
     'banner.transport.title': 'メールを送信できない状態が続いています',
     'banner.transport.reason': '原因: {reason}',
-    'banner.transport.reply': 'サーバーの応答: {reply}',
+    'banner.transport.reply': 'サーバーの応答',
     'banner.transport.since': '送信に失敗し始めた日時: {time}',
     'banner.transport.last_success': '最後に送信に成功した日時: {time}',
     'banner.transport.never': 'なし',
@@ -173,7 +173,7 @@ export const screenMessages = defineMessages(
 
     'banner.transport.title': 'Mail cannot be sent',
     'banner.transport.reason': 'Reason: {reason}',
-    'banner.transport.reply': 'Server reply: {reply}',
+    'banner.transport.reply': 'Server reply',
     'banner.transport.since': 'Failing since: {time}',
     'banner.transport.last_success': 'Last successful send: {time}',
     'banner.transport.never': 'never',

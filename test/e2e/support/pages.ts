@@ -50,9 +50,17 @@ export async function seriousAccessibilityViolations(page: Page) {
     .map((violation) => ({ rule: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.map((node) => node.target.join(' ')) }));
 }
 
-export async function screenshot(page: Page, name: string) {
+/**
+ * `<name>.png`, the whole page, and `<name>-part.png`, the part that matters (`part`, else the
+ * first screen), small enough for the README (docs/screenshots keeps copies of those).
+ */
+export async function screenshot(page: Page, name: string, part?: Locator) {
   mkdirSync(RESULTS_DIR, { recursive: true });
   await page.screenshot({ path: new URL(`${name}.png`, RESULTS_DIR).pathname, fullPage: true });
+  const partPath = new URL(`${name}-part.png`, RESULTS_DIR).pathname;
+  if (part) return void (await part.screenshot({ path: partPath }));
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: partPath });
 }
 
 /** The name of the focused element as a user of assistive technology hears it (its label). */

@@ -71,7 +71,7 @@ function FilterChoice<V extends string>({ label, value, choices, onChange }: { l
 const isMailKind = (kind: string): kind is MailKind => (MAIL_KINDS as readonly string[]).includes(kind);
 
 function DeliveriesTable({ deliveries }: { deliveries: DeliveryView[] }) {
-  const { t } = useI18n();
+  const { t, formatTime } = useI18n();
   if (deliveries.length === 0) return <p>{t('common.empty')}</p>;
   return (
     <DataTable caption={t('deliveries.title')} columns={[t('deliveries.created'), t('deliveries.kind'), t('deliveries.to'), t('deliveries.subject'), t('deliveries.state'), t('deliveries.attempts'), t('deliveries.last_error'), t('deliveries.finished')]} className="deliveries">
@@ -103,7 +103,7 @@ function DeliveriesTable({ deliveries }: { deliveries: DeliveryView[] }) {
             {delivery.finishedAt ? (
               <Time iso={delivery.finishedAt} />
             ) : (
-              delivery.nextAttemptAt && <span>{t('deliveries.next_attempt', { time: '' })}<Time iso={delivery.nextAttemptAt} /></span>
+              delivery.nextAttemptAt && t('deliveries.next_attempt', { time: formatTime(delivery.nextAttemptAt) })
             )}
           </td>
         </tr>

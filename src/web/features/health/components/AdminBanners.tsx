@@ -14,8 +14,7 @@ export function AdminBanners({ health }: { health: HealthView | null }) {
           {transport.reason && <p>{t('banner.transport.reason', { reason: transport.reason.message })}</p>}
           {transport.reason?.reply && (
             <p>
-              {t('banner.transport.reply', { reply: '' })}
-              <code>{transport.reason.reply}</code>
+              {t('banner.transport.reply')}: <code>{transport.reason.reply}</code>
             </p>
           )}
           {transport.failingSince && <p>{t('banner.transport.since', { time: formatTime(transport.failingSince) })}</p>}
