@@ -132,7 +132,7 @@ describeInBrowser('メール送信設定 in the browser', () => {
     await expect.poll(() => suite.page.evaluate(() => document.activeElement?.getAttribute('aria-invalid'))).toBe('true');
     expect(await field('SMTPサーバアドレス').evaluate((element) => element === document.activeElement)).toBe(true);
     await expectText(suite.page.getByRole('alert').first(), '入力内容に誤りがあります');
-    await screenshot(suite.page, 'settings-errors');
+    await screenshot(suite.page, 'settings-errors', suite.page.locator('section.form-section', { has: group('メールサーバーの設定') }));
 
     // Fixed in the browser; what only the server checks (a sender to send with) comes back from it.
     await field('SMTPサーバアドレス').fill('127.0.0.1');

@@ -22,7 +22,7 @@ type Result = { check: Check; outcome: MailCheckOutcome } | { check: Check; refu
  * the message that says what to check and the server's own reply. Problems with the form's
  * fields are shown at those fields, as a save would show them.
  */
-export function MailChecks({ view }: { view: MailSettingsView }) {
+export function MailChecks({ view, level }: { view: MailSettingsView; /** Its heading's level: a section of its own (2) or part of the server's (3). */ level: 2 | 3 }) {
   const { t } = useI18n();
   const user = useCurrentUser();
   const id = useId();
@@ -68,10 +68,11 @@ export function MailChecks({ view }: { view: MailSettingsView }) {
     }
   };
 
+  const Heading = level === 2 ? 'h2' : 'h3';
   const label = (check: Check) => (check === 'connection' ? t('mailsettings.checks.test_connection') : t('mailsettings.checks.test_mail'));
   return (
-    <section ref={section} className="checks" aria-labelledby={`${id}-heading`}>
-      <h3 id={`${id}-heading`}>{t('mailsettings.checks.section')}</h3>
+    <section ref={section} className={level === 3 ? 'checks' : undefined} aria-labelledby={`${id}-heading`}>
+      <Heading id={`${id}-heading`}>{t('mailsettings.checks.section')}</Heading>
       <p className="hint">{t('mailsettings.checks.hint')}</p>
       <div className="check">
         <button type="button" className="button" disabled={running !== null} onClick={() => run('connection')} aria-describedby={`${id}-connection-hint`}>

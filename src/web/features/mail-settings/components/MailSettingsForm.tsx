@@ -99,16 +99,18 @@ export function MailSettingsForm({
           />
         </div>
 
-        <section className="form-section" aria-labelledby="server-heading">
-          <h2 id="server-heading">{custom ? t('mailsettings.smtp.section') : t('mailsettings.checks.section')}</h2>
-          {custom && (
-            <>
-              <ServerChoice view={view} />
-              {server === 'smtp' ? <SmtpFields view={view} passwordEditing={passwordEditing} setPasswordEditing={setPasswordEditing} /> : <GmailFields view={view} />}
-            </>
-          )}
-          <MailChecks view={view} />
-        </section>
+        {custom ? (
+          <section className="form-section" aria-labelledby="server-heading">
+            <h2 id="server-heading">{t('mailsettings.smtp.section')}</h2>
+            <ServerChoice view={view} />
+            {server === 'smtp' ? <SmtpFields view={view} passwordEditing={passwordEditing} setPasswordEditing={setPasswordEditing} /> : <GmailFields view={view} />}
+            <MailChecks view={view} level={3} />
+          </section>
+        ) : (
+          <div className="form-section">
+            <MailChecks view={view} level={2} />
+          </div>
+        )}
 
         <div className="form-section">
           <p>{t('mailsettings.suspension_intro')}</p>
