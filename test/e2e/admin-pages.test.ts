@@ -46,6 +46,9 @@ describeInBrowser('the admin pages in the browser', () => {
     await expectText(row, '一般ユーザー');
 
     const user = await newPage(suite.browser);
+    // The screen never asks the API for what a 一般ユーザー may not read (the admin banners, the admin pages).
+    const refused: string[] = [];
+    user.on('response', (response) => void (response.status() === 403 && refused.push(response.url())));
     try {
       await signIn(user, suite.server.baseUrl, '/profile', 'tanaka', 'tanaka-pass-1');
       const links = await user.getByRole('navigation', { name: 'メニュー' }).getByRole('link').allInnerTexts();
@@ -59,6 +62,7 @@ describeInBrowser('the admin pages in the browser', () => {
       await user.getByRole('button', { name: '保存' }).first().click();
       await user.getByRole('heading', { name: 'Profile', level: 1 }).waitFor();
       expect(await user.getByRole('navigation', { name: 'Menu' }).getByRole('link').allInnerTexts()).toEqual(['Profile', 'Sign out']);
+      expect(refused).toEqual([]);
     } finally {
       await user.context().close();
     }

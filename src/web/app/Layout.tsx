@@ -12,7 +12,7 @@ export function Layout({ user, route, children }: { user: UserView; route: PageR
   const { t } = useI18n();
   const { location } = useRouter();
   const admin = user.role === 'admin';
-  const health = useHealth(admin ? location.path : '');
+  const health = useHealth(admin ? location.path : null);
   const main = useRef<HTMLElement>(null);
   const firstPath = useRef(location.path);
 
