@@ -120,13 +120,14 @@ describeInBrowser('メール送信設定 in the browser', () => {
     await suite.page.getByRole('radio', { name: '有効化' }).check();
     await field('SMTPサーバアドレス').fill('mail server!');
     await field('ポート番号').fill('70000');
-    await field('アカウント停止通知メール送信先メールアドレス').fill('ops@example.jp; 情報 システム <it@example.jp>');
+    await field('アカウント停止通知メール送信先メールアドレス').fill('ops@example.jp; 情報 システム <it@example.jp>; sales@localhost');
     await group('データソーススレッド処理通知設定').getByRole('radio', { name: '有効', exact: true }).check();
     await save();
 
     await expectText(errorOf('SMTPサーバアドレス'), 'ホスト名またはIPアドレスの形式が正しくありません');
     await expectText(errorOf('ポート番号'), '65535以下の値を入力してください。');
-    await expectText(errorOf('アカウント停止通知メール送信先メールアドレス'), '「情報 システム <it@example.jp>」');
+    // Each bad item named, one a line.
+    await expectText(errorOf('アカウント停止通知メール送信先メールアドレス'), /「情報 システム <it@example\.jp>」.*\n.*「sales@localhost」: @より後ろのドメイン名が正しくありません/);
     await expectText(group('データソーススレッド処理通知設定').locator('.field-error').first(), '正常終了・異常終了・長時間のいずれかにチェックを付けてください');
     await expectText(errorOf('メールアドレス'), '通知先のメールアドレスを入力してください');
     await expect.poll(() => suite.page.evaluate(() => document.activeElement?.getAttribute('aria-invalid'))).toBe('true');

@@ -1,4 +1,5 @@
-import type { FieldErrors, FieldValues, Path, Resolver, UseFormReturn } from 'react-hook-form';
+import { toNestErrors } from '@hookform/resolvers';
+import type { FieldError, FieldErrors, FieldValues, Path, Resolver, UseFormReturn } from 'react-hook-form';
 import type { z } from 'zod';
 import { type FieldProblem, problemsFromZod } from '../../../contracts/field-problems';
 import { isMessageKey } from '../../../i18n/index';
@@ -18,31 +19,27 @@ export function messageOf(problem: FieldProblem, translate: Translate): string {
  * Validates a form with the API's own contract: the form's values become the request body
  * they would be sent as, and zod's issues become the same catalog messages the server answers
  * with (src/contracts/field-problems.ts). The form's field names are the body's paths.
+ * (@hookform/resolvers' zodResolver would show zod's own wording and lose the parameters of the
+ * contracts' messages, such as the address an error names; its toNestErrors is used as is.)
  */
 export function contractResolver<V extends FieldValues>(schema: z.ZodType, toBody: (values: V) => unknown, translate: Translate): Resolver<V> {
-  return (values) => {
+  return (values, _context, options) => {
     const result = schema.safeParse(toBody(values), { reportInput: true });
     if (result.success) return { values, errors: {} };
     const problems = problemsFromZod(result.error).map((problem) => ({ path: problem.path, message: messageOf(problem, translate) }));
-    return { values: {}, errors: errorsByPath(problems) as FieldErrors<V> };
+    return { values: {}, errors: toNestErrors(errorsByPath(problems), options) };
   };
 }
 
-/**
- * react-hook-form's nested errors from flat paths (`smtp.host`). Several problems on one field
- * (two bad addresses in one list) are shown together, one per line.
- */
-export function errorsByPath(problems: ShownProblem[]): FieldErrors {
-  const root: Record<string, unknown> = {};
+/** Flat errors by path (`smtp.host`); several problems on one field (two bad addresses) are shown together, one a line. */
+function errorsByPath(problems: ShownProblem[]): FieldErrors {
+  const errors: Record<string, FieldError> = {};
   for (const { path, message } of problems) {
-    const keys = path === '' ? ['root'] : path.split('.');
-    let node = root;
-    for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
-    const leaf = keys[keys.length - 1];
-    const existing = node[leaf] as { message?: string } | undefined;
-    node[leaf] = { ...existing, type: 'contract', message: existing?.message ? `${existing.message}\n${message}` : message };
+    const key = path === '' ? 'root' : path;
+    const earlier = errors[key]?.message;
+    errors[key] = { type: 'contract', message: earlier ? `${earlier}\n${message}` : message };
   }
-  return root as FieldErrors;
+  return errors;
 }
 
 /** Moves the focus to the first field in the form (in reading order) that shows an error. */
