@@ -97,8 +97,6 @@ describe.each(dialects())('Gmailを使用する on $name', (dialect) => {
     expect(authorised.settings.gmail).toMatchObject({ state: 'authorised', accountEmail: ACCOUNT, authorisedAt: clock.now().toISOString(), locked: true });
     // The callback is runtime state: an admin's open form keeps its version.
     expect(authorised.version).toBe(locked.version);
-    const page = await t.app.inject({ method: 'GET', url: callback.headers.location as string });
-    expect(page.body).toContain('Gmailの認証が完了しました');
 
     await saveGmailSettings(admin, ACCOUNT);
     await createMailApi(t.ctx).enqueue(t.ctx.db, { to: 'customer@example.jp', subject: 'ご注文の確認', text: '本文' });
@@ -124,9 +122,6 @@ describe.each(dialects())('Gmailを使用する on $name', (dialect) => {
       expect(response.statusCode).toBe(302);
       expect(response.headers.location).toBe(`/settings/mail?gmail=error&reason=${reason}`);
       expect(await storedState()).toEqual(before);
-      const page = await t.app.inject({ method: 'GET', url: response.headers.location as string });
-      expect(page.headers['content-type']).toContain('text/html');
-      expect(page.body).toMatch(/もう一度|登録|確認済み/);
     }
 
     const consentAgain = async (body: Record<string, unknown> = {}) => google.consent(await startAuthorisation(admin, body));

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { LABELS } from '../contracts/mail-settings.js';
+import { LABELS, labelledPathOf } from '../contracts/mail-settings.js';
 import { systemActor } from '../server/audit/audit.service.js';
 import { AppError } from '../server/errors.js';
 import { applyMailSettings, getMailSettingsView } from '../server/settings/mail-settings.service.js';
@@ -64,16 +64,7 @@ function fail(key: 'cli.file.unreadable' | 'cli.file.not_json', file: string, er
  * (SPEC §1), so in English the path alone names it.
  */
 function fieldName(path: string): string {
-  const label = cliLocale === 'ja' ? labelOf(path) : undefined;
+  const labelled = cliLocale === 'ja' ? labelledPathOf(path) : undefined;
+  const label = labelled && LABELS[labelled];
   return `${label ? `[${label}] ` : ''}(${path || '/'})`;
-}
-
-/** The label of the field or of the nearest section holding it (`monitoring.kinds.data-source.enabled`). */
-function labelOf(path: string): string | undefined {
-  const parts = path.split('.');
-  for (let length = parts.length; length > 0; length--) {
-    const key = parts.slice(0, length).join('.');
-    if (Object.hasOwn(LABELS, key)) return LABELS[key as keyof typeof LABELS];
-  }
-  return undefined;
 }

@@ -69,6 +69,13 @@ export const userView = z.object({
   updatedAt: z.string(),
 });
 
+/** POST and GET /api/session: the signed-in user and the token every state-changing request carries. */
+export const sessionViewSchema = z.object({
+  user: userView,
+  csrfToken: z.string(),
+  expiresAt: z.string(),
+});
+
 export const organisationView = z.object({
   name: z.string(),
   defaultLocale: localeSchema,
@@ -87,5 +94,6 @@ export type CreateUserRequest = z.infer<typeof createUserRequest>;
 export type UpdateUserRequest = z.infer<typeof updateUserRequest>;
 export type UpdateMeRequest = z.infer<typeof updateMeRequest>;
 export type UserView = z.infer<typeof userView>;
+export type SessionView = z.infer<typeof sessionViewSchema>;
 export type OrganisationView = z.infer<typeof organisationView>;
 export type UpdateOrganisationRequest = z.infer<typeof updateOrganisationRequest>;

@@ -1,6 +1,6 @@
-import { domainToASCII, domainToUnicode } from 'node:url';
 import { z } from 'zod';
 import type { MessageKey } from '../i18n/index.js';
+import { asciiDomainToUnicode, domainToAscii } from './host-names.js';
 
 /**
  * Address lists of SPEC §1.7: one function parses and normalises every `;` field, so the
@@ -50,7 +50,7 @@ export function parseAddress(raw: string, within: 'field' | 'list' = 'field'): A
   const asciiDomain = toAsciiDomain(domain);
   if (asciiDomain === null) return fail('address.domain_invalid');
   if (local.length + 1 + asciiDomain.length > MAX_ADDRESS || item.length > MAX_ADDRESS) return fail('address.too_long');
-  return { ok: true, address: `${local}@${domainToUnicode(asciiDomain)}` };
+  return { ok: true, address: `${local}@${asciiDomainToUnicode(asciiDomain)}` };
 }
 
 /** `a@x.jp, b@y.jp`, `a@x.jp b@y.jp`, `a@x.jp; b@y.jp`: more than one @ with a separator between. */
@@ -59,12 +59,12 @@ const looksLikeSeveralAddresses = (item: string) => (item.match(/@/g)?.length ??
 /** The wire form: domain in punycode, for servers without SMTPUTF8. */
 export function toAsciiAddress(address: string): string {
   const at = address.lastIndexOf('@');
-  return `${address.slice(0, at)}@${domainToASCII(address.slice(at + 1))}`;
+  return `${address.slice(0, at)}@${domainToAscii(address.slice(at + 1))}`;
 }
 
 function toAsciiDomain(domain: string): string | null {
   if (domain.length > 253 || domain.endsWith('.')) return null;
-  const ascii = domainToASCII(domain.toLowerCase());
+  const ascii = domainToAscii(domain.toLowerCase());
   if (!ascii || ascii.length > 253) return null;
   const labels = ascii.split('.');
   if (labels.length < 2 || !labels.every((label) => DOMAIN_LABEL.test(label))) return null;

@@ -1,8 +1,7 @@
-import { isIP } from 'node:net';
-import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import { addressListSchema, addressSchema } from './address.js';
 import { CONTROL_CHARACTERS, singleLineText } from './common.js';
+import { domainToAscii, ipVersion } from './host-names.js';
 
 /**
  * A text box that may be left empty: '' (or only spaces) means "not set", i.e. null. One nullable
@@ -57,6 +56,18 @@ export const LABELS = {
   'monitoring.kinds.analytics-link': 'Analyticsアカウント連携スレッド処理通知設定',
 } as const;
 
+export type LabelledPath = keyof typeof LABELS;
+
+/** The labelled field or section nearest to a body path (`monitoring.kinds.data-source.enabled` → its kind). */
+export function labelledPathOf(path: string): LabelledPath | undefined {
+  const parts = path.split('.');
+  for (let length = parts.length; length > 0; length--) {
+    const key = parts.slice(0, length).join('.');
+    if (Object.hasOwn(LABELS, key)) return key as LabelledPath;
+  }
+  return undefined;
+}
+
 const MAX_HOST = 253;
 
 /** A host name (IDN allowed) or an IP literal; returned in the form given, trimmed. */
@@ -76,14 +87,33 @@ export const hostSchema = z
 
 export function isValidHost(value: string): boolean {
   const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
-  if (isIP(bare)) return true;
+  if (ipVersion(bare) !== 0) return true;
   if (/^[\d.]+$/.test(value)) return false; // looks like IPv4 but is not one
-  const ascii = domainToASCII(value.toLowerCase());
+  const ascii = domainToAscii(value.toLowerCase());
   if (!ascii || ascii.length > MAX_HOST) return false;
   return ascii.split('.').every((label) => /^(?!-)[a-z0-9-]{1,63}(?<!-)$/.test(label));
 }
 
 export const portSchema = z.number().int({ message: 'validation.not_integer' }).min(1).max(65535);
+
+const CONNECTION_STRENGTH: Record<SmtpSecurity, number> = { none: 0, starttls: 1, tls: 1 };
+
+type SmtpConnection = Pick<SmtpForm, 'host' | 'port' | 'username' | 'security' | 'skipCertificateVerification'>;
+
+/**
+ * SPEC §1.3: a saved password goes only to the server, port and user it was entered for, over a
+ * connection at least as strong (encrypted if it was, certificates verified if they were).
+ * Otherwise it is cleared on save unless a new one is given; the screen says so as the admin types.
+ */
+export function savedPasswordStillApplies(saved: SmtpConnection, form: SmtpConnection): boolean {
+  return (
+    (saved.host ?? '').toLowerCase() === (form.host ?? '').toLowerCase() &&
+    saved.port === form.port &&
+    (saved.username ?? '') === (form.username ?? '') &&
+    CONNECTION_STRENGTH[form.security] >= CONNECTION_STRENGTH[saved.security] &&
+    (saved.skipCertificateVerification || !form.skipCertificateVerification)
+  );
+}
 
 /** Write-only secret: given only to set or change it. No line breaks: they would break SMTP AUTH. */
 export const secretInputSchema = z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_ADDRESSES, parseAddress, parseAddressList, toAsciiAddress } from './address.js';
-import { CONTROL_CHARACTERS, singleLineText } from './common.js';
+import { CONTROL_CHARACTERS, requiredText, singleLineText } from './common.js';
 
 /** Mail the application hands to Tayori (SPEC §2.2): POST /api/mail/messages and mail.enqueue(). */
 
@@ -130,11 +130,19 @@ export const outgoingMessageSchema = z
     for (const [field, body] of [['text', message.text], ['html', message.html]] as const) {
       if (body?.includes('\u0000')) ctx.addIssue({ code: 'custom', path: [field], message: 'validation.control_chars' });
     }
-    const bytes = message.attachments.reduce((sum, a) => sum + Buffer.byteLength(a.content, 'base64'), 0);
+    const bytes = message.attachments.reduce((sum, a) => sum + base64DecodedLength(a.content), 0);
     if (bytes > MAX_ATTACHMENTS_BYTES) {
       ctx.addIssue({ code: 'custom', path: ['attachments'], message: 'mail.attachments_too_large', params: { max: '10 MB' } });
     }
   });
+
+/** The bytes a base64 text decodes to, counted as Node's `Buffer.byteLength(text, 'base64')` does. */
+export function base64DecodedLength(base64: string): number {
+  let length = base64.length;
+  if (base64.charCodeAt(length - 1) === 0x3d) length -= 1;
+  if (length > 1 && base64.charCodeAt(length - 1) === 0x3d) length -= 1;
+  return (length * 3) >>> 2;
+}
 
 export type OutgoingMessage = z.infer<typeof outgoingMessageSchema>;
 export type OutgoingMessageInput = z.input<typeof outgoingMessageSchema>;
@@ -147,3 +155,50 @@ export const idempotencyKeySchema = z
 
 /** The headers of POST /api/mail/messages that the API reads, named as a client sends them. */
 export const mailRequestHeadersSchema = z.object({ 'Idempotency-Key': idempotencyKeySchema.optional() });
+
+/** An error as stored with a mail or the transport: a message in the reader's language and the server's reply. */
+export const storedErrorViewSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  reply: z.string().nullable(),
+});
+
+/** One row of the delivery log (GET /api/mail/deliveries). */
+export const deliveryViewSchema = z.object({
+  id: z.string(),
+  messageId: z.string(),
+  kind: z.string(),
+  state: z.enum(DELIVERY_STATES),
+  /** The To line as written (names included); Cc and Bcc apart. */
+  to: z.string(),
+  cc: z.string(),
+  bcc: z.string(),
+  subject: z.string(),
+  attempts: z.number().int(),
+  createdAt: z.string(),
+  nextAttemptAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  lastError: storedErrorViewSchema.nullable(),
+});
+export type DeliveryView = z.infer<typeof deliveryViewSchema>;
+
+export const deliveryPageSchema = z.object({
+  deliveries: z.array(deliveryViewSchema),
+  nextCursor: z.string().nullable(),
+});
+
+/** POST /api/mail/tokens: a name that says what uses the token. */
+export const createServiceTokenRequest = z.strictObject({ name: requiredText(100) });
+
+/** A service token as listed; the token itself appears only in the answer that creates it. */
+export const serviceTokenViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+});
+export type ServiceTokenView = z.infer<typeof serviceTokenViewSchema>;
+
+export const createdServiceTokenSchema = serviceTokenViewSchema.extend({ token: z.string() });

@@ -3,6 +3,9 @@ import { gmailMessages } from './catalogs/gmail.js';
 import { cliMessages } from './catalogs/cli.js';
 import { hardeningMessages } from './catalogs/hardening.js';
 import { lockoutMessages } from './catalogs/lockout.js';
+import { adminScreenMessages } from './catalogs/admin-screens.js';
+import { mailSettingsScreenMessages } from './catalogs/mail-settings-screen.js';
+import { screenMessages } from './catalogs/screen.js';
 import type { MessageKey } from './ja.js';
 import { monitoringMessages } from './catalogs/monitoring.js';
 
@@ -129,4 +132,7 @@ export const en: Record<MessageKey, string> = {
   ...cliMessages.en,
   ...monitoringMessages.en,
   ...lockoutMessages.en,
+  ...screenMessages.en,
+  ...mailSettingsScreenMessages.en,
+  ...adminScreenMessages.en,
 };

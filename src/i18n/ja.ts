@@ -4,6 +4,9 @@ import { cliMessages } from './catalogs/cli.js';
 import { hardeningMessages } from './catalogs/hardening.js';
 import { monitoringMessages } from './catalogs/monitoring.js';
 import { lockoutMessages } from './catalogs/lockout.js';
+import { adminScreenMessages } from './catalogs/admin-screens.js';
+import { mailSettingsScreenMessages } from './catalogs/mail-settings-screen.js';
+import { screenMessages } from './catalogs/screen.js';
 
 /** Japanese catalog: the first language of every screen and mail (SPEC §1). */
 export const ja = {
@@ -136,6 +139,9 @@ export const ja = {
   ...cliMessages.ja,
   ...monitoringMessages.ja,
   ...lockoutMessages.ja,
+  ...screenMessages.ja,
+  ...mailSettingsScreenMessages.ja,
+  ...adminScreenMessages.ja,
 } as const;
 
 export type MessageKey = keyof typeof ja;

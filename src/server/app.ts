@@ -9,7 +9,6 @@ import { mailCheckRoutes } from './checks/checks.routes.js';
 import { devMailboxRoutes } from './dev-mailbox/dev-mailbox.routes.js';
 import type { AppContext } from './context.js';
 import { gmailRoutes } from './google/gmail.routes.js';
-import { gmailOutcomePageRoutes } from './google/outcome-page.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { authenticateReportToken } from './monitoring/report-tokens.service.js';
 import { runRoutes } from './monitoring/runs.routes.js';
@@ -20,6 +19,7 @@ import { registerSecurityHeaders } from './http/security-headers.js';
 import { organisationRoutes } from './organisation/organisation.routes.js';
 import { mailRoutes } from './outbox/mail.routes.js';
 import { authenticateServiceToken } from './outbox/service-tokens.service.js';
+import { screenRoutes } from './screen/screen.routes.js';
 import { mailSettingsRoutes } from './settings/mail-settings.routes.js';
 
 /** Largest request body: attachments of up to 10 MB arrive base64-encoded inside JSON. */
@@ -28,6 +28,8 @@ const BODY_LIMIT = 16 * 1024 * 1024;
 export interface BuildOptions {
   /** Sees every route as it is registered: the route-guard test enumerates them with it. */
   onRoute?: (route: RouteOptions) => void;
+  /** Where the built screen is (default: dist/web); tests give one of their own. */
+  screenDir?: string;
 }
 
 /** The configured HTTP application. It never listens: main.ts does, tests use inject(). */
@@ -58,9 +60,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   mailRoutes(app, ctx);
   mailSettingsRoutes(app, ctx);
   gmailRoutes(app, ctx);
-  gmailOutcomePageRoutes(app); // until the admin screen serves /settings/mail
   runRoutes(app, ctx);
   lockoutRoutes(app, ctx);
+  screenRoutes(app, ctx, options.screenDir);
 
   return app;
 }

@@ -1,12 +1,8 @@
 import type { z } from 'zod';
+import { type FieldProblem, problemsFromZod } from '../contracts/field-problems.js';
 import { isMessageKey, type Locale, type MessageKey, type MessageParams, t } from '../i18n/index.js';
 
-/** A problem with one field, by its path in the request body (`smtp.port`, `recipients.2`). */
-export interface FieldProblem {
-  path: string;
-  code: string;
-  params?: MessageParams;
-}
+export { type FieldProblem, problemsFromZod };
 
 /**
  * An error with a stable code that the one error handler turns into a response; the message
@@ -35,50 +31,6 @@ export function validationError(fields: FieldProblem[]): AppError {
 
 export function fieldError(path: string, code: MessageKey, params?: MessageParams): AppError {
   return validationError([{ path, code, params }]);
-}
-
-/** Turns zod's issues into field problems whose codes are catalog keys. */
-export function problemsFromZod(error: z.ZodError): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  for (const issue of error.issues) {
-    const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        problems.push({ path: path ? `${path}.${key}` : key, code: 'validation.unknown_field' });
-      }
-      continue;
-    }
-    problems.push({ path, ...codeForIssue(issue) });
-  }
-  return problems;
-}
-
-function codeForIssue(issue: z.core.$ZodIssue): { code: MessageKey; params?: MessageParams } {
-  if (isMessageKey(issue.message)) {
-    const params = issue.code === 'custom' ? (issue.params as MessageParams | undefined) : undefined;
-    return { code: issue.message, params };
-  }
-  switch (issue.code) {
-    case 'invalid_type':
-      return { code: issue.input === undefined ? 'validation.required' : 'validation.invalid_type' };
-    case 'too_small':
-      if (issue.origin === 'string') {
-        return Number(issue.minimum) <= 1
-          ? { code: 'validation.required' }
-          : { code: 'validation.too_short', params: { min: Number(issue.minimum) } };
-      }
-      return { code: 'validation.too_small', params: { min: Number(issue.minimum) } };
-    case 'too_big':
-      return issue.origin === 'string'
-        ? { code: 'validation.too_long', params: { max: Number(issue.maximum) } }
-        : { code: 'validation.too_big', params: { max: Number(issue.maximum) } };
-    case 'invalid_value':
-      return { code: 'validation.invalid_choice' };
-    case 'invalid_format':
-      return { code: issue.format === 'email' ? 'validation.email' : 'validation.invalid' };
-    default:
-      return { code: 'validation.invalid' };
-  }
 }
 
 /** Parses with a contract schema or throws a 422 listing every problem. */

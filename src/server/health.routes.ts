@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { HealthView } from '../contracts/health.js';
 import type { AppContext } from './context.js';
 import { canServe, healthDetails } from './health.service.js';
 

@@ -1,3 +1,4 @@
+import type { HealthView } from '../contracts/health.js';
 import type { Locale } from '../i18n/index.js';
 import type { AppContext } from './context.js';
 import { isDatabaseReachable } from './db/database.js';
@@ -10,7 +11,7 @@ export function canServe(ctx: AppContext): Promise<boolean> {
 }
 
 /** GET /api/health: database, transport state (banner, reason, last success) and outbox counts, for admins. */
-export async function healthDetails(ctx: AppContext, locale: Locale) {
+export async function healthDetails(ctx: AppContext, locale: Locale): Promise<HealthView> {
   const database = await isDatabaseReachable(ctx.db);
   const transport = database ? await transportStatus(ctx, locale) : null;
   const healthy = database && transport?.state !== 'failing';
@@ -19,5 +20,6 @@ export async function healthDetails(ctx: AppContext, locale: Locale) {
     database: { dialect: ctx.database.dialect, reachable: database },
     transport,
     outbox: database ? await countByState(ctx.db) : null,
+    devMailbox: ctx.config.devMailbox.enabled,
   };
 }

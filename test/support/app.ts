@@ -43,7 +43,7 @@ export async function createTestApp(
   });
   const ctx = createContext(config, { clock: options.clock, log: options.log ?? createLogger(config.logLevel) });
   await prepareInstallation(ctx, () => {});
-  const app = await buildApp(ctx, { onRoute: options.onRoute });
+  const app = await buildApp(ctx, { onRoute: options.onRoute, screenDir: options.screenDir });
   options.extend?.(app);
   await app.ready();
   return {

@@ -31,8 +31,23 @@ export interface TayoriProcess {
 export function spawnTayori(
   args: string[],
   env: Record<string, string>,
-  options: { stdin?: string; /** run `bin/tayori.mjs`, the installed command, instead of the source through tsx */ bin?: boolean } = {},
+  options: StartOptions = {},
 ): TayoriProcess {
+  const started = startTayori(args, env, options);
+  onTestFinished(() => {
+    if (started.child.exitCode === null && started.child.signalCode === null) started.child.kill('SIGKILL');
+  });
+  return started;
+}
+
+interface StartOptions {
+  stdin?: string;
+  /** run `bin/tayori.mjs`, the installed command, instead of the source through tsx */
+  bin?: boolean;
+}
+
+/** spawnTayori for a process that outlives one test (a server for a whole file): the caller stops it. */
+export function startTayori(args: string[], env: Record<string, string>, options: StartOptions = {}): TayoriProcess {
   const ownedByTest = (key: string) => key.startsWith('TAYORI_') || key === 'LANG' || key.startsWith('LC_');
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !ownedByTest(key)));
   const command = options.bin ? ['bin/tayori.mjs'] : ['--import', 'tsx', 'src/cli/main.ts'];
@@ -51,10 +66,6 @@ export function spawnTayori(
     child.once('error', reject);
     child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
-  onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-
   return {
     child,
     stdout: () => stdout,

@@ -20,7 +20,8 @@ export default class SkippedReporter implements Reporter {
         if (test.result().state === 'skipped') skipped++;
       }
     }
-    const postgres = this.vitest?.getRootProject().getProvidedContext().postgresUrl;
+    // The database is provided to the project whose global setup checked it (the `api` one).
+    const postgres = this.vitest?.projects.some((project) => project.getProvidedContext().postgresUrl);
     const leg = postgres ? 'PostgreSQL leg ran' : 'PostgreSQL leg skipped: no PostgreSQL';
     process.stdout.write(`\nskipped: ${skipped} of ${total} tests (${leg})\n`);
   }

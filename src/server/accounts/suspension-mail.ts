@@ -1,6 +1,6 @@
 import type { OutgoingMessage } from '../../contracts/mail.js';
 import { type Locale, t } from '../../i18n/index.js';
-import { formatInZone, formatUtc } from '../time-format.js';
+import { formatInZone, formatUtc } from '../../i18n/time-format.js';
 
 /** What a suspension mail tells (SPEC §3). */
 export interface SuspensionFacts {

@@ -1,3 +1,4 @@
+import type { AuditEntryView } from '../../contracts/audit.js';
 import { newId } from '../ids.js';
 import type { Clock } from '../clock.js';
 import type { AppContext } from '../context.js';
@@ -64,7 +65,7 @@ export async function recordAudit(
   });
 }
 
-const auditEntryView = (row: AuditRow) => ({
+const auditEntryView = (row: AuditRow): AuditEntryView => ({
   id: row.id,
   at: row.at,
   actor: row.actor_login,
@@ -78,6 +79,6 @@ const auditEntryView = (row: AuditRow) => ({
 export async function readAuditTrail(
   ctx: AppContext,
   window: { limit: number; before?: { at: string; id: string }; action?: string },
-): Promise<ReturnType<typeof auditEntryView>[]> {
+): Promise<AuditEntryView[]> {
   return (await listAuditEntries(ctx.db, window)).map(auditEntryView);
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { currentSession } from '../http/auth.js';
-import { mailCheckOutcomeSchema } from './checks.schema.js';
+import { mailCheckOutcomeSchema } from '../../contracts/mail-checks.js';
 import { type CheckOperator, sendTestMail, testConnection } from './checks.service.js';
 
 /** [接続テスト] and [テストメール送信]: a failing server is a 200 with `ok: false`, bad input a 422. */

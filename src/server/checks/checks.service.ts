@@ -9,7 +9,7 @@ import { getOrganisation } from '../organisation/organisation.service.js';
 import { SecretUnreadableError } from '../security/secret-box.js';
 import { type MailSettingsRecord, readMailSettings } from '../settings/mail-settings.service.js';
 import { passwordForForm } from '../settings/smtp-credentials.js';
-import { formatInZone } from '../time-format.js';
+import { formatInZone } from '../../i18n/time-format.js';
 import {
   managedRelayTarget,
   ownServerTarget,
@@ -20,7 +20,7 @@ import {
 import { probeEnvelope } from '../transports/envelope-probe.js';
 import { classifySmtpError, type DeliveryFault, describeFault } from '../transports/faults.js';
 import { createSmtpTransport } from '../transports/smtp-transport.js';
-import { type MailCheckOutcome, type MailCheckRequest, managedCheckRequestSchema, mailCheckRequestSchema } from './checks.schema.js';
+import { type MailCheckOutcome, type MailCheckRequest, managedCheckRequestSchema, mailCheckRequestSchema } from '../../contracts/mail-checks.js';
 import { recordTestOutcome } from './test-deliveries.repository.js';
 
 /** Who runs a check: whose address is the default recipient, and how the answer and the mail read. */

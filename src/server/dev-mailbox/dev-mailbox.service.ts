@@ -1,3 +1,4 @@
+import type { DevMail, DevMailboxList } from '../../contracts/dev-mailbox.js';
 import { type Locale, t } from '../../i18n/index.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
@@ -40,12 +41,12 @@ export async function receiveMail(ctx: AppContext, raw: Buffer, envelope: Receiv
   await storeMail(devMailboxDir(ctx.config.dataDir), summary, raw);
 }
 
-export async function listDevMailbox(ctx: AppContext, locale: Locale) {
+export async function listDevMailbox(ctx: AppContext, locale: Locale): Promise<DevMailboxList> {
   const dir = enabledMailboxDir(ctx);
   return { banner: t(locale, 'devmailbox.banner'), messages: await listMailSummaries(dir) };
 }
 
-export async function readDevMail(ctx: AppContext, locale: Locale, id: string) {
+export async function readDevMail(ctx: AppContext, locale: Locale, id: string): Promise<DevMail> {
   const dir = enabledMailboxDir(ctx);
   const raw = await readRawMail(dir, id);
   const summary = raw && (await listMailSummaries(dir)).find((entry) => entry.id === id);
@@ -60,7 +61,7 @@ export async function readDevMail(ctx: AppContext, locale: Locale, id: string) {
         return { name: line.slice(0, colon), value: line.slice(colon + 1).trim() };
       }),
       text: parsed.text ?? null,
-      html: parsed.html === false ? null : parsed.html,
+      html: parsed.html || null,
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { OutgoingMessage } from '../../contracts/mail.js';
 import type { ThreadKind } from '../../contracts/monitoring.js';
 import { type Locale, t } from '../../i18n/index.js';
-import { formatInZone } from '../time-format.js';
+import { formatInZone } from '../../i18n/time-format.js';
 import type { RunRow } from './runs.repository.js';
 
 /** What a digest reports about a run, in the order the digest lists them. */

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { requiredText } from '../../contracts/common.js';
-import { DELIVERY_STATES, MAIL_KINDS, mailRequestHeadersSchema, outgoingMessageSchema } from '../../contracts/mail.js';
+import { createServiceTokenRequest, DELIVERY_STATES, MAIL_KINDS, mailRequestHeadersSchema, outgoingMessageSchema } from '../../contracts/mail.js';
 import type { AppContext } from '../context.js';
 import { parseOrThrow } from '../errors.js';
 import { actorOf } from '../http/auth.js';
@@ -14,7 +13,6 @@ const deliveriesQuery = pageQuery.extend({
   kind: z.enum(MAIL_KINDS).optional(),
 });
 
-const createTokenRequest = z.strictObject({ name: requiredText(100) });
 const idParams = z.object({ id: z.string().max(100) });
 
 export function mailRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -39,7 +37,7 @@ export function mailRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/api/mail/tokens', { config: { access: 'admin' } }, async () => ({ tokens: await listServiceTokenViews(ctx) }));
 
   app.post('/api/mail/tokens', { config: { access: 'admin' } }, async (request, reply) => {
-    const { name } = parseOrThrow(createTokenRequest, request.body);
+    const { name } = parseOrThrow(createServiceTokenRequest, request.body);
     return reply.code(201).send({ token: await createServiceToken(ctx, actorOf(request), name) });
   });
 

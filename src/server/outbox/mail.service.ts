@@ -1,5 +1,5 @@
 import type { Locale } from '../../i18n/index.js';
-import type { DeliveryState, MailKind, OutgoingMessage } from '../../contracts/mail.js';
+import type { DeliveryState, DeliveryView, MailKind, OutgoingMessage } from '../../contracts/mail.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import type { PageCursor } from '../http/pagination.js';
@@ -8,7 +8,7 @@ import { findByIdempotencyKey, listDeliveries, type OutboxRow } from './outbox.r
 import type { ServiceCaller } from './service-tokens.service.js';
 import { describeStoredError } from './stored-error.js';
 
-export function deliveryView(row: OutboxRow, locale: Locale) {
+export function deliveryView(row: OutboxRow, locale: Locale): DeliveryView {
   return {
     id: row.id,
     messageId: row.message_id,

@@ -1,3 +1,4 @@
+import type { ServiceTokenView } from '../../contracts/mail.js';
 import { type Actor, recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
@@ -21,7 +22,7 @@ export interface ServiceCaller {
   name: string;
 }
 
-export const serviceTokenView = (row: ServiceTokenRow) => ({
+export const serviceTokenView = (row: ServiceTokenRow): ServiceTokenView => ({
   id: row.id,
   name: row.name,
   createdAt: row.created_at,

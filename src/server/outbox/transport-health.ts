@@ -3,7 +3,7 @@ import { t } from '../../i18n/index.js';
 import type { AppContext } from '../context.js';
 import { getOrganisation } from '../organisation/organisation.service.js';
 import { readMailSettings } from '../settings/mail-settings.service.js';
-import { formatInZone } from '../time-format.js';
+import { formatInZone } from '../../i18n/time-format.js';
 import type { DeliveryFault } from '../transports/faults.js';
 import { enqueueMail } from './enqueue.js';
 import { describeStoredError, storeFault } from './stored-error.js';

@@ -1,4 +1,4 @@
-import type { Locale } from '../i18n/index.js';
+import type { Locale } from './index.js';
 
 /**
  * A time as people read it in mail and on screens: in their zone, with the zone named, e.g.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { addressSchema } from '../../contracts/address.js';
-import { mailSettingsFormSchema } from '../../contracts/mail-settings.js';
+import { addressSchema } from './address.js';
+import { mailSettingsFormSchema } from './mail-settings.js';
 
 /**
  * The body of [接続テスト] and [テストメール送信]: the form as it is on the screen (not yet

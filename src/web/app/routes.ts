@@ -1,0 +1,96 @@
+import { type ComponentType, lazy, type LazyExoticComponent } from 'react';
+import type { MessageKey } from '../../i18n/index';
+
+/**
+ * Every page of the screen, in menu order. A new page is one feature folder and one line here
+ * (access, menu place, the component loaded on first visit), e.g. アカウント停止 and スレッド監視
+ * at the places marked below.
+ */
+
+export type MenuSection = 'preferences' | 'system' | 'operations' | 'personal';
+
+export interface PageRoute {
+  path: string;
+  /** Who may open it; the menu lists only what the signed-in user may open. */
+  access: 'admin' | 'user';
+  menu: { section: MenuSection; label: MessageKey };
+  page: LazyPage;
+  /** Shown only while this holds (the dev mailbox only when it runs). */
+  when?: (facts: { devMailbox: boolean }) => boolean;
+}
+
+export interface LazyPage {
+  Component: LazyExoticComponent<ComponentType>;
+  /** Starts loading the page's code before it is rendered (the first page, while the session is checked). */
+  preload(): Promise<unknown>;
+}
+
+function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType): LazyPage {
+  let loading: Promise<M> | undefined;
+  const preload = () => (loading ??= load());
+  return { Component: lazy(() => preload().then((module) => ({ default: pick(module) }))), preload };
+}
+
+export const ROUTES: PageRoute[] = [
+  {
+    path: '/settings/mail',
+    access: 'admin',
+    menu: { section: 'preferences', label: 'nav.mail_settings' },
+    page: lazyPage(() => import('../features/mail-settings/components/MailSettingsPage'), (m) => m.MailSettingsPage),
+  },
+  {
+    path: '/settings/organisation',
+    access: 'admin',
+    menu: { section: 'preferences', label: 'nav.organisation' },
+    page: lazyPage(() => import('../features/organisation/components/OrganisationPage'), (m) => m.OrganisationPage),
+  },
+  // アカウント停止 (lockout policy, suspended accounts): { path: '/settings/lockout', access: 'admin', menu: { section: 'preferences', … } }
+  {
+    path: '/users',
+    access: 'admin',
+    menu: { section: 'system', label: 'nav.users' },
+    page: lazyPage(() => import('../features/users/components/UsersPage'), (m) => m.UsersPage),
+  },
+  {
+    path: '/settings/tokens',
+    access: 'admin',
+    menu: { section: 'system', label: 'nav.service_tokens' },
+    page: lazyPage(() => import('../features/service-tokens/components/ServiceTokensPage'), (m) => m.ServiceTokensPage),
+  },
+  {
+    path: '/deliveries',
+    access: 'admin',
+    menu: { section: 'operations', label: 'nav.deliveries' },
+    page: lazyPage(() => import('../features/deliveries/components/DeliveriesPage'), (m) => m.DeliveriesPage),
+  },
+  // スレッド監視 (runs, monitor, report tokens): { path: '/monitoring', access: 'admin', menu: { section: 'operations', … } }
+  {
+    path: '/audit',
+    access: 'admin',
+    menu: { section: 'operations', label: 'nav.audit' },
+    page: lazyPage(() => import('../features/audit/components/AuditPage'), (m) => m.AuditPage),
+  },
+  {
+    path: '/dev-mailbox',
+    access: 'admin',
+    menu: { section: 'operations', label: 'nav.dev_mailbox' },
+    page: lazyPage(() => import('../features/dev-mailbox/components/DevMailboxPage'), (m) => m.DevMailboxPage),
+    when: (facts) => facts.devMailbox,
+  },
+  {
+    path: '/profile',
+    access: 'user',
+    menu: { section: 'personal', label: 'nav.profile' },
+    page: lazyPage(() => import('../features/profile/components/ProfilePage'), (m) => m.ProfilePage),
+  },
+];
+
+export const routeFor = (path: string) => ROUTES.find((route) => route.path === path);
+
+/** Where the breadcrumb puts each menu section: システムの設定 › 環境設定 › … */
+export const SECTION_TRAIL: Record<MenuSection, MessageKey[]> = {
+  preferences: ['nav.system_settings', 'nav.preferences'],
+  system: ['nav.system_settings'],
+  operations: ['nav.operations'],
+  personal: ['nav.personal'],
+};

@@ -1,0 +1,113 @@
+import { useState } from 'react';
+import { DELIVERY_STATES, type DeliveryView, MAIL_KINDS, type MailKind } from '../../../../contracts/mail';
+import { Loading } from '../../../shared/components/Loading';
+import { PageHeader } from '../../../shared/components/PageHeader';
+import { Pager, useCursorPages } from '../../../shared/components/Pager';
+import { useLoader } from '../../../shared/api/use-loader';
+import { DataTable } from '../../../shared/components/DataTable';
+import { useI18n } from '../../../shared/i18n/i18n';
+import { Time } from '../../../shared/i18n/Time';
+import { type DeliveryFilter, loadDeliveries } from '../api/deliveries';
+
+/** 配信ログ (SPEC §2.1): each mail's state, attempts, last error in the reader's language and the server's reply. */
+export function DeliveriesPage() {
+  const { t } = useI18n();
+  const [filter, setFilter] = useState<DeliveryFilter>({});
+  const pages = useCursorPages();
+  const { state, reload } = useLoader(() => loadDeliveries(filter, pages.cursor), [filter, pages.cursor]);
+  const choose = (next: DeliveryFilter) => {
+    setFilter(next);
+    pages.restart();
+  };
+  return (
+    <>
+      <PageHeader title={t('deliveries.title')}>
+        <p>{t('deliveries.intro')}</p>
+      </PageHeader>
+      <form className="filters" aria-label={t('common.filter')} onSubmit={(event) => event.preventDefault()}>
+        <FilterChoice
+          label={t('deliveries.state')}
+          value={filter.state}
+          choices={DELIVERY_STATES.map((value) => ({ value, label: t(`deliveries.state.${value}`) }))}
+          onChange={(state) => choose({ ...filter, state })}
+        />
+        <FilterChoice
+          label={t('deliveries.kind')}
+          value={filter.kind}
+          choices={MAIL_KINDS.map((value) => ({ value, label: t(`deliveries.kind.${value}`) }))}
+          onChange={(kind) => choose({ ...filter, kind })}
+        />
+      </form>
+      <Loading state={state} reload={reload}>
+        {({ deliveries, nextCursor }) => (
+          <>
+            <DeliveriesTable deliveries={deliveries} />
+            <Pager pages={pages} nextCursor={nextCursor} />
+          </>
+        )}
+      </Loading>
+    </>
+  );
+}
+
+/** One filter: すべて, or one of the choices. */
+function FilterChoice<V extends string>({ label, value, choices, onChange }: { label: string; value: V | undefined; choices: { value: V; label: string }[]; onChange(value: V | undefined): void }) {
+  const { t } = useI18n();
+  return (
+    <label>
+      {label}
+      <select value={value ?? ''} onChange={(event) => onChange((event.target.value || undefined) as V | undefined)}>
+        <option value="">{t('common.all')}</option>
+        {choices.map((choice) => (
+          <option key={choice.value} value={choice.value}>
+            {choice.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+const isMailKind = (kind: string): kind is MailKind => (MAIL_KINDS as readonly string[]).includes(kind);
+
+function DeliveriesTable({ deliveries }: { deliveries: DeliveryView[] }) {
+  const { t, formatTime } = useI18n();
+  if (deliveries.length === 0) return <p>{t('common.empty')}</p>;
+  return (
+    <DataTable caption={t('deliveries.title')} columns={[t('deliveries.created'), t('deliveries.kind'), t('deliveries.to'), t('deliveries.subject'), t('deliveries.state'), t('deliveries.attempts'), t('deliveries.last_error'), t('deliveries.finished')]} className="deliveries">
+      {deliveries.map((delivery) => (
+        <tr key={delivery.id} data-state={delivery.state}>
+          <td>
+            <Time iso={delivery.createdAt} />
+          </td>
+          <td>{isMailKind(delivery.kind) ? t(`deliveries.kind.${delivery.kind}`) : delivery.kind}</td>
+          <td className="addresses">{delivery.to}</td>
+          <th scope="row">{delivery.subject}</th>
+          <td>
+            <span className={`state ${delivery.state}`}>{t(`deliveries.state.${delivery.state}`)}</span>
+          </td>
+          <td className="number">{delivery.attempts}</td>
+          <td>
+            {delivery.lastError && (
+              <>
+                <p>{delivery.lastError.message}</p>
+                {delivery.lastError.reply && (
+                  <p>
+                    {t('deliveries.reply')}: <code>{delivery.lastError.reply}</code>
+                  </p>
+                )}
+              </>
+            )}
+          </td>
+          <td>
+            {delivery.finishedAt ? (
+              <Time iso={delivery.finishedAt} />
+            ) : (
+              delivery.nextAttemptAt && t('deliveries.next_attempt', { time: formatTime(delivery.nextAttemptAt) })
+            )}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
+  );
+}

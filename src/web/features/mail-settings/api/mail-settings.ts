@@ -1,0 +1,23 @@
+import { type MailCheckOutcome, mailCheckOutcomeSchema } from '../../../../contracts/mail-checks';
+import { type MailSettingsFormInput, type MailSettingsView, mailSettingsViewSchema } from '../../../../contracts/mail-settings';
+import { apiRequest } from '../../../shared/api/client';
+import type { CheckBody } from '../model/form-values';
+
+export function loadMailSettings(): Promise<MailSettingsView> {
+  return apiRequest('GET', '/api/settings/mail', { schema: mailSettingsViewSchema });
+}
+
+/** [設定完了]: the whole form at once; 422 lists every problem, 409 when someone saved since `version`. */
+export function saveMailSettings(body: MailSettingsFormInput): Promise<MailSettingsView> {
+  return apiRequest('PUT', '/api/settings/mail', { body, schema: mailSettingsViewSchema });
+}
+
+/** [接続テスト] with the form's values as they are now (not saved). */
+export function testConnection(body: CheckBody): Promise<MailCheckOutcome> {
+  return apiRequest('POST', '/api/settings/mail/test-connection', { body, schema: mailCheckOutcomeSchema });
+}
+
+/** [テストメール送信] with the form's values, to `to` or the admin's own address. */
+export function sendTestMail(body: CheckBody): Promise<MailCheckOutcome> {
+  return apiRequest('POST', '/api/settings/mail/test-mail', { body, schema: mailCheckOutcomeSchema });
+}

@@ -1,0 +1,158 @@
+import { useRef, useState } from 'react';
+import { FormProvider, useForm, useWatch } from 'react-hook-form';
+import { labelledPathOf, type MailSettingsView, mailSettingsFormSchema } from '../../../../contracts/mail-settings';
+import { ApiError } from '../../../shared/api/client';
+import { ConfirmDialog } from '../../../shared/components/ConfirmDialog';
+import { ErrorSummary } from '../../../shared/components/ErrorSummary';
+import { RadioGroupField, TextField } from '../../../shared/components/fields';
+import { Notice } from '../../../shared/components/Notice';
+import { contractResolver, flattenErrors, focusFirstInvalid, showServerProblems } from '../../../shared/forms/contract-form';
+import { useI18n } from '../../../shared/i18n/i18n';
+import { useLeaveGuard } from '../../../shared/router/router';
+import { saveMailSettings } from '../api/mail-settings';
+import { formValuesOf, type MailSettingsFormValues, requestBodyOf } from '../model/form-values';
+import { GmailFields } from './GmailFields';
+import { MailChecks } from './MailChecks';
+import { ModeLine } from './ModeLine';
+import { MonitoringFields } from './MonitoringFields';
+import { ServerChoice } from './ServerChoice';
+import { SmtpFields } from './SmtpFields';
+
+type SaveOutcome = 'invalid' | 'conflict' | { failed: string } | null;
+
+/**
+ * The whole メール送信設定 form. [設定完了] checks it with the API's own contract, then saves it
+ * as one unit: refused fields show their message and the first one takes the focus; a save
+ * over a newer one (409) is explained; leaving with unsaved changes asks first.
+ */
+export function MailSettingsForm({
+  view,
+  justSaved,
+  onSaved,
+  onReload,
+}: {
+  view: MailSettingsView;
+  justSaved: boolean;
+  onSaved(view: MailSettingsView): void;
+  onReload(): void;
+}) {
+  const { t, formatTime } = useI18n();
+  const element = useRef<HTMLFormElement>(null);
+  const [outcome, setOutcome] = useState<SaveOutcome>(null);
+  const [passwordEditing, setPasswordEditing] = useState(!view.settings.smtp.passwordSet);
+  const form = useForm<MailSettingsFormValues>({
+    defaultValues: formValuesOf(view),
+    resolver: contractResolver(mailSettingsFormSchema, (values: MailSettingsFormValues) => requestBodyOf(values, view), t),
+    shouldFocusError: false,
+  });
+  const server = useWatch({ control: form.control, name: 'server' });
+  const leaving = useLeaveGuard(form.formState.isDirty);
+
+  const refused = () => {
+    setOutcome('invalid');
+    focusFirstInvalid(element.current);
+  };
+  const submit = form.handleSubmit(async (values) => {
+    setOutcome(null);
+    try {
+      onSaved(await saveMailSettings(requestBodyOf(values, view)));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 422) {
+        showServerProblems(form, error.fields, element.current);
+        setOutcome('invalid');
+      } else if (error instanceof ApiError && error.status === 409) {
+        setOutcome('conflict');
+      } else {
+        setOutcome({ failed: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }, refused);
+
+  const problems = flattenErrors(form.formState.errors).map(({ path, message }) => {
+    const labelled = labelledPathOf(path);
+    return { label: labelled ? t(`field.${labelled}`) : '', message };
+  });
+  const custom = view.mode === 'custom';
+
+  return (
+    <FormProvider {...form}>
+      <form ref={element} onSubmit={submit} noValidate className="mail-settings">
+        <p className="hint">{view.updatedAt ? t('mailsettings.last_saved', { time: formatTime(view.updatedAt) }) : t('mailsettings.never_saved')}</p>
+        <ModeLine view={view} />
+        {justSaved && !form.formState.isDirty && (
+          <Notice tone="success" live>
+            {t('mailsettings.saved')}
+          </Notice>
+        )}
+        {outcome === 'invalid' && problems.length > 0 && <ErrorSummary problems={problems} />}
+
+        <div className="form-section">
+          <RadioGroupField<boolean>
+            name="sendingEnabled"
+            legend={t('field.sendingEnabled')}
+            hint={t('mailsettings.sending.disabled_hint')}
+            inline
+            choices={[
+              { value: true, label: t('mailsettings.sending.enabled') },
+              { value: false, label: t('mailsettings.sending.disabled') },
+            ]}
+          />
+        </div>
+
+        {custom ? (
+          <section className="form-section" aria-labelledby="server-heading">
+            <h2 id="server-heading">{t('mailsettings.smtp.section')}</h2>
+            <ServerChoice view={view} />
+            {server === 'smtp' ? <SmtpFields view={view} passwordEditing={passwordEditing} setPasswordEditing={setPasswordEditing} /> : <GmailFields view={view} />}
+            <MailChecks view={view} level={3} />
+          </section>
+        ) : (
+          <div className="form-section">
+            <MailChecks view={view} level={2} />
+          </div>
+        )}
+
+        <div className="form-section">
+          <p>{t('mailsettings.suspension_intro')}</p>
+          <TextField
+            name="suspensionRecipients"
+            label={t('field.suspensionRecipients')}
+            hint={
+              <>
+                <p>{t('mailsettings.recipients_hint')}</p>
+                <p>{t('mailsettings.suspension_hint')}</p>
+              </>
+            }
+            wide
+          />
+        </div>
+
+        <MonitoringFields />
+
+        <div className="form-actions">
+          {outcome === 'conflict' && (
+            <Notice tone="error" live>
+              <p>{t('mailsettings.conflict')}</p>
+              <button type="button" className="button" onClick={onReload}>
+                {t('mailsettings.reload_latest')}
+              </button>
+            </Notice>
+          )}
+          {outcome !== null && typeof outcome === 'object' && (
+            <Notice tone="error" live>
+              {outcome.failed}
+            </Notice>
+          )}
+          <button type="submit" className="button primary" disabled={form.formState.isSubmitting}>
+            {t('mailsettings.submit')}
+          </button>
+        </div>
+      </form>
+      {leaving.pendingTo && (
+        <ConfirmDialog title={t('common.unsaved.title')} confirmLabel={t('common.unsaved.leave')} onConfirm={leaving.leave} onCancel={leaving.stay} danger>
+          <p>{t('common.unsaved.body')}</p>
+        </ConfirmDialog>
+      )}
+    </FormProvider>
+  );
+}

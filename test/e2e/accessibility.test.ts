@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { freePort } from '../support/cli.js';
+import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
+import { writeTestCaFile } from '../support/test-ca.js';
+import { describeInBrowser } from './support/browser.js';
+import { expectText, focusedLabel, openDevMail, seriousAccessibilityViolations, signIn } from './support/pages.js';
+import { createServiceToken, sendApplicationMail } from './support/server.js';
+import { browserSuite } from './support/suite.js';
+
+/**
+ * Every page, as axe-core judges it (no serious or critical finding), in the states that matter
+ * (errors shown, dialogs open, a mail opened); and the own SMTP server set up with the keyboard
+ * alone.
+ */
+describeInBrowser('accessibility', () => {
+  let sink: SmtpSink;
+  beforeAll(async () => {
+    sink = await startSmtpSink({ tls: 'starttls' });
+  });
+  afterAll(() => sink?.close());
+  const suite = browserSuite(async () => ({
+    TAYORI_SMTP_CA_FILE: writeTestCaFile(),
+    TAYORI_DEV_MAILBOX: '1',
+    TAYORI_DEV_MAILBOX_PORT: String(await freePort()),
+    TAYORI_OUTBOX_POLL_MS: '200',
+  }));
+
+  async function expectAccessible(state: string) {
+    expect(await seriousAccessibilityViolations(suite.page), state).toEqual([]);
+  }
+
+  it('finds no serious or critical problem on the sign-in page and メール送信設定 in each of its states', async () => {
+    await suite.page.goto(`${suite.server.baseUrl}/login`);
+    await suite.page.getByLabel('ログインID').waitFor();
+    await expectAccessible('ログイン');
+
+    await signIn(suite.page, suite.server.baseUrl, '/settings/mail');
+    await expectAccessible('メール送信設定');
+    await suite.page.getByRole('group', { name: 'SMTP認証を有効にする' }).getByRole('radio', { name: 'する' }).check();
+    await suite.page.getByLabel('SMTPサーバアドレス', { exact: true }).fill('bad host!');
+    await suite.page.getByLabel('証明書を検証しない', { exact: true }).check();
+    await suite.page.getByRole('button', { name: '設定完了' }).click();
+    await suite.page.locator('.field-error').first().waitFor();
+    await expectAccessible('メール送信設定, errors shown');
+    await suite.page.getByRole('radio', { name: 'Gmailを使用する' }).click();
+    await suite.page.getByRole('dialog').waitFor();
+    await expectAccessible('メール送信設定, popup open');
+    await suite.page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await suite.page.getByLabel('Client ID', { exact: true }).waitFor();
+    await expectAccessible('メール送信設定, Gmail');
+  });
+
+  it('finds no serious or critical problem on the other pages, their dialogs and an opened mail', async () => {
+    const token = await createServiceToken(suite.server.api, 'axe');
+    await sendApplicationMail(suite.server.baseUrl, token, { to: 'a@example.jp', subject: '件名', text: '本文', html: '<p>本文</p>' });
+
+    const pages: [string, string][] = [
+      ['/settings/organisation', '組織設定'],
+      ['/users', 'ユーザー管理'],
+      ['/settings/tokens', 'サービストークン'],
+      ['/deliveries', '配信ログ'],
+      ['/audit', '監査ログ'],
+      ['/dev-mailbox', '開発用メールボックス'],
+      ['/profile', 'プロフィール'],
+      ['/no/such/page', 'ページが見つかりません'],
+    ];
+    await signIn(suite.page, suite.server.baseUrl, '/profile');
+    for (const [path, title] of pages) {
+      await suite.page.goto(`${suite.server.baseUrl}${path}`);
+      await suite.page.getByRole('heading', { name: title, level: 1 }).waitFor();
+      await suite.page.locator('.loading').waitFor({ state: 'detached' });
+      await expectAccessible(title);
+    }
+
+    await suite.page.goto(`${suite.server.baseUrl}/users`);
+    await suite.page.getByRole('button', { name: 'ユーザーを追加' }).click();
+    await suite.page.getByRole('dialog').getByRole('button', { name: '保存' }).click();
+    await suite.page.getByRole('dialog').locator('.field-error').first().waitFor();
+    await expectAccessible('ユーザーの追加, errors shown');
+
+    await suite.page.goto(`${suite.server.baseUrl}/settings/tokens`);
+    await suite.page.getByLabel('名前').fill('一度だけ');
+    await suite.page.getByRole('button', { name: 'トークンを作成' }).click();
+    await suite.page.getByLabel('トークン', { exact: true }).waitFor();
+    await expectAccessible('サービストークン, new token shown');
+
+    await suite.page.goto(`${suite.server.baseUrl}/dev-mailbox`);
+    await (await openDevMail(suite.page, '件名')).locator('iframe.mail-html').waitFor();
+    await expectAccessible('開発用メールボックス, a mail open');
+  });
+
+  /** Presses Tab until the focus is on the control with this label (and fails if it never gets there). */
+  async function tabTo(label: string | RegExp, maxPresses = 60) {
+    for (let press = 0; press < maxPresses; press += 1) {
+      await suite.page.keyboard.press('Tab');
+      const focused = await focusedLabel(suite.page);
+      if (typeof label === 'string' ? focused === label : label.test(focused)) return;
+    }
+    throw new Error(`the keyboard never reached ${label} (last focus: ${await focusedLabel(suite.page)})`);
+  }
+
+  it('sets up the own SMTP server, tests it and saves it with the keyboard alone', async () => {
+    await signIn(suite.page, suite.server.baseUrl, '/settings/mail');
+    await suite.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+
+    // The dev mailbox seeded the form (有効化, 127.0.0.1, なし); the keyboard points it at another server.
+    // Radio groups: Tab lands on the chosen radio, the arrow keys choose.
+    await tabTo('有効化');
+    await tabTo('SMTPサーバアドレス');
+    await suite.page.keyboard.press('Control+A');
+    await suite.page.keyboard.type('127.0.0.1');
+    await tabTo('ポート番号');
+    await suite.page.keyboard.press('Control+A');
+    await suite.page.keyboard.type(String(sink.port));
+    await tabTo('なし');
+    await suite.page.keyboard.press('ArrowDown');
+    expect(await focusedLabel(suite.page)).toBe('STARTTLS');
+    expect(await suite.page.getByRole('radio', { name: 'STARTTLS', exact: true }).isChecked()).toBe(true);
+    await tabTo('送信元メールアドレス');
+    await suite.page.keyboard.press('Control+A');
+    await suite.page.keyboard.type('keyboard@example.jp');
+
+    await tabTo('接続テスト');
+    await suite.page.keyboard.press('Enter');
+    await expectText(suite.page.locator('.check-result'), '接続テストに成功しました');
+
+    await tabTo('アカウント停止通知メール送信先メールアドレス');
+    await suite.page.keyboard.type('ops@example.jp');
+    await tabTo('設定完了');
+    await suite.page.keyboard.press('Enter');
+    await expectText(suite.page.getByRole('status').filter({ hasText: '設定を保存しました。' }), '設定を保存しました。');
+
+    const saved = (await suite.server.api.request('GET', '/api/settings/mail')).json as { settings: Record<string, unknown> };
+    expect(saved.settings).toMatchObject({
+      sendingEnabled: true,
+      smtp: { host: '127.0.0.1', port: sink.port, security: 'starttls', authEnabled: false },
+      senderAddress: 'keyboard@example.jp',
+      suspensionRecipients: ['ops@example.jp'],
+    });
+  });
+});

@@ -1,0 +1,219 @@
+import { expect, it } from 'vitest';
+import { freePort } from '../support/cli.js';
+import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
+import { describeInBrowser } from './support/browser.js';
+import { expectText, isShown, newPage, openDevMail, screenshot, signIn } from './support/pages.js';
+import { createServiceToken, sendApplicationMail } from './support/server.js';
+import { browserSuite } from './support/suite.js';
+
+/**
+ * The pages beside the mail settings, against `tayori serve` with its development mailbox on
+ * (so the settings start pointing at it and every mail sent lands there).
+ */
+
+describeInBrowser('the admin pages in the browser', () => {
+  const suite = browserSuite(async () => ({
+    TAYORI_DEV_MAILBOX: '1',
+    TAYORI_DEV_MAILBOX_PORT: String(await freePort()),
+    TAYORI_OUTBOX_POLL_MS: '200',
+    // A failing transport raises the banner at once and mail is retried soon, so one test sees both.
+    TAYORI_TRANSPORT_ALERT_AFTER_MS: '0',
+    TAYORI_OUTBOX_RETRY_BASE_MS: '300',
+    TAYORI_OUTBOX_RETRY_MAX_MS: '1000',
+  }));
+
+  const menu = () => suite.page.getByRole('navigation', { name: 'メニュー' });
+  const dialog = () => suite.page.getByRole('dialog');
+
+  const sendMail = (token: string, message: Record<string, unknown>) => sendApplicationMail(suite.server.baseUrl, token, message);
+
+  it('adds a user, who signs in to their own profile only and can switch the screen to English', async () => {
+    await signIn(suite.page, suite.server.baseUrl, '/users');
+    await suite.page.getByRole('button', { name: 'ユーザーを追加' }).click();
+    const form = dialog();
+    await form.getByLabel('ログインID').fill('tanaka taro');
+    await form.getByLabel('表示名').fill('田中 太郎');
+    await form.getByLabel('メールアドレス').fill('tanaka@example.jp');
+    await form.getByLabel('パスワード').fill('tanaka-pass-1');
+    await form.getByRole('button', { name: '保存' }).click();
+    await expectText(form.locator('.field-error'), 'ログインIDは半角英数字と . _ - @ で、1〜64文字で入力してください。');
+    await form.getByLabel('ログインID').fill('tanaka');
+    await form.getByRole('button', { name: '保存' }).click();
+    await dialog().waitFor({ state: 'detached' });
+    await expectText(suite.page.getByRole('status'), 'ユーザー tanaka を追加しました。');
+    const row = suite.page.getByRole('row', { name: /tanaka/ });
+    await expectText(row, '田中 太郎');
+    await expectText(row, '一般ユーザー');
+
+    const user = await newPage(suite.browser);
+    // The screen never asks the API for what a 一般ユーザー may not read (the admin banners, the admin pages).
+    const refused: string[] = [];
+    user.on('response', (response) => void (response.status() === 403 && refused.push(response.url())));
+    try {
+      await signIn(user, suite.server.baseUrl, '/profile', 'tanaka', 'tanaka-pass-1');
+      const links = await user.getByRole('navigation', { name: 'メニュー' }).getByRole('link').allInnerTexts();
+      expect(links).toEqual(['プロフィール', 'ログアウト']);
+      await user.goto(`${suite.server.baseUrl}/settings/mail`);
+      await user.getByRole('heading', { name: '権限がありません', level: 1 }).waitFor();
+      expect(await user.getByLabel('SMTPサーバアドレス').count()).toBe(0);
+
+      await user.goto(`${suite.server.baseUrl}/profile`);
+      await user.getByLabel('表示言語').selectOption('en');
+      await user.getByRole('button', { name: '保存' }).first().click();
+      await user.getByRole('heading', { name: 'Profile', level: 1 }).waitFor();
+      expect(await user.getByRole('navigation', { name: 'Menu' }).getByRole('link').allInnerTexts()).toEqual(['Profile', 'Sign out']);
+      expect(refused).toEqual([]);
+    } finally {
+      await user.context().close();
+    }
+  });
+
+  it('shows a new service token once, copies it, and revoking it stops it working', async () => {
+    await suite.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await signIn(suite.page, suite.server.baseUrl, '/settings/tokens');
+    await suite.page.getByLabel('名前').fill('受注システム');
+    await suite.page.getByRole('button', { name: 'トークンを作成' }).click();
+    const shown = suite.page.getByLabel('トークン', { exact: true });
+    await shown.waitFor();
+    const token = await shown.inputValue();
+    expect(token).toMatch(/^tyr_/);
+    await expectText(suite.page.getByRole('status').first(), 'このトークンは今だけ表示されます');
+    await suite.page.getByRole('button', { name: 'コピー' }).click();
+    await expectText(suite.page.locator('.copy-outcome'), 'コピーしました。');
+    expect(await suite.page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+    expect(await sendMail(token, { to: 'someone@example.jp', subject: 'トークンの確認', text: '本文' })).toBe(202);
+
+    await suite.page.reload();
+    const row = suite.page.getByRole('row', { name: /受注システム/ });
+    await expectText(row, '有効');
+    expect(await suite.page.content()).not.toContain(token);
+
+    await row.getByRole('button', { name: /無効化/ }).click();
+    await expectText(dialog().getByRole('heading'), 'トークン「受注システム」を無効化しますか?');
+    await dialog().getByRole('button', { name: '無効化' }).click();
+    await expectText(suite.page.getByRole('row', { name: /受注システム/ }), '無効化済み');
+    expect(await sendMail(token, { to: 'someone@example.jp', subject: 'もう届かない', text: '本文' })).toBe(401);
+  });
+
+  it('shows a Japanese mail in the development mailbox, its HTML in a sandbox where no script runs', async () => {
+    const token = await createServiceToken(suite.server.api, 'devmail');
+    const status = await sendMail(token, {
+      to: 'tanaka@example.jp',
+      subject: 'ご注文ありがとうございます',
+      text: '田中 太郎 様\nご注文を承りました。',
+      html: '<h1 style="color:#b00">ご注文確認</h1><p>田中 太郎 様</p><script>document.body.setAttribute("data-script-ran","yes"); parent.document.title = "ran";</script>',
+    });
+    expect(status).toBe(202);
+
+    await signIn(suite.page, suite.server.baseUrl, '/dev-mailbox');
+    await expectText(suite.page.locator('.banner.development'), '開発用メールボックスが有効です');
+    const mail = await openDevMail(suite.page, 'ご注文ありがとうございます');
+    await expectText(mail.getByRole('heading', { level: 2 }), 'ご注文ありがとうございます');
+    await expectText(mail.locator('pre.mail-text'), 'ご注文を承りました。');
+
+    const frame = mail.locator('iframe.mail-html');
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    const content = suite.page.frameLocator('iframe.mail-html');
+    await expectText(content.getByRole('heading'), 'ご注文確認');
+    expect(await content.locator('body').getAttribute('data-script-ran')).toBeNull();
+    expect(await suite.page.title()).not.toBe('ran');
+  });
+
+  it('lists a failed mail in the delivery log with the reason in Japanese and the server reply; filters by state', async () => {
+    const sink = await startSmtpSink({ tls: 'none' });
+    try {
+      sink.rejectRecipient('nobody@example.jp', '550 5.1.1 User unknown');
+      const check = await suite.server.api.request('POST', '/api/settings/mail/test-mail', {
+        server: 'smtp',
+        smtp: { host: '127.0.0.1', port: sink.port, security: 'none', authEnabled: false },
+        senderAddress: 'tayori@example.jp',
+        to: 'nobody@example.jp',
+      });
+      expect(check.json).toMatchObject({ ok: false });
+    } finally {
+      await sink.close();
+    }
+    // And one that went out, through the dev mailbox the settings point at.
+    const saved = (await suite.server.api.request('GET', '/api/settings/mail')).json as { settings: { smtp: { host: string; port: number }; senderAddress: string } };
+    const sent = await suite.server.api.request('POST', '/api/settings/mail/test-mail', {
+      server: 'smtp',
+      smtp: { host: saved.settings.smtp.host, port: saved.settings.smtp.port, security: 'none', authEnabled: false },
+      senderAddress: saved.settings.senderAddress,
+      to: 'somebody@example.jp',
+    });
+    expect(sent.json).toMatchObject({ ok: true });
+
+    await signIn(suite.page, suite.server.baseUrl, '/deliveries');
+    await suite.page.getByLabel('状態').selectOption('failed');
+    const row = suite.page.getByRole('row', { name: /nobody@example\.jp/ });
+    await expectText(row, '送信失敗');
+    await expectText(row, 'テストメール');
+    await expectText(row, 'SMTPサーバが宛先を拒否しました');
+    await expectText(row.locator('code'), '550 5.1.1 User unknown');
+    await expectText(row, '(Asia/Tokyo)');
+    expect(await suite.page.getByRole('row').count()).toBe(2); // the header and the failed mail only
+    await screenshot(suite.page, 'delivery-log');
+
+    await suite.page.getByLabel('状態').selectOption('');
+    await expect.poll(() => suite.page.getByRole('row').count()).toBeGreaterThan(2);
+  });
+
+  it('records changes in the audit log, with who, when (time zone named) and a filter by action', async () => {
+    await signIn(suite.page, suite.server.baseUrl, '/settings/organisation');
+    await suite.page.getByLabel('組織名').fill('株式会社テスト商事');
+    await suite.page.getByRole('button', { name: '保存' }).click();
+    await expectText(suite.page.getByRole('status'), '保存しました。');
+    await suite.page.reload();
+    await expect.poll(() => suite.page.getByLabel('組織名').inputValue()).toBe('株式会社テスト商事');
+
+    await menu().getByRole('link', { name: '監査ログ' }).click();
+    await suite.page.getByLabel('操作').fill('organisation.update');
+    await suite.page.getByRole('button', { name: '絞り込む' }).click();
+    const rows = suite.page.getByRole('row').filter({ hasText: '組織設定の変更' });
+    await expectText(rows.first(), 'admin');
+    await expectText(rows.first(), '(Asia/Tokyo)');
+    await expect.poll(() => suite.page.getByRole('row').count()).toBe(2);
+    await rows.first().getByText('詳細').click();
+    await expectText(rows.first().locator('pre'), '株式会社テスト商事');
+  });
+
+  it('raises the transport banner on every admin page while mail cannot leave, and lowers it once it can', async () => {
+    const health = async () => (await suite.server.api.request('GET', '/api/health')).json as { transport: { banner: boolean } | null };
+    const settings = (await suite.server.api.request('GET', '/api/settings/mail')).json as {
+      version: number;
+      settings: { smtp: { port: number }; monitoring: object; senderAddress: string };
+    };
+    const mailboxPort = settings.settings.smtp.port;
+    const pointAt = async (port: number) => {
+      const current = (await suite.server.api.request('GET', '/api/settings/mail')).json as { version: number };
+      const saved = await suite.server.api.request('PUT', '/api/settings/mail', {
+        sendingEnabled: true,
+        smtp: { host: '127.0.0.1', port, security: 'none', authEnabled: false },
+        senderAddress: settings.settings.senderAddress,
+        suspensionRecipients: '',
+        monitoring: settings.settings.monitoring,
+        version: current.version,
+      });
+      expect(saved.status).toBe(200);
+    };
+
+    await pointAt(await freePort());
+    const token = await createServiceToken(suite.server.api, 'banner');
+    expect(await sendMail(token, { to: 'waiting@example.jp', subject: '待機中のメール', text: '本文' })).toBe(202);
+    await expect.poll(async () => (await health()).transport?.banner, { timeout: 30_000 }).toBe(true);
+
+    await signIn(suite.page, suite.server.baseUrl, '/users');
+    const banner = suite.page.locator('.banner.failing');
+    await expectText(banner, 'メールを送信できない状態が続いています');
+    await expectText(banner, 'SMTPサーバに接続を拒否されました');
+    await expectText(banner, '最後に送信に成功した日時');
+    await menu().getByRole('link', { name: '配信ログ' }).click();
+    await expectText(suite.page.locator('.banner.failing'), 'メールを送信できない状態が続いています');
+
+    await pointAt(mailboxPort);
+    await expect.poll(async () => (await health()).transport?.banner, { timeout: 60_000 }).toBe(false);
+    await menu().getByRole('link', { name: '監査ログ' }).click();
+    await suite.page.getByRole('heading', { name: '監査ログ', level: 1 }).waitFor();
+    expect(await isShown(suite.page.locator('.banner.failing'))).toBe(false);
+  });
+});

@@ -1,0 +1,96 @@
+import { rmSync } from 'node:fs';
+import { ADMIN_LOGIN, ADMIN_PASSWORD } from '../../support/app.js';
+import { freePort, startTayori, type TayoriProcess, waitForStatus } from '../../support/cli.js';
+import { tempDir } from '../../support/databases.js';
+
+export { ADMIN_LOGIN, ADMIN_PASSWORD };
+export const ADMIN_EMAIL = 'admin@example.jp';
+
+export interface ScreenServer {
+  baseUrl: string;
+  dataDir: string;
+  process: TayoriProcess;
+  /** An API client signed in as the administrator, to prepare data the way the application would. */
+  api: ApiClient;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real `tayori serve` on a fresh SQLite data dir and a free port, as an operator starts it.
+ * The browser tests use SQLite only: the API tests already run everything on both databases.
+ */
+export async function startScreenServer(env: Record<string, string> = {}): Promise<ScreenServer> {
+  const dataDir = tempDir();
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const server = startTayori(['serve'], {
+    TAYORI_DATA_DIR: dataDir,
+    TAYORI_HOST: '127.0.0.1',
+    TAYORI_PORT: String(port),
+    TAYORI_PUBLIC_URL: baseUrl,
+    TAYORI_INITIAL_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    TAYORI_INITIAL_ADMIN_EMAIL: ADMIN_EMAIL,
+    TAYORI_LOGIN_RATE_LIMIT_PER_MINUTE: '0',
+    TAYORI_LOG_LEVEL: 'warn',
+    ...env,
+  });
+  try {
+    await waitForStatus(`${baseUrl}/healthz`, 200, 90_000);
+  } catch (error) {
+    server.child.kill('SIGKILL');
+    throw new Error(`${String(error)}\n${server.stderr()}`);
+  }
+  return {
+    baseUrl,
+    dataDir,
+    process: server,
+    api: await signedInApi(baseUrl, ADMIN_LOGIN, ADMIN_PASSWORD),
+    async stop() {
+      if (server.child.exitCode === null) server.child.kill('SIGTERM');
+      await server.exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ApiClient {
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: unknown }>;
+}
+
+export async function signedInApi(baseUrl: string, loginId: string, password: string): Promise<ApiClient> {
+  const response = await fetch(`${baseUrl}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ loginId, password }),
+  });
+  if (response.status !== 200) throw new Error(`signing in ${loginId} failed: ${response.status} ${await response.text()}`);
+  const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const { csrfToken } = (await response.json()) as { csrfToken: string };
+  return {
+    async request(method, path, body, headers = {}) {
+      const answer = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { cookie, 'x-csrf-token': csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await answer.text();
+      return { status: answer.status, json: text ? JSON.parse(text) : null };
+    },
+  };
+}
+
+/** The application hands Tayori a mail over HTTP with a service token, as it would in production. */
+export async function sendApplicationMail(baseUrl: string, token: string, message: Record<string, unknown>): Promise<number> {
+  const response = await fetch(`${baseUrl}/api/mail/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(message),
+  });
+  return response.status;
+}
+
+/** A new service token, made through the admin API. */
+export async function createServiceToken(api: ApiClient, name: string): Promise<string> {
+  const created = await api.request('POST', '/api/mail/tokens', { name });
+  return (created.json as { token: { token: string } }).token.token;
+}
