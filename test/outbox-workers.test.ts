@@ -53,7 +53,6 @@ describe.each(dialects())('outbox workers as separate processes on $name', (dial
     TAYORI_LOG_LEVEL: 'warn',
     TAYORI_OUTBOX_LEASE_MS: String(leaseMs),
     TAYORI_OUTBOX_POLL_MS: '50',
-    TAYORI_OUTBOX_BATCH_SIZE: '10',
     TAYORI_OUTBOX_CONCURRENCY: String(CONCURRENCY),
   });
 
@@ -99,7 +98,7 @@ describe.each(dialects())('outbox workers as separate processes on $name', (dial
     // connections and its own mails, waiting in its queue, expired and were claimed again.
     sink.delayDataReply(300);
     await enqueueMails(100);
-    const worker = new OutboxWorker(workerContext({ TAYORI_OUTBOX_LEASE_MS: '2000', TAYORI_OUTBOX_BATCH_SIZE: '50' }));
+    const worker = new OutboxWorker(workerContext({ TAYORI_OUTBOX_LEASE_MS: '2000' }));
     worker.start();
     try {
       await until(async () => (await sentCount()) === 100, 90_000, 'every mail to be sent');

@@ -125,7 +125,6 @@ const environmentSchema = z
     TAYORI_TEST_MAIL_TIMEOUT_MS: integer(40_000, 100, 600_000),
     TAYORI_OUTBOX_POLL_MS: integer(1_000, 10, 600_000),
     TAYORI_OUTBOX_LEASE_MS: integer(120_000, 100, 3_600_000),
-    TAYORI_OUTBOX_BATCH_SIZE: integer(50, 1, 10_000),
     TAYORI_OUTBOX_CONCURRENCY: integer(5, 1, 100),
     TAYORI_OUTBOX_RETRY_BASE_MS: integer(30_000, 1, 3_600_000),
     TAYORI_OUTBOX_RETRY_MAX_MS: integer(3_600_000, 1, 86_400_000),
@@ -249,7 +248,6 @@ export function loadConfig(env: Environment = process.env) {
     outbox: {
       pollMs: e.TAYORI_OUTBOX_POLL_MS,
       leaseMs: e.TAYORI_OUTBOX_LEASE_MS,
-      batchSize: e.TAYORI_OUTBOX_BATCH_SIZE,
       concurrency: e.TAYORI_OUTBOX_CONCURRENCY,
       retryBaseMs: e.TAYORI_OUTBOX_RETRY_BASE_MS,
       retryMaxMs: e.TAYORI_OUTBOX_RETRY_MAX_MS,
