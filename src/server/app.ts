@@ -13,6 +13,7 @@ import { healthRoutes } from './health.routes.js';
 import { authenticateReportToken } from './monitoring/report-tokens.service.js';
 import { runRoutes } from './monitoring/runs.routes.js';
 import { registerAuth } from './http/auth.js';
+import { databaseRateLimitStore } from './http/rate-limit-store.js';
 import { clientErrorHandler, frameworkErrors, registerErrorReplies } from './http/error-replies.js';
 import { refuseNulCharacters } from './http/request-guard.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
@@ -44,7 +45,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, { global: false, store: databaseRateLimitStore(ctx) });
   registerSecurityHeaders(app);
   registerAuth(app, ctx, authenticateServiceToken, authenticateReportToken);
   refuseNulCharacters(app);

@@ -9,6 +9,7 @@ import * as outboxCorrectness from './migrations/2026112705_outbox_correctness.j
 import * as oauthAuthorisations from './migrations/2026112720_oauth_authorisations.js';
 import * as monitoring from './migrations/2026112740_monitoring.js';
 import * as lockout from './migrations/2026112730_lockout.js';
+import * as rateLimits from './migrations/2026112790_rate_limits.js';
 
 /** Exported for tests that need a database as an older version left it. */
 export const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '2026112720_oauth_authorisations': oauthAuthorisations,
   '2026112740_monitoring': monitoring,
   '2026112730_lockout': lockout,
+  '2026112790_rate_limits': rateLimits,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -222,6 +222,13 @@ export interface AccountLockoutsTable {
   suspension_failures: number | null;
 }
 
+/** A client's requests in the current window of a rate limit, shared by every instance. */
+export interface RateLimitCountersTable {
+  key: string;
+  window_started_at: string;
+  hits: number;
+}
+
 export interface DB {
   organisation: OrganisationTable;
   users: UsersTable;
@@ -239,4 +246,5 @@ export interface DB {
   monitor_digests: MonitorDigestsTable;
   lockout_policy: LockoutPolicyTable;
   account_lockouts: AccountLockoutsTable;
+  rate_limit_counters: RateLimitCountersTable;
 }
