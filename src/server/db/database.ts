@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
 import type { DatabaseTarget } from '../config.js';
 import { createPrivateFile, makePrivateDir } from '../security/private-files.js';
 import type { DB } from './schema.js';
@@ -32,10 +32,35 @@ export function openSqlite(file: string): SQLite.Database {
   return connection;
 }
 
+const PREPARED_STATEMENTS_KEPT = 500;
+
+/**
+ * Kysely prepares every query anew; preparing costs as much as running a small statement, and
+ * better-sqlite3 runs on the event loop, so the outbox and the login path pay it on every mail
+ * and every attempt. The connection keeps its prepared statements by SQL text instead (the
+ * queries are few and parameterised). Kysely runs one statement at a time on the connection and
+ * never leaves a statement iterating, so reusing one is safe.
+ */
+function withStatementCache(connection: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => connection.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        if (statements.size >= PREPARED_STATEMENTS_KEPT) statements.delete(statements.keys().next().value!);
+        statement = connection.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  } as unknown as SqliteDatabase;
+}
+
 export function openDatabase(target: DatabaseTarget): DatabaseHandle {
   if (target.dialect === 'sqlite') {
     const db = new Kysely<DB>({
-      dialect: new SqliteDialect({ database: openSqlite(target.file) }),
+      dialect: new SqliteDialect({ database: withStatementCache(openSqlite(target.file)) }),
     });
     return { db, dialect: 'sqlite', target, close: () => db.destroy() };
   }

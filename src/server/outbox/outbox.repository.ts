@@ -20,7 +20,15 @@ export function findByIdempotencyKey(db: Database, serviceTokenId: string, key: 
     .executeTakeFirst();
 }
 
-type Claim = { owner: string; nowIso: string; leaseExpiresAt: string; limit: number; onlyKind?: MailKind };
+type Claim = {
+  owner: string;
+  nowIso: string;
+  leaseExpiresAt: string;
+  limit: number;
+  onlyKind?: MailKind;
+  /** Look for mails of dead workers too (they are rare: the caller need not look every time). */
+  takeOverAbandoned: boolean;
+};
 
 /**
  * Takes up to `limit` due mails for this worker: first mails whose worker's lease ran out (it
@@ -33,9 +41,11 @@ type Claim = { owner: string; nowIso: string; leaseExpiresAt: string; limit: num
  * fault. The worker's own rows are never taken over by itself (it renews their lease).
  */
 export async function claimDueMails(db: Database, dialect: DialectName, claim: Claim): Promise<OutboxRow[]> {
-  const abandoned = await claimWhere(db, dialect, claim, claim.limit, { countAttempt: false }, (eb) =>
-    eb.and([eb('state', '=', 'sending'), eb('lease_expires_at', '<=', claim.nowIso), eb('lease_owner', '!=', claim.owner)]),
-  );
+  const abandoned = claim.takeOverAbandoned
+    ? await claimWhere(db, dialect, claim, claim.limit, { countAttempt: false }, (eb) =>
+        eb.and([eb('state', '=', 'sending'), eb('lease_expires_at', '<=', claim.nowIso), eb('lease_owner', '!=', claim.owner)]),
+      )
+    : [];
   const remaining = claim.limit - abandoned.length;
   if (remaining === 0) return abandoned;
   const queued = await claimWhere(db, dialect, claim, remaining, { countAttempt: true }, (eb) =>

@@ -20,6 +20,12 @@ import { TransportHealth } from './transport-health.js';
 import { type SmtpTransporter, TransportPool } from './transport-pool.js';
 
 /**
+ * Mails of a dead worker are looked for at the first claim and then every this many claims: a
+ * second statement on every claim would cost more than the rare take-over is worth.
+ */
+const ABANDONED_CHECK_EVERY_CLAIMS = 16;
+
+/**
  * Delivers the outbox. Any number of workers (in `tayori serve` or `tayori worker`, on any
  * instance) can run at once: each claims a few due mails at a time under a lease it keeps
  * renewing, sends them over pooled connections, and records each result only while it still
@@ -32,6 +38,7 @@ export class OutboxWorker {
   private readonly sent: SentRecorder;
   private readonly backoff: TransportBackoff;
   private readonly pool: TransportPool;
+  private claims = 0;
   private stopping = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
@@ -131,14 +138,13 @@ export class OutboxWorker {
    */
   private async sendDueMails(target: SmtpTarget, transporter: SmtpTransporter, lanes: number, onlyKind?: MailKind) {
     const queue: OutboxRow[] = [];
-    let sending = 0;
     let exhausted = false;
     let refilling: Promise<void> | null = null;
     let transportFault: DeliveryFault | null = null;
     let processed = 0;
 
     const refill = async () => {
-      const rows = await this.claim(2 * lanes - queue.length - sending, onlyKind);
+      const rows = await this.claim(2 * lanes - queue.length, onlyKind);
       if (rows.length === 0) exhausted = true;
       queue.push(...rows);
     };
@@ -160,20 +166,16 @@ export class OutboxWorker {
           continue;
         }
         if (!(await this.held.mayStart(row.id))) continue;
-        sending++;
-        try {
-          const fault = await this.deliverOne(row, target, transporter);
-          if (fault) transportFault ??= fault;
-          processed++;
-        } finally {
-          sending--;
-        }
+        const fault = await this.deliverOne(row, target, transporter);
+        if (fault) transportFault ??= fault;
+        processed++;
       }
     };
     // Every lane ends before the leftovers go back: a lane that failed (a database error) must
     // not leave the others sending mails that are being given back.
     const lanesEnded = await Promise.allSettled(Array.from({ length: lanes }, lane));
     await Promise.allSettled(queue.splice(0).map((row) => this.giveBack(row)));
+    await this.sent.settled();
     this.held.forgetAll();
     const failed = lanesEnded.find((lane) => lane.status === 'rejected');
     if (failed) throw failed.reason;
@@ -188,6 +190,7 @@ export class OutboxWorker {
       leaseExpiresAt: new Date(now.getTime() + this.ctx.config.outbox.leaseMs).toISOString(),
       limit: Math.max(1, limit),
       onlyKind,
+      takeOverAbandoned: this.claims++ % ABANDONED_CHECK_EVERY_CLAIMS === 0,
     });
     this.held.add(
       rows.map((row) => row.id),
@@ -226,7 +229,10 @@ export class OutboxWorker {
 
   /** Accepted: recorded with the group commit; accepted for only some recipients: with a note of the others. */
   private async recordSent(row: OutboxRow, rejected: string[], reply: string | null): Promise<void> {
-    if (rejected.length === 0) return this.sent.record(row.id);
+    if (rejected.length === 0) {
+      this.sent.record(row.id);
+      return;
+    }
     const note = storeMessage('mail.partially_rejected', { addresses: rejected.join(', ') }, reply);
     await markSent(this.ctx.db, { ids: [row.id], owner: this.owner }, this.ctx.clock.now().toISOString(), note);
   }
