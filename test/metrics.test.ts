@@ -66,6 +66,17 @@ describe.each(dialects())('Prometheus metrics on $name', (dialect) => {
     expect(sample(after, 'tayori_process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 
+  it('counts the accounts suspended after repeated login failures', async () => {
+    const admin = await login(t.app);
+    expect((await admin.request('PUT', '/api/settings/lockout', { threshold: 2, windowMinutes: 30, durationMinutes: 30 })).statusCode).toBe(200);
+    const before = await scrape();
+    for (let i = 0; i < 3; i++) {
+      await t.app.inject({ method: 'POST', url: '/api/session', payload: { loginId: 'admin', password: 'wrong-password' } });
+    }
+    const after = await scrape();
+    expect(sample(after, 'tayori_account_suspensions_total') - sample(before, 'tayori_account_suspensions_total')).toBe(1);
+  });
+
   it('answers only GET /metrics, only on 127.0.0.1', async () => {
     expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${port}/metrics`, { method: 'POST' })).status).toBe(404);

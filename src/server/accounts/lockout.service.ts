@@ -9,6 +9,7 @@ import { type Actor, diffForAudit, recordAudit } from '../audit/audit.service.js
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
 import { AppError, conflict } from '../errors.js';
+import { metrics } from '../metrics/registry.js';
 import { getOrganisation } from '../organisation/organisation.service.js';
 import { enqueueMail } from '../outbox/enqueue.js';
 import { readMailSettings } from '../settings/mail-settings.service.js';
@@ -73,7 +74,7 @@ export function isSuspended(suspension: Suspension | undefined, now: Date): bool
 export async function recordFailedLogin(ctx: AppContext, { user, policy: policyRow }: LoginAccount, ip: string | null): Promise<void> {
   const policy = policyOf(policyRow);
   const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (trx) => {
+  const suspended = await ctx.db.transaction().execute(async (trx) => {
     // The counting statement comes first, so on SQLite the transaction takes the write lock at once.
     const after = await recordLoginFailure(trx, {
       userId: user.id,
@@ -84,8 +85,11 @@ export async function recordFailedLogin(ctx: AppContext, { user, policy: policyR
       ip,
     });
     // The statement changes nothing while a suspension is in force, so one in force now began with it.
-    if (after && isSuspended(after, now)) await announceSuspension(ctx, trx, user, after);
+    if (!after || !isSuspended(after, now)) return false;
+    await announceSuspension(ctx, trx, user, after);
+    return true;
   });
+  if (suspended) metrics.suspensions.inc();
 }
 
 async function announceSuspension(ctx: AppContext, trx: Database, user: UserRow, lockout: AccountLockoutRow): Promise<void> {

@@ -27,6 +27,28 @@ export const metrics = {
     labelNames: ['outcome', 'transport'] as const,
     registers: [registry],
   }),
+  suspensions: new Counter({
+    name: 'tayori_account_suspensions_total',
+    help: 'Accounts this process suspended after repeated login failures (アカウント停止).',
+    registers: [registry],
+  }),
+  monitorLooks: new Counter({
+    name: 'tayori_monitor_looks_total',
+    help: 'Looks of the thread monitor committed by this process while it led.',
+    registers: [registry],
+  }),
+  monitorDigests: new Counter({
+    name: 'tayori_monitor_digests_total',
+    help: 'Digest mails the thread monitor wrote, by kind.',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  }),
+  tokenRefreshes: new Counter({
+    name: 'tayori_oauth_token_refreshes_total',
+    help: 'OAuth access-token refreshes by this process, by outcome (refreshed, reauth_required, failed).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  }),
   sendSeconds: new Histogram({
     name: 'tayori_send_duration_seconds',
     help: 'Time from the start of a send to the server accepting or refusing it.',

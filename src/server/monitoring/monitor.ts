@@ -5,6 +5,7 @@ import { newId } from '../ids.js';
 import { acquireLease, type HeldLease, LeaseLostError, readLease, releaseLease, renewLease } from '../leases/lease.js';
 import type { BackgroundService } from '../main.js';
 import { readMailSettings } from '../settings/mail-settings.service.js';
+import { metrics } from '../metrics/registry.js';
 import { type LookSummary, lookOnce } from './look.js';
 import { findLastDigest, findLastLook } from './monitor.repository.js';
 
@@ -54,7 +55,10 @@ export class Monitor {
     const due = await nextLookAt(this.ctx);
     if (due && due > now) return null;
     try {
-      return await lookOnce(this.ctx, this.lease, now);
+      const look = await lookOnce(this.ctx, this.lease, now);
+      metrics.monitorLooks.inc();
+      for (const kind of Object.keys(look.digests)) metrics.monitorDigests.inc({ kind });
+      return look;
     } catch (error) {
       if (!(error instanceof LeaseLostError)) throw error;
       this.ctx.log.warn('the monitor lost its lease during a look; the look wrote nothing');

@@ -16,6 +16,7 @@ import { acquireLease, assertLeaseHeld, type HeldLease, releaseLease } from '../
 import { purposeOf } from '../security/secret-columns.js';
 import { GMAIL_CLIENT_SECRET_PURPOSE, readMailSettings } from '../settings/mail-settings.service.js';
 import { type DeliveryFault, TransportFaultError } from './faults.js';
+import { metrics } from '../metrics/registry.js';
 
 /**
  * Access tokens for XOAUTH2 (SPEC §1.3 step 7): kept encrypted with their expiry, refreshed
@@ -134,11 +135,14 @@ async function refreshAndStore(ctx: AppContext, provider: OAuthMailProvider, row
     tokens = await refreshAccessToken(provider, credentials, ctx.secrets.decrypt(row.refresh_token!, REFRESH_TOKEN_PURPOSE));
   } catch (error) {
     if (error instanceof OAuthError && error.error === 'invalid_grant') {
+      metrics.tokenRefreshes.inc({ outcome: 'reauth_required' });
       await reportReauthorisationRequired(ctx, provider, 'invalid_grant', error.description, lease);
       throw new TransportFaultError(REAUTHORISATION_FAULT);
     }
+    metrics.tokenRefreshes.inc({ outcome: 'failed' });
     throw new TransportFaultError(refreshFault(error));
   }
+  metrics.tokenRefreshes.inc({ outcome: 'refreshed' });
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     await assertLeaseHeld(trx, lease, now);
