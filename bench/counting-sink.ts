@@ -46,3 +46,6 @@ process.on('message', (command: { reset?: true; until?: number; close?: true }) 
     server.close(() => process.exit(0));
   }
 });
+
+// The benchmark that started this sink ended (or crashed): do not outlive it.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,197 @@
+/**
+ * Tayori against what a team would assemble instead, in one run, side by side (issue 12):
+ * - pg-boss + nodemailer on the same PostgreSQL (jobs sent inside the business transaction),
+ * - bullmq + nodemailer on the local Redis (jobs added after the business transaction commits),
+ * - Tayori on PostgreSQL (mail enqueued inside the business transaction, the product's worker).
+ * Each sends MAILS mails (10,000) to one sink in its own process that answers each message after
+ * SINK_DELAY_MS (5 ms, a real server's latency), with the same pool size and concurrency (5).
+ * Throughput runs from the start of delivery to the last mail counted at the sink; enqueue
+ * latency is measured per mail while enqueuing.
+ *
+ *   npm run bench:peers          (MAILS=2000 npm run bench:peers for a quick look)
+ *
+ * Last lines: `vs_pgboss_ratio <tayori ÷ pg-boss>` and `vs_bullmq_ratio <tayori ÷ bullmq>`; goal ≥ 1.0.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import nodemailer from 'nodemailer';
+import pg from 'pg';
+import { PgBoss } from 'pg-boss';
+import { mailSettingsFormSchema } from '../src/contracts/mail-settings.js';
+import { systemActor } from '../src/server/audit/audit.service.js';
+import { createContext, prepareInstallation } from '../src/server/bootstrap.js';
+import { loadConfig } from '../src/server/config.js';
+import { createMailApi } from '../src/server/outbox/enqueue.js';
+import { OutboxWorker } from '../src/server/outbox/worker.js';
+import { saveMailSettings } from '../src/server/settings/mail-settings.service.js';
+import { type CountingSink, startCountingSink } from './counting-sink-client.js';
+
+const MAILS = Number(process.env.MAILS ?? 10_000);
+const CONCURRENCY = 5;
+const SINK_DELAY_MS = Number(process.env.SINK_DELAY_MS ?? 5);
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+// BullMQ needs ioredis clients; a worker's must wait for its commands indefinitely.
+const redis = () => new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
+const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_S ?? 1800);
+setTimeout(() => {
+  console.error(`bench:peers gave up after ${TIMEOUT_S} s`);
+  process.exit(1);
+}, TIMEOUT_S * 1000).unref();
+
+const message = (i: number) => ({
+  to: `customer${i}@example.jp`,
+  subject: `【ご案内】ご注文番号 ${i} の発送について`,
+  text: `お客様各位\n\nご注文番号 ${i} の商品を発送いたしました。\n`,
+});
+type Mail = ReturnType<typeof message>;
+
+interface SideResult {
+  throughput: number;
+  enqueueP99: number;
+}
+
+const p99 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.99)];
+
+async function timedEnqueues(enqueue: (i: number) => Promise<void>): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let i = 0; i < MAILS; i++) {
+    const started = performance.now();
+    await enqueue(i);
+    latencies.push(performance.now() - started);
+  }
+  return latencies;
+}
+
+async function withDatabase<T>(use: (url: string) => Promise<T>): Promise<T> {
+  const name = `tayori_peers_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  try {
+    return await use(url.toString());
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+const mailer = (sink: CountingSink) =>
+  nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true, pool: true, maxConnections: CONCURRENCY });
+
+async function pgBoss(sink: CountingSink): Promise<SideResult> {
+  return withDatabase(async (url) => {
+    const boss = new PgBoss({ connectionString: url, max: 10 });
+    boss.on('error', (error) => console.error('pg-boss', error));
+    await boss.start();
+    await boss.createQueue('mail');
+    const business = new pg.Pool({ connectionString: url, max: 2 });
+    const latencies = await timedEnqueues(async (i) => {
+      const client = await business.connect();
+      try {
+        await client.query('begin');
+        await boss.send('mail', message(i), { db: { executeSql: (text, values) => client.query(text, values as unknown[]) } });
+        await client.query('commit');
+      } finally {
+        client.release();
+      }
+    });
+    await sink.reset();
+    const transporter = mailer(sink);
+    const started = performance.now();
+    // What a team tuning pg-boss for throughput would write: five workers, each fetching the next
+    // jobs as soon as a full batch is done.
+    await boss.work<Mail>('mail', { localConcurrency: CONCURRENCY, batchSize: 2, burstWhenBatchFull: true, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+      for (const job of jobs) await transporter.sendMail({ from: 'sender@example.jp', messageId: `<boss-${job.id}@bench>`, ...job.data });
+    });
+    await sink.until(MAILS);
+    const seconds = (performance.now() - started) / 1000;
+    await boss.stop({ graceful: false, timeout: 5_000 });
+    await business.end();
+    transporter.close();
+    return { throughput: MAILS / seconds, enqueueP99: p99(latencies) };
+  });
+}
+
+async function bullmq(sink: CountingSink): Promise<SideResult> {
+  const name = `mail-${randomBytes(4).toString('hex')}`;
+  const queue = new Queue<Mail>(name, { connection: redis() });
+  try {
+    const latencies = await timedEnqueues(async (i) => {
+      await queue.add('mail', message(i), { removeOnComplete: true });
+    });
+    await sink.reset();
+    const transporter = mailer(sink);
+    const started = performance.now();
+    const worker = new Worker<Mail>(
+      name,
+      async (job) => {
+        await transporter.sendMail({ from: 'sender@example.jp', messageId: `<bull-${job.id}@bench>`, ...job.data });
+      },
+      { connection: redis(), concurrency: CONCURRENCY },
+    );
+    await sink.until(MAILS);
+    const seconds = (performance.now() - started) / 1000;
+    await worker.close();
+    transporter.close();
+    return { throughput: MAILS / seconds, enqueueP99: p99(latencies) };
+  } finally {
+    await queue.obliterate({ force: true });
+    await queue.close();
+  }
+}
+
+async function tayori(sink: CountingSink): Promise<SideResult> {
+  return withDatabase(async (url) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tayori-peers-'));
+    const ctx = createContext(
+      loadConfig({ TAYORI_DATA_DIR: dataDir, TAYORI_DATABASE_URL: url, TAYORI_LOG_LEVEL: 'warn', TAYORI_INITIAL_ADMIN_PASSWORD: 'bench-password' }),
+    );
+    try {
+      await prepareInstallation(ctx, () => {});
+      const quiet = { enabled: false, normalEnd: false, abnormalEnd: false, longRunning: false, longRunningHours: 3 };
+      await saveMailSettings(
+        ctx,
+        systemActor('bench'),
+        mailSettingsFormSchema.parse({
+          sendingEnabled: true,
+          server: 'smtp',
+          smtp: { host: '127.0.0.1', port: sink.port, security: 'none', authEnabled: false },
+          senderAddress: 'sender@example.jp',
+          suspensionRecipients: '',
+          monitoring: { intervalMinutes: 10, recipients: '', kinds: { 'data-source': quiet, 'google-calendar-sync': quiet, 'analytics-link': quiet } },
+        }),
+      );
+      const mail = createMailApi(ctx);
+      const latencies = await timedEnqueues((i) => ctx.db.transaction().execute((trx) => mail.enqueue(trx, message(i)).then(() => {})));
+      await sink.reset();
+      const worker = new OutboxWorker(ctx);
+      const started = performance.now();
+      worker.start();
+      await sink.until(MAILS);
+      const seconds = (performance.now() - started) / 1000;
+      await worker.stop();
+      return { throughput: MAILS / seconds, enqueueP99: p99(latencies) };
+    } finally {
+      await ctx.database.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+}
+
+const sink = await startCountingSink(SINK_DELAY_MS);
+const results = { pgboss: await pgBoss(sink), bullmq: await bullmq(sink), tayori: await tayori(sink) };
+await sink.close();
+for (const [side, r] of Object.entries(results)) {
+  console.log(`${side}: ${r.throughput.toFixed(0)} mails/s, enqueue p99 ${r.enqueueP99.toFixed(3)} ms`);
+}
+console.log(`mails: ${MAILS} a side, concurrency ${CONCURRENCY}, sink delay ${SINK_DELAY_MS} ms`);
+console.log(`vs_pgboss_ratio ${(results.tayori.throughput / results.pgboss.throughput).toFixed(3)}`);
+console.log(`vs_bullmq_ratio ${(results.tayori.throughput / results.bullmq.throughput).toFixed(3)}`);
+process.exit(0);
