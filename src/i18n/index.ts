@@ -14,9 +14,12 @@ export function isMessageKey(key: string): key is MessageKey {
 
 /** `t('ja', 'validation.too_long', { max: 254 })` → 「254文字以内で入力してください。」 */
 export function t(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
-  return catalogs[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.hasOwn(params, name) ? String(params[name]) : whole,
-  );
+  return fillIn(catalogs[locale][key], params);
+}
+
+/** Puts the parameters into a message's `{name}` places; a place without a parameter stays as it is. */
+export function fillIn(message: string, params: MessageParams = {}): string {
+  return message.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
 }
 
 /** Picks ja or en from an Accept-Language header; Japanese when nothing matches. */

@@ -56,6 +56,7 @@ describeInBrowser('accessibility', () => {
 
     const pages: [string, string][] = [
       ['/settings/organisation', '組織設定'],
+      ['/settings/lockout', 'アカウント停止'],
       ['/users', 'ユーザー管理'],
       ['/settings/tokens', 'サービストークン'],
       ['/deliveries', '配信ログ'],
@@ -98,6 +99,51 @@ describeInBrowser('accessibility', () => {
     }
     throw new Error(`the keyboard never reached ${label} (last focus: ${await focusedLabel(suite.page)})`);
   }
+
+  it('sets the アカウント停止 policy and lifts a suspension with the keyboard alone; no serious problem with errors shown or the dialog open', async () => {
+    const user = { loginId: 'kato', displayName: '加藤 花子', password: 'kato-pass-123' };
+    expect((await suite.server.api.request('POST', '/api/users', user)).status).toBe(201);
+    const { threshold } = (await suite.server.api.request('GET', '/api/settings/lockout')).json as { threshold: number };
+    for (let attempt = 0; attempt < threshold; attempt += 1) {
+      const refused = await fetch(`${suite.server.baseUrl}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ loginId: user.loginId, password: 'wrong-password' }),
+      });
+      expect(refused.status).toBe(401);
+    }
+    await signIn(suite.page, suite.server.baseUrl, '/settings/lockout');
+    await suite.page.getByRole('row', { name: /kato/ }).waitFor();
+    await suite.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+
+    await tabTo('アカウント停止までのログイン失敗回数');
+    await suite.page.keyboard.press('Control+A');
+    await suite.page.keyboard.type('0');
+    await tabTo('保存');
+    await suite.page.keyboard.press('Enter');
+    await expect.poll(() => focusedLabel(suite.page)).toBe('アカウント停止までのログイン失敗回数');
+    await expectAccessible('アカウント停止, errors shown');
+    await suite.page.keyboard.press('Control+A');
+    await suite.page.keyboard.type('4');
+    // Radio groups: Tab lands on the chosen radio, the arrow keys choose.
+    await tabTo('時間を指定する');
+    await suite.page.keyboard.press('ArrowDown');
+    expect(await focusedLabel(suite.page)).toBe('無期限(管理者が解除するまで)');
+    await tabTo('保存');
+    await suite.page.keyboard.press('Enter');
+    await expectText(suite.page.getByRole('status').filter({ hasText: '停止の条件を保存しました。' }), '停止の条件を保存しました。');
+    expect((await suite.server.api.request('GET', '/api/settings/lockout')).json).toMatchObject({ threshold: 4, durationMinutes: null });
+
+    await tabTo('停止解除: 加藤 花子(kato)');
+    await suite.page.keyboard.press('Enter');
+    await suite.page.getByRole('dialog').waitFor();
+    await expectAccessible('アカウント停止, 停止解除 dialog open');
+    expect(await focusedLabel(suite.page)).toBe('停止解除');
+    await suite.page.keyboard.press('Enter');
+    await expectText(suite.page.getByRole('status').filter({ hasText: '停止を解除しました' }), '加藤 花子(kato)の停止を解除しました。');
+    expect(await focusedLabel(suite.page)).toBe('停止中のアカウント');
+    expect((await suite.server.api.request('GET', '/api/suspensions')).json).toEqual([]);
+  });
 
   it('sets up the own SMTP server, tests it and saves it with the keyboard alone', async () => {
     await signIn(suite.page, suite.server.baseUrl, '/settings/mail');

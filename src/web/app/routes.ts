@@ -44,7 +44,12 @@ export const ROUTES: PageRoute[] = [
     menu: { section: 'preferences', label: 'nav.organisation' },
     page: lazyPage(() => import('../features/organisation/components/OrganisationPage'), (m) => m.OrganisationPage),
   },
-  // アカウント停止 (lockout policy, suspended accounts): { path: '/settings/lockout', access: 'admin', menu: { section: 'preferences', … } }
+  {
+    path: '/settings/lockout',
+    access: 'admin',
+    menu: { section: 'preferences', label: 'nav.lockout' },
+    page: lazyPage(() => import('../features/lockout/components/LockoutPage'), (m) => m.LockoutPage),
+  },
   {
     path: '/users',
     access: 'admin',
