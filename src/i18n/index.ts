@@ -14,9 +14,12 @@ export function isMessageKey(key: string): key is MessageKey {
 
 /** `t('ja', 'validation.too_long', { max: 254 })` → 「254文字以内で入力してください。」 */
 export function t(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
-  return catalogs[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.hasOwn(params, name) ? String(params[name]) : whole,
-  );
+  return fillParams(catalogs[locale][key], params);
+}
+
+/** Puts the parameters into a message's `{name}` places (also for catalogs a page loads lazily). */
+export function fillParams(template: string, params: MessageParams = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
 }
 
 /** Picks ja or en from an Accept-Language header; Japanese when nothing matches. */
