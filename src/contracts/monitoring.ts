@@ -76,6 +76,9 @@ export const runView = z.object({
 });
 export type RunView = z.infer<typeof runView>;
 
+/** GET /api/runs: one page, newest first, and the cursor of the next one. */
+export const runPageView = z.object({ runs: z.array(runView), nextCursor: z.string().nullable() });
+
 export const reportTokenView = z.object({
   id: z.string(),
   name: z.string(),
@@ -86,6 +89,9 @@ export const reportTokenView = z.object({
   lastUsedAt: z.string().nullable(),
 });
 export type ReportTokenView = z.infer<typeof reportTokenView>;
+
+/** POST /api/report-tokens: the view and, this once, the token itself. */
+export const createdReportTokenView = reportTokenView.extend({ token: z.string() });
 
 const lastDigestView = z.object({ at: z.string(), runs: z.number().int() }).nullable();
 

@@ -17,7 +17,7 @@ export function t(locale: Locale, key: MessageKey, params: MessageParams = {}): 
   return fillIn(catalogs[locale][key], params);
 }
 
-/** Puts the parameters into a message's `{name}` places; a place without a parameter stays as it is. */
+/** Puts the parameters into a message's `{name}` places (also for catalogs a page loads lazily); a place without a parameter stays as it is. */
 export function fillIn(message: string, params: MessageParams = {}): string {
   return message.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
 }

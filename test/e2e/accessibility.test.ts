@@ -3,8 +3,8 @@ import { freePort } from '../support/cli.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import { writeTestCaFile } from '../support/test-ca.js';
 import { describeInBrowser } from './support/browser.js';
-import { expectText, focusedLabel, openDevMail, seriousAccessibilityViolations, signIn } from './support/pages.js';
-import { createServiceToken, sendApplicationMail } from './support/server.js';
+import { expectText, focusedLabel, openDevMail, seriousAccessibilityViolations, signIn, tabToLabel } from './support/pages.js';
+import { createServiceToken, reportFailedRun, sendApplicationMail } from './support/server.js';
 import { browserSuite } from './support/suite.js';
 
 /**
@@ -60,6 +60,7 @@ describeInBrowser('accessibility', () => {
       ['/users', 'ユーザー管理'],
       ['/settings/tokens', 'サービストークン'],
       ['/deliveries', '配信ログ'],
+      ['/monitoring', 'スレッド監視'],
       ['/audit', '監査ログ'],
       ['/dev-mailbox', '開発用メールボックス'],
       ['/profile', 'プロフィール'],
@@ -69,7 +70,7 @@ describeInBrowser('accessibility', () => {
     for (const [path, title] of pages) {
       await suite.page.goto(`${suite.server.baseUrl}${path}`);
       await suite.page.getByRole('heading', { name: title, level: 1 }).waitFor();
-      await suite.page.locator('.loading').waitFor({ state: 'detached' });
+      await expect.poll(() => suite.page.locator('.loading').count()).toBe(0); // a page may load several lists
       await expectAccessible(title);
     }
 
@@ -88,17 +89,22 @@ describeInBrowser('accessibility', () => {
     await suite.page.goto(`${suite.server.baseUrl}/dev-mailbox`);
     await (await openDevMail(suite.page, '件名')).locator('iframe.mail-html').waitFor();
     await expectAccessible('開発用メールボックス, a mail open');
+
+    await suite.page.goto(`${suite.server.baseUrl}/monitoring`);
+    const tokens = suite.page.getByRole('region', { name: 'レポートトークン' });
+    await tokens.getByLabel('名前').fill('夜間取込');
+    await tokens.getByRole('button', { name: 'レポートトークンを作成' }).click();
+    const reportToken = await tokens.getByLabel('トークン', { exact: true }).inputValue();
+    await reportFailedRun(suite.server.baseUrl, reportToken, { kind: 'data-source', name: '夜間取込', error: 'exit code 1\n接続できません' });
+    await suite.page.getByRole('button', { name: '最新の状態に更新' }).click();
+    await suite.page.locator('.run-error summary').click();
+    await expectAccessible('スレッド監視, a new token and an error shown');
+    await tokens.getByRole('button', { name: '無効化: 夜間取込' }).click();
+    await suite.page.getByRole('dialog').waitFor();
+    await expectAccessible('スレッド監視, revoking a token');
   });
 
-  /** Presses Tab until the focus is on the control with this label (and fails if it never gets there). */
-  async function tabTo(label: string | RegExp, maxPresses = 60) {
-    for (let press = 0; press < maxPresses; press += 1) {
-      await suite.page.keyboard.press('Tab');
-      const focused = await focusedLabel(suite.page);
-      if (typeof label === 'string' ? focused === label : label.test(focused)) return;
-    }
-    throw new Error(`the keyboard never reached ${label} (last focus: ${await focusedLabel(suite.page)})`);
-  }
+  const tabTo = (label: string | RegExp) => tabToLabel(suite.page, label);
 
   it('sets the アカウント停止 policy and lifts a suspension with the keyboard alone; no serious problem with errors shown or the dialog open', async () => {
     const user = { loginId: 'kato', displayName: '加藤 花子', password: 'kato-pass-123' };

@@ -1,6 +1,7 @@
 import type { OutgoingMessage } from '../../contracts/mail.js';
 import type { ThreadKind } from '../../contracts/monitoring.js';
 import { type Locale, t } from '../../i18n/index.js';
+import { formatDuration } from '../../i18n/duration.js';
 import { formatInZone } from '../../i18n/time-format.js';
 import type { RunRow } from './runs.repository.js';
 
@@ -99,12 +100,4 @@ export function errorExcerpt(error: string): string {
   const head = Array.from(error.split('\n', 1)[0] ?? '').slice(0, 200);
   const tail = characters.slice(-(ERROR_EXCERPT_CHARACTERS - head.length));
   return `${head.join('')}\n…\n${tail.join('')}`;
-}
-
-export function formatDuration(locale: Locale, ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return t(locale, 'monitoring.duration.seconds', { s: seconds });
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return t(locale, 'monitoring.duration.minutes', { m: minutes });
-  return t(locale, 'monitoring.duration.hours', { h: Math.floor(minutes / 60), m: minutes % 60 });
 }

@@ -3,8 +3,8 @@ import type { MessageKey } from '../../i18n/index';
 
 /**
  * Every page of the screen, in menu order. A new page is one feature folder and one line here
- * (access, menu place, the component loaded on first visit), e.g. アカウント停止 and スレッド監視
- * at the places marked below.
+ * (access, menu place, the component loaded on first visit), e.g. アカウント停止 at the place
+ * marked below.
  */
 
 export type MenuSection = 'preferences' | 'system' | 'operations' | 'personal';
@@ -68,7 +68,12 @@ export const ROUTES: PageRoute[] = [
     menu: { section: 'operations', label: 'nav.deliveries' },
     page: lazyPage(() => import('../features/deliveries/components/DeliveriesPage'), (m) => m.DeliveriesPage),
   },
-  // スレッド監視 (runs, monitor, report tokens): { path: '/monitoring', access: 'admin', menu: { section: 'operations', … } }
+  {
+    path: '/monitoring',
+    access: 'admin',
+    menu: { section: 'operations', label: 'nav.monitoring' },
+    page: lazyPage(() => import('../features/monitoring/components/MonitoringPage'), (m) => m.MonitoringPage),
+  },
   {
     path: '/audit',
     access: 'admin',

@@ -51,16 +51,28 @@ export async function seriousAccessibilityViolations(page: Page) {
 }
 
 /**
- * `<name>.png`, the whole page, and `<name>-part.png`, the part that matters (`part`, else the
- * first screen), small enough for the README (docs/screenshots keeps copies of those).
+ * `<name>.png`, the whole page, and `<name>-part.png`, the part that matters (`part`, or the span
+ * from the first of `parts` to the last, else the first screen), small enough for the README
+ * (docs/screenshots keeps copies of those).
  */
-export async function screenshot(page: Page, name: string, part?: Locator) {
+export async function screenshot(page: Page, name: string, part?: Locator | [Locator, Locator]) {
   mkdirSync(RESULTS_DIR, { recursive: true });
   await page.screenshot({ path: new URL(`${name}.png`, RESULTS_DIR).pathname, fullPage: true });
   const partPath = new URL(`${name}-part.png`, RESULTS_DIR).pathname;
+  if (Array.isArray(part)) return void (await page.screenshot({ path: partPath, fullPage: true, clip: await spanOf(part) }));
   if (part) return void (await part.screenshot({ path: partPath }));
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: partPath });
+}
+
+/** The box from the top of the first element to the bottom of the second, across both, in page coordinates. */
+async function spanOf([first, last]: [Locator, Locator]) {
+  const scroll = await first.page().evaluate(() => ({ x: window.scrollX, y: window.scrollY }));
+  const [top, bottom] = [await first.boundingBox(), await last.boundingBox()];
+  if (!top || !bottom) throw new Error('a part of the screenshot is not on the page');
+  const x = Math.min(top.x, bottom.x);
+  const width = Math.max(top.x + top.width, bottom.x + bottom.width) - x;
+  return { x: x + scroll.x, y: top.y + scroll.y, width, height: bottom.y + bottom.height - top.y };
 }
 
 /** The name of the focused element as a user of assistive technology hears it (its label). */
@@ -74,6 +86,16 @@ export function focusedLabel(page: Page): Promise<string> {
     const label = input.labels?.[0]?.textContent;
     return (label ?? element.getAttribute('aria-label') ?? element.textContent ?? '').trim();
   });
+}
+
+/** Presses Tab until the focus is on the control with this label (and fails if it never gets there). */
+export async function tabToLabel(page: Page, label: string | RegExp, maxPresses = 60) {
+  for (let press = 0; press < maxPresses; press += 1) {
+    await page.keyboard.press('Tab');
+    const focused = await focusedLabel(page);
+    if (typeof label === 'string' ? focused === label : label.test(focused)) return;
+  }
+  throw new Error(`the keyboard never reached ${label} (last focus: ${await focusedLabel(page)})`);
 }
 
 /** In 開発用メールボックス: refreshes until the mail with this subject has arrived, then opens it. */

@@ -94,3 +94,32 @@ export async function createServiceToken(api: ApiClient, name: string): Promise<
   const created = await api.request('POST', '/api/mail/tokens', { name });
   return (created.json as { token: { token: string } }).token.token;
 }
+
+/** A call of the run-report API with a report token, as another server's worker makes it. */
+export function reportRun(baseUrl: string, token: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/** Starts a run over HTTP and answers its ID. */
+export async function startRun(baseUrl: string, token: string, run: { kind: string; name: string }): Promise<string> {
+  const started = await reportRun(baseUrl, token, '/api/runs', run);
+  if (started.status !== 201) throw new Error(`starting a run failed: ${started.status} ${await started.text()}`);
+  return ((await started.json()) as { id: string }).id;
+}
+
+/** A run that failed with this error, reported over HTTP. */
+export async function reportFailedRun(baseUrl: string, token: string, run: { kind: string; name: string; error: string }): Promise<void> {
+  const id = await startRun(baseUrl, token, { kind: run.kind, name: run.name });
+  const finished = await reportRun(baseUrl, token, `/api/runs/${id}/finish`, { outcome: 'failed', error: run.error });
+  if (finished.status !== 204) throw new Error(`finishing a run failed: ${finished.status} ${await finished.text()}`);
+}
+
+/** A new report token of one kind, made through the admin API. */
+export async function createReportToken(api: ApiClient, name: string, kind: string): Promise<string> {
+  const created = await api.request('POST', '/api/report-tokens', { name, kind });
+  return (created.json as { token: { token: string } }).token.token;
+}

@@ -5,6 +5,7 @@ import { PageHeader } from '../../../shared/components/PageHeader';
 import { Pager, useCursorPages } from '../../../shared/components/Pager';
 import { useLoader } from '../../../shared/api/use-loader';
 import { DataTable } from '../../../shared/components/DataTable';
+import { FilterChoice } from '../../../shared/components/FilterChoice';
 import { useI18n } from '../../../shared/i18n/i18n';
 import { Time } from '../../../shared/i18n/Time';
 import { type DeliveryFilter, loadDeliveries } from '../api/deliveries';
@@ -47,24 +48,6 @@ export function DeliveriesPage() {
         )}
       </Loading>
     </>
-  );
-}
-
-/** One filter: すべて, or one of the choices. */
-function FilterChoice<V extends string>({ label, value, choices, onChange }: { label: string; value: V | undefined; choices: { value: V; label: string }[]; onChange(value: V | undefined): void }) {
-  const { t } = useI18n();
-  return (
-    <label>
-      {label}
-      <select value={value ?? ''} onChange={(event) => onChange((event.target.value || undefined) as V | undefined)}>
-        <option value="">{t('common.all')}</option>
-        {choices.map((choice) => (
-          <option key={choice.value} value={choice.value}>
-            {choice.label}
-          </option>
-        ))}
-      </select>
-    </label>
   );
 }
 
