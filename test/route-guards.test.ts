@@ -11,6 +11,8 @@ import { dialects } from './support/databases.js';
 const PUBLIC_ROUTES = [
   'GET /healthz',
   'POST /api/session',
+  // The shape of the API, the same for every installation (README: OpenAPI); no data.
+  'GET /api/openapi.json',
   // The return from Google: its state is bound to the admin's session, checked inside.
   'GET /oauth/google/callback',
   // The screen's pages and files; every API answer they lead to is guarded on its own.

@@ -104,3 +104,12 @@ export const monitorStatusView = z.object({
   lastDigests: z.record(z.enum(THREAD_KINDS), lastDigestView),
 });
 export type MonitorStatusView = z.infer<typeof monitorStatusView>;
+
+/** GET /api/runs: one page of runs, newest first. */
+export const runPageSchema = z.object({
+  runs: z.array(runView),
+  nextCursor: z.string().nullable(),
+});
+
+/** A report token as created: the token itself appears only in this answer. */
+export const createdReportTokenSchema = reportTokenView.extend({ token: z.string() });

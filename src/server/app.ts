@@ -18,6 +18,7 @@ import { clientErrorHandler, frameworkErrors, registerErrorReplies } from './htt
 import { refuseNulCharacters } from './http/request-guard.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { organisationRoutes } from './organisation/organisation.routes.js';
+import { openApiRoutes } from './openapi/openapi.routes.js';
 import { mailRoutes } from './outbox/mail.routes.js';
 import { authenticateServiceToken } from './outbox/service-tokens.service.js';
 import { screenRoutes } from './screen/screen.routes.js';
@@ -51,6 +52,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   refuseNulCharacters(app);
   registerErrorReplies(app);
 
+  openApiRoutes(app); // first: it lists the routes registered after it
   healthRoutes(app, ctx);
   sessionRoutes(app, ctx);
   userRoutes(app, ctx);

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ErrorBody } from '../contracts/errors.js';
 import { type FieldProblem, problemsFromZod } from '../contracts/field-problems.js';
 import { isMessageKey, type Locale, type MessageKey, type MessageParams, t } from '../i18n/index.js';
 
@@ -38,14 +39,6 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
   const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw validationError(problemsFromZod(result.error));
   return result.data;
-}
-
-export interface ErrorBody {
-  error: {
-    code: string;
-    message: string;
-    fields?: { path: string; code: string; message: string }[];
-  };
 }
 
 export function errorBody(error: AppError, locale: Locale): ErrorBody {

@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { lockoutPolicyForm, lockoutPolicyView } from '../../contracts/lockout.js';
+import { lockoutPolicyForm, lockoutPolicyView, suspensionList } from '../../contracts/lockout.js';
+import { suspensionParamsSchema } from '../../contracts/parameters.js';
 import type { AppContext } from '../context.js';
 import { parseOrThrow } from '../errors.js';
 import { actorOf } from '../http/auth.js';
 import { getLockoutPolicy, liftSuspension, listSuspensions, saveLockoutPolicy } from './lockout.service.js';
-
-const userIdParams = z.object({ userId: z.string().max(100) });
 
 /** アカウント停止: the policy form and the suspended accounts, for administrators. */
 export function lockoutRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -17,10 +15,10 @@ export function lockoutRoutes(app: FastifyInstance, ctx: AppContext) {
     return lockoutPolicyView.parse(await saveLockoutPolicy(ctx, actorOf(request), form));
   });
 
-  app.get('/api/suspensions', { config: { access: 'admin' } }, () => listSuspensions(ctx));
+  app.get('/api/suspensions', { config: { access: 'admin' } }, async () => suspensionList.parse(await listSuspensions(ctx)));
 
   app.delete('/api/suspensions/:userId', { config: { access: 'admin' } }, async (request, reply) => {
-    await liftSuspension(ctx, actorOf(request), parseOrThrow(userIdParams, request.params).userId);
+    await liftSuspension(ctx, actorOf(request), parseOrThrow(suspensionParamsSchema, request.params).userId);
     return reply.code(204).send();
   });
 }

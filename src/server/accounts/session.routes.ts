@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { loginRequest, type SessionView } from '../../contracts/accounts.js';
+import { loginRequest, sessionViewSchema } from '../../contracts/accounts.js';
 import type { AppContext } from '../context.js';
 import { AppError, parseOrThrow } from '../errors.js';
 import { currentSession } from '../http/auth.js';
@@ -19,12 +19,12 @@ export function sessionRoutes(app: FastifyInstance, ctx: AppContext) {
     const user = await authenticate(ctx, input.loginId, input.password, { ip: request.ip });
     const session = await startSession(ctx, user, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
     reply.setCookie(SESSION_COOKIE, session.token, { ...cookieOptions, expires: new Date(session.expiresAt) });
-    return { user: toUserView(user), csrfToken: session.csrfToken, expiresAt: session.expiresAt } satisfies SessionView;
+    return sessionViewSchema.parse({ user: toUserView(user), csrfToken: session.csrfToken, expiresAt: session.expiresAt });
   });
 
   app.get('/api/session', { config: { access: 'user' } }, async (request) => {
     const session = currentSession(request);
-    return { user: toUserView(session.user), csrfToken: session.csrf_token, expiresAt: session.expires_at } satisfies SessionView;
+    return sessionViewSchema.parse({ user: toUserView(session.user), csrfToken: session.csrf_token, expiresAt: session.expires_at });
   });
 
   app.delete('/api/session', { config: { access: 'user' } }, async (request, reply) => {

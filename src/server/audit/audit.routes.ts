@@ -1,20 +1,19 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import { auditPageSchema } from '../../contracts/audit.js';
+import { auditQuerySchema } from '../../contracts/parameters.js';
 import type { AppContext } from '../context.js';
 import { parseOrThrow } from '../errors.js';
-import { fetchPage, pageQuery } from '../http/pagination.js';
+import { fetchPage } from '../http/pagination.js';
 import { readAuditTrail } from './audit.service.js';
-
-const auditQuery = pageQuery.extend({ action: z.string().max(100).optional() });
 
 export function auditRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/api/audit', { config: { access: 'admin' } }, async (request) => {
-    const query = parseOrThrow(auditQuery, request.query);
+    const query = parseOrThrow(auditQuerySchema, request.query);
     const { page, nextCursor } = await fetchPage(
       query,
       (window) => readAuditTrail(ctx, { ...window, action: query.action }),
       (entry) => ({ at: entry.at, id: entry.id }),
     );
-    return { entries: page, nextCursor };
+    return auditPageSchema.parse({ entries: page, nextCursor });
   });
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ThreadKind } from '../../contracts/mail-settings.js';
 import type { Locale } from '../../i18n/index.js';
 import { localeFromAcceptLanguage } from '../../i18n/index.js';
@@ -28,7 +28,10 @@ declare module 'fastify' {
   }
 }
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Who may call a route, from its options: undeclared means administrators only. */
+export const accessOf = (config: FastifyContextConfig | undefined): Access => config?.access ?? 'admin';
+
+export const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Checks a bearer token of the service API; registered by the mail module. */
 export type ServiceAuthenticator = (ctx: AppContext, token: string) => Promise<ServiceCaller | null>;
@@ -49,7 +52,7 @@ export function registerAuth(
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     request.locale = localeFromAcceptLanguage(request.headers['accept-language']);
     if (request.is404) return;
-    const access: Access = request.routeOptions.config?.access ?? 'admin';
+    const access = accessOf(request.routeOptions.config);
     if (access === 'public') return;
 
     if (access === 'service') {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ErrorBody, FieldProblemView } from '../../../contracts/errors';
 
 /** A refused request, as the API explains it: a catalog code, a message in the user's language, field problems. */
 export class ApiError extends Error {
@@ -6,7 +7,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly fields: { path: string; code: string; message: string }[] = [],
+    readonly fields: FieldProblemView[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -64,7 +65,7 @@ function withQuery(path: string, query: RequestOptions<undefined>['query']): str
 }
 
 async function apiErrorOf(response: Response, path: string): Promise<ApiError> {
-  const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string; fields?: ApiError['fields'] } } | null;
+  const body = (await response.json().catch(() => null)) as Partial<ErrorBody> | null;
   // A refused sign-in is not a lost session: the login form shows its own message.
   if (response.status === 401 && path !== '/api/session') onUnauthenticated();
   return new ApiError(

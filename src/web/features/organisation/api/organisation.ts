@@ -1,13 +1,11 @@
-import { z } from 'zod';
-import { organisationView, type OrganisationView, type UpdateOrganisationRequest } from '../../../../contracts/accounts';
+import type { OrganisationView, UpdateOrganisationRequest } from '../../../../contracts/accounts';
+import { organisationAnswerSchema } from '../../../../contracts/answers';
 import { apiRequest } from '../../../shared/api/client';
 
-const organisationAnswer = z.object({ organisation: organisationView });
-
 export async function loadOrganisation(): Promise<OrganisationView> {
-  return (await apiRequest('GET', '/api/organisation', { schema: organisationAnswer })).organisation;
+  return (await apiRequest('GET', '/api/organisation', { schema: organisationAnswerSchema })).organisation;
 }
 
 export async function saveOrganisation(body: UpdateOrganisationRequest): Promise<OrganisationView> {
-  return (await apiRequest('PUT', '/api/organisation', { body, schema: organisationAnswer })).organisation;
+  return (await apiRequest('PUT', '/api/organisation', { body, schema: organisationAnswerSchema })).organisation;
 }

@@ -1,13 +1,12 @@
-import { z } from 'zod';
-import { type UpdateMeRequest, userView } from '../../../../contracts/accounts';
+import type { z } from 'zod';
+import type { changeOwnPasswordRequest, UpdateMeRequest } from '../../../../contracts/accounts';
+import { userAnswerSchema } from '../../../../contracts/answers';
 import { apiRequest } from '../../../shared/api/client';
 
-const userAnswer = z.object({ user: userView });
-
 export async function updateOwnProfile(body: UpdateMeRequest) {
-  return (await apiRequest('PUT', '/api/me', { body, schema: userAnswer })).user;
+  return (await apiRequest('PUT', '/api/me', { body, schema: userAnswerSchema })).user;
 }
 
-export async function changeOwnPassword(body: { currentPassword: string; newPassword: string }) {
+export async function changeOwnPassword(body: z.input<typeof changeOwnPasswordRequest>) {
   await apiRequest('PUT', '/api/me/password', { body });
 }

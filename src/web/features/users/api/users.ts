@@ -1,19 +1,18 @@
-import { z } from 'zod';
-import { type createUserRequest, type updateUserRequest, userView, type UserView } from '../../../../contracts/accounts';
+import type { z } from 'zod';
+import type { createUserRequest, updateUserRequest, UserView } from '../../../../contracts/accounts';
+import { userAnswerSchema, userListSchema } from '../../../../contracts/answers';
 import { apiRequest } from '../../../shared/api/client';
 
-const userAnswer = z.object({ user: userView });
-
 export async function listUsers(): Promise<UserView[]> {
-  return (await apiRequest('GET', '/api/users', { schema: z.object({ users: z.array(userView) }) })).users;
+  return (await apiRequest('GET', '/api/users', { schema: userListSchema })).users;
 }
 
 export async function createUser(body: z.input<typeof createUserRequest>): Promise<UserView> {
-  return (await apiRequest('POST', '/api/users', { body, schema: userAnswer })).user;
+  return (await apiRequest('POST', '/api/users', { body, schema: userAnswerSchema })).user;
 }
 
 export async function updateUser(id: string, body: z.input<typeof updateUserRequest>): Promise<UserView> {
-  return (await apiRequest('PUT', `/api/users/${encodeURIComponent(id)}`, { body, schema: userAnswer })).user;
+  return (await apiRequest('PUT', `/api/users/${encodeURIComponent(id)}`, { body, schema: userAnswerSchema })).user;
 }
 
 /** Sets a user's password; their sessions end. */
