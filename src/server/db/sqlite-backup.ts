@@ -25,6 +25,9 @@ export class BackupRefused extends Error {
  */
 const ALL_PAGES = 0x7fffffff;
 
+/** The files SQLite keeps beside a database file, named by suffix. */
+const COMPANION_SUFFIXES = ['-wal', '-shm', '-journal'];
+
 export interface BackupResult {
   file: string;
   bytes: number;
@@ -52,7 +55,7 @@ export async function backupSqliteDatabase(source: string, destination: string, 
     if (!isSoundCopy(partial, pages)) throw new BackupRefused('unverified', target);
     publish(partial, target, options.overwrite);
   } finally {
-    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(partial + suffix, { force: true });
+    for (const suffix of ['', ...COMPANION_SUFFIXES]) rmSync(partial + suffix, { force: true });
   }
   return { file: target, bytes: statSync(target).size };
 }
@@ -116,7 +119,7 @@ function publish(partial: string, target: string, overwrite: boolean): void {
 function isPartOfDatabase(path: string, database: string): boolean {
   const live = canonicalPath(database);
   const candidate = canonicalPath(path);
-  return ['', '-wal', '-shm', '-journal'].some((suffix) => candidate === live + suffix);
+  return ['', ...COMPANION_SUFFIXES].some((suffix) => candidate === live + suffix);
 }
 
 function canonicalPath(path: string): string {
