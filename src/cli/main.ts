@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { adminCommands } from './admin.js';
+import { backupCommand } from './backup.js';
 import { mailCommands } from './mail.js';
 import { migrateCommand } from './migrate.js';
 import { text } from './output.js';
@@ -19,6 +20,7 @@ secretsCommands(program);
 settingsCommands(program);
 mailCommands(program);
 runCommand(program);
+backupCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

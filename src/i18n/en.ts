@@ -4,6 +4,7 @@ import { cliMessages } from './catalogs/cli.js';
 import { hardeningMessages } from './catalogs/hardening.js';
 import { lockoutMessages } from './catalogs/lockout.js';
 import { adminScreenMessages } from './catalogs/admin-screens.js';
+import { backupMessages } from './catalogs/backup.js';
 import { mailSettingsScreenMessages } from './catalogs/mail-settings-screen.js';
 import { screenMessages } from './catalogs/screen.js';
 import type { MessageKey } from './ja.js';
@@ -135,4 +136,5 @@ export const en: Record<MessageKey, string> = {
   ...screenMessages.en,
   ...mailSettingsScreenMessages.en,
   ...adminScreenMessages.en,
+  ...backupMessages.en,
 };

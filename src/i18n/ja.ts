@@ -5,6 +5,7 @@ import { hardeningMessages } from './catalogs/hardening.js';
 import { monitoringMessages } from './catalogs/monitoring.js';
 import { lockoutMessages } from './catalogs/lockout.js';
 import { adminScreenMessages } from './catalogs/admin-screens.js';
+import { backupMessages } from './catalogs/backup.js';
 import { mailSettingsScreenMessages } from './catalogs/mail-settings-screen.js';
 import { screenMessages } from './catalogs/screen.js';
 
@@ -142,6 +143,7 @@ export const ja = {
   ...screenMessages.ja,
   ...mailSettingsScreenMessages.ja,
   ...adminScreenMessages.ja,
+  ...backupMessages.ja,
 } as const;
 
 export type MessageKey = keyof typeof ja;
