@@ -23,12 +23,19 @@ export interface LazyPage {
   Component: LazyExoticComponent<ComponentType>;
   /** Starts loading the page's code before it is rendered (the first page, while the session is checked). */
   preload(): Promise<unknown>;
+  /** The part of the screen's messages only this page uses: fetched with it, in the reader's language. */
+  messages: string;
 }
 
-function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType): LazyPage {
+/**
+ * `folder` is the page's folder under features/: the build gives the messages only that folder
+ * names a part of their own by this name (tools/screen-messages.ts reads it here), so a page's
+ * texts load with the page and not with the screen.
+ */
+function lazyPage<M>(folder: string, load: () => Promise<M>, pick: (module: M) => ComponentType): LazyPage {
   let loading: Promise<M> | undefined;
   const preload = () => (loading ??= load());
-  return { Component: lazy(() => preload().then((module) => ({ default: pick(module) }))), preload };
+  return { Component: lazy(() => preload().then((module) => ({ default: pick(module) }))), preload, messages: folder };
 }
 
 export const ROUTES: PageRoute[] = [
@@ -36,52 +43,52 @@ export const ROUTES: PageRoute[] = [
     path: '/settings/mail',
     access: 'admin',
     menu: { section: 'preferences', label: 'nav.mail_settings' },
-    page: lazyPage(() => import('../features/mail-settings/components/MailSettingsPage'), (m) => m.MailSettingsPage),
+    page: lazyPage('mail-settings', () => import('../features/mail-settings/components/MailSettingsPage'), (m) => m.MailSettingsPage),
   },
   {
     path: '/settings/organisation',
     access: 'admin',
     menu: { section: 'preferences', label: 'nav.organisation' },
-    page: lazyPage(() => import('../features/organisation/components/OrganisationPage'), (m) => m.OrganisationPage),
+    page: lazyPage('organisation', () => import('../features/organisation/components/OrganisationPage'), (m) => m.OrganisationPage),
   },
-  // アカウント停止 (lockout policy, suspended accounts): { path: '/settings/lockout', access: 'admin', menu: { section: 'preferences', … } }
+  // アカウント停止 (lockout policy, suspended accounts): { path: '/settings/lockout', access: 'admin', menu: { section: 'preferences', … }, page: lazyPage('<folder>', …) }
   {
     path: '/users',
     access: 'admin',
     menu: { section: 'system', label: 'nav.users' },
-    page: lazyPage(() => import('../features/users/components/UsersPage'), (m) => m.UsersPage),
+    page: lazyPage('users', () => import('../features/users/components/UsersPage'), (m) => m.UsersPage),
   },
   {
     path: '/settings/tokens',
     access: 'admin',
     menu: { section: 'system', label: 'nav.service_tokens' },
-    page: lazyPage(() => import('../features/service-tokens/components/ServiceTokensPage'), (m) => m.ServiceTokensPage),
+    page: lazyPage('service-tokens', () => import('../features/service-tokens/components/ServiceTokensPage'), (m) => m.ServiceTokensPage),
   },
   {
     path: '/deliveries',
     access: 'admin',
     menu: { section: 'operations', label: 'nav.deliveries' },
-    page: lazyPage(() => import('../features/deliveries/components/DeliveriesPage'), (m) => m.DeliveriesPage),
+    page: lazyPage('deliveries', () => import('../features/deliveries/components/DeliveriesPage'), (m) => m.DeliveriesPage),
   },
-  // スレッド監視 (runs, monitor, report tokens): { path: '/monitoring', access: 'admin', menu: { section: 'operations', … } }
+  // スレッド監視 (runs, monitor, report tokens): { path: '/monitoring', access: 'admin', menu: { section: 'operations', … }, page: lazyPage('<folder>', …) }
   {
     path: '/audit',
     access: 'admin',
     menu: { section: 'operations', label: 'nav.audit' },
-    page: lazyPage(() => import('../features/audit/components/AuditPage'), (m) => m.AuditPage),
+    page: lazyPage('audit', () => import('../features/audit/components/AuditPage'), (m) => m.AuditPage),
   },
   {
     path: '/dev-mailbox',
     access: 'admin',
     menu: { section: 'operations', label: 'nav.dev_mailbox' },
-    page: lazyPage(() => import('../features/dev-mailbox/components/DevMailboxPage'), (m) => m.DevMailboxPage),
+    page: lazyPage('dev-mailbox', () => import('../features/dev-mailbox/components/DevMailboxPage'), (m) => m.DevMailboxPage),
     when: (facts) => facts.devMailbox,
   },
   {
     path: '/profile',
     access: 'user',
     menu: { section: 'personal', label: 'nav.profile' },
-    page: lazyPage(() => import('../features/profile/components/ProfilePage'), (m) => m.ProfilePage),
+    page: lazyPage('profile', () => import('../features/profile/components/ProfilePage'), (m) => m.ProfilePage),
   },
 ];
 

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { launchBrowser } from './browser.js';
-import { newPage } from './pages.js';
+import { missingMessages, newPage } from './pages.js';
 import { type ScreenServer, startScreenServer } from './server.js';
 
 export interface BrowserSuite {
@@ -30,7 +30,9 @@ export function browserSuite(env: () => Record<string, string> | Promise<Record<
     suite.page = await newPage(suite.browser);
   });
   afterEach(async () => {
-    await suite.page?.context().close();
+    const page = suite.page;
+    await page?.context().close();
+    if (page) expect(missingMessages(page), 'messages shown as their keys').toEqual([]);
   });
   return suite;
 }
