@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Plugin } from 'vite';
 import { en } from '../src/i18n/en.js';
 import { ja, type MessageKey } from '../src/i18n/ja.js';
@@ -10,9 +10,9 @@ import type { Locale } from '../src/i18n/locale.js';
  * every text) to the keys the screen's sources name, in parts:
  *
  * - `screen`: the keys named by the code every page runs (src/web/app, src/web/shared, the
- *   features that are not pages of their own, src/contracts);
- * - one part per page loaded lazily (`lazyPage('users', …)` in src/web/app/routes.ts): the keys
- *   only that page's folder under src/web/features names.
+ *   features not loaded lazily, src/contracts);
+ * - one part per folder loaded lazily (`lazyPart('users', …)`, src/web/shared/i18n/lazy-part.tsx):
+ *   the keys only that folder under src/web/features names.
  *
  * Japanese `screen` comes with the screen; everything else is fetched when needed, in the
  * reader's language (src/web/shared/i18n/messages.ts). The CLI's, the mails' and the server's
@@ -43,40 +43,47 @@ export function keysNamedIn(sources: string[], keys: readonly string[]): Set<str
   return named;
 }
 
-/** The page folders routes.ts loads lazily, by the name each `lazyPage('<folder>', …)` gives. */
-export function lazyPagesOf(routes: string): string[] {
-  return [...routes.matchAll(/lazyPage\(\s*'([\w-]+)'/g)].map(([, folder]) => folder);
+/** The folders under src/web/features loaded lazily, by the name each `lazyPart('<folder>', …)` gives. */
+export function lazyFoldersIn(sources: string[]): string[] {
+  return [...new Set(sources.flatMap((source) => [...source.matchAll(/lazyPart\(\s*'([\w/-]+)'/g)].map(([, folder]) => folder)))];
 }
 
-function sourcesBelow(directory: string): string[] {
-  return readdirSync(directory, { withFileTypes: true, recursive: true })
+interface Source {
+  /** Its path under src/web/features, or null outside it. */
+  feature: string | null;
+  text: string;
+}
+
+function sourcesBelow(root: string, directory: string): Source[] {
+  const features = join(root, 'src/web/features');
+  return readdirSync(join(root, directory), { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && /\.tsx?$/.test(entry.name) && !entry.name.endsWith('.test.ts'))
-    .map((entry) => readFileSync(join(entry.parentPath, entry.name), 'utf8'));
+    .map((entry) => {
+      const path = join(entry.parentPath, entry.name);
+      return { feature: path.startsWith(`${features}/`) ? relative(features, path) : null, text: readFileSync(path, 'utf8') };
+    });
 }
 
-/** Every part's keys: the screen's own, then each lazily loaded page's (less what the screen has). */
+const within = (path: string, folder: string) => path.startsWith(`${folder}/`);
+
+/**
+ * Every part's keys: the screen's own, then each lazily loaded folder's, less what is already
+ * there when it loads (the screen's, and an enclosing lazy folder's).
+ */
 export function screenParts(root: string): Map<string, Set<string>> {
-  const web = join(root, 'src/web');
   const keys = Object.keys(ja);
-  const pages = lazyPagesOf(readFileSync(join(web, 'app/routes.ts'), 'utf8'));
-  for (const page of pages) {
-    if (!existsSync(join(web, 'features', page))) throw new Error(`routes.ts names the page folder "${page}", which src/web/features does not have`);
+  const sources = [...sourcesBelow(root, 'src/web'), ...sourcesBelow(root, 'src/contracts')];
+  // Outer folders first: a nested one's keys leave out its enclosing folder's.
+  const folders = lazyFoldersIn(sources.map(({ text }) => text)).sort((a, b) => a.split('/').length - b.split('/').length);
+  for (const folder of folders) {
+    if (!existsSync(join(root, 'src/web/features', folder))) throw new Error(`lazyPart names the folder "${folder}", which src/web/features does not have`);
   }
-  const screenFolders = [
-    join(root, 'src/contracts'),
-    ...readdirSync(web, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && entry.name !== 'features')
-      .map((entry) => join(web, entry.name)),
-    ...readdirSync(join(web, 'features')).filter((folder) => !pages.includes(folder)).map((folder) => join(web, 'features', folder)),
-  ];
-  const screen = keysNamedIn(
-    [...screenFolders.flatMap(sourcesBelow), ...readdirSync(web).filter((file) => /\.tsx?$/.test(file)).map((file) => readFileSync(join(web, file), 'utf8'))],
-    keys,
-  );
-  const parts = new Map([[SCREEN_PART, screen]]);
-  for (const page of pages) {
-    const own = keysNamedIn(sourcesBelow(join(web, 'features', page)), keys);
-    parts.set(page, new Set([...own].filter((key) => !screen.has(key))));
+  const partOf = ({ feature }: Source) => (feature === null ? SCREEN_PART : (folders.filter((folder) => within(feature, folder)).at(-1) ?? SCREEN_PART));
+  const namedBy = (part: string) => keysNamedIn(sources.filter((source) => partOf(source) === part).map(({ text }) => text), keys);
+  const parts = new Map([[SCREEN_PART, namedBy(SCREEN_PART)]]);
+  for (const folder of folders) {
+    const already = [SCREEN_PART, ...folders.filter((outer) => within(folder, outer))].map((part) => parts.get(part)!);
+    parts.set(folder, new Set([...namedBy(folder)].filter((key) => !already.some((loaded) => loaded.has(key)))));
   }
   return parts;
 }
@@ -84,8 +91,8 @@ export function screenParts(root: string): Map<string, Set<string>> {
 const PREFIX = 'virtual:screen-messages';
 const FULL_CATALOGS = /\/src\/i18n\/(ja|en|index)\.ts$/;
 
-/** The module of one part in one language (its chunk is named after it: `messages-ja-users-….js`). */
-export const partModule = (locale: Locale, part: string) => `${PREFIX}/messages-${locale}-${part}`;
+/** The module of one part in one language (its chunk is named after it: `messages-ja-users-….js`; a `/` becomes `__`). */
+export const partModule = (locale: Locale, part: string) => `${PREFIX}/messages-${locale}-${part.replaceAll('/', '__')}`;
 
 /** `virtual:screen-messages`: the Japanese screen part, and a fetch for every other part and language. */
 function indexModule(parts: string[]): string {
@@ -129,8 +136,9 @@ export function screenMessagesPlugin(root: string): Plugin {
     },
     load(id) {
       if (id === `\0${PREFIX}`) return indexModule([...partsNow().keys()]);
-      const [, locale, part] = /^\0virtual:screen-messages\/messages-([a-z]{2})-([\w-]+)$/.exec(id) ?? [];
+      const [, locale, encodedPart] = /^\0virtual:screen-messages\/messages-([a-z]{2})-([\w-]+)$/.exec(id) ?? [];
       if (!locale) return undefined;
+      const part = encodedPart.replaceAll('__', '/');
       const keys = partsNow().get(part);
       const catalog = CATALOGS[locale as Locale];
       if (!catalog || !keys) return this.error(`no screen messages ${locale}/${part}`);

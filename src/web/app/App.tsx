@@ -1,14 +1,13 @@
-import { type ReactNode, Suspense, use, useEffect } from 'react';
+import { type ReactNode, Suspense, useEffect } from 'react';
 import type { UserView } from '../../contracts/accounts';
 import { LoginPage } from '../features/login/components/LoginPage';
 import { LogoutPage } from '../features/login/components/LogoutPage';
 import { PageHeader } from '../shared/components/PageHeader';
 import { browserLocale, I18nProvider, useI18n } from '../shared/i18n/i18n';
-import { hasPart, loadPart } from '../shared/i18n/messages';
 import { RouterProvider, useRouter } from '../shared/router/router';
 import { SessionProvider, useSession } from '../shared/session/session';
 import { Layout } from './Layout';
-import { type LazyPage, routeFor } from './routes';
+import { routeFor } from './routes';
 
 export function App() {
   return (
@@ -43,8 +42,7 @@ function Screen() {
 
   useEffect(() => {
     // The first page's code and messages load while the session is being checked.
-    void route?.page.preload();
-    if (route) void loadPart(locale, route.page.messages).catch(() => {});
+    void route?.page.preload(locale).catch(() => {});
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
@@ -67,21 +65,11 @@ function Screen() {
         <Problem title={t('screen.forbidden.title')} body={t('screen.forbidden.body')} />
       ) : (
         <Suspense fallback={<p className="loading">{t('screen.loading')}</p>}>
-          <Page page={route.page} />
+          <route.page.Component />
         </Suspense>
       )}
     </Layout>
   );
-}
-
-/** A page once its own messages are here in the reader's language; its code is fetched alongside them, not after. */
-function Page({ page }: { page: LazyPage }) {
-  const { locale } = useI18n();
-  if (!hasPart(locale, page.messages)) {
-    void page.preload();
-    use(loadPart(locale, page.messages));
-  }
-  return <page.Component />;
 }
 
 /** Only a path of this site: `?next=https://elsewhere` must not send a signed-in admin away. */

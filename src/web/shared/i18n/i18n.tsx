@@ -28,7 +28,8 @@ const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 /**
  * The reader's language and time zone for everything below. A language is shown once the
  * messages of what is on screen have arrived in it: until then the page stays in the language
- * it was in (and an English reader's very first page shows nothing for that moment).
+ * it was in (an English reader's very first page shows nothing for that moment, and Japanese if
+ * English cannot be fetched).
  */
 export function I18nProvider({ locale, timeZone, children }: { locale: Locale; timeZone: string | null; children: ReactNode }) {
   const [shown, setShown] = useState<Locale | null>(() => (hasLanguage(locale) ? locale : null));
@@ -36,7 +37,11 @@ export function I18nProvider({ locale, timeZone, children }: { locale: Locale; t
     let wanted = true;
     loadLanguage(locale).then(
       () => wanted && setShown(locale),
-      (error: unknown) => console.error(`the ${locale} messages could not be loaded`, error),
+      (error: unknown) => {
+        console.error(`the ${locale} messages could not be loaded`, error);
+        // Japanese is always here: better than nothing on the first page.
+        if (wanted) setShown((current) => current ?? 'ja');
+      },
     );
     return () => {
       wanted = false;
