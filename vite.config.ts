@@ -15,15 +15,24 @@ const publicOrigin = new URL(process.env.TAYORI_PUBLIC_URL ?? 'http://localhost:
 const root = fileURLToPath(new URL('.', import.meta.url));
 const outDir = fileURLToPath(new URL('./dist/web', import.meta.url));
 
-/** The build's last line: the gzip size of all JavaScript the first paint of /settings/mail loads (goal ≤ 150). */
+const SETTINGS_PAGE = 'features/mail-settings/components/MailSettingsPage.tsx';
+const GMAIL_SECTION = 'features/mail-settings/components/gmail/GmailSection.tsx';
+const GMAIL_PART = 'mail-settings/components/gmail';
+
+/**
+ * The build's last line: the gzip size of all JavaScript the first paint of /settings/mail loads
+ * (goal ≤ 150): the page as a new installation shows it, with its own Japanese messages. The line
+ * before it: the same page with the Gmail part shown (code and messages loaded when Gmail is chosen).
+ */
 function reportSettingsPageSize(): Plugin {
   return {
     name: 'tayori-settings-js-size',
     apply: 'build',
     closeBundle() {
-      // The page shows once its own Japanese messages are here too.
-      const size = firstPaintJsSize(outDir, 'features/mail-settings/components/MailSettingsPage.tsx', [partModule('ja', 'mail-settings')]);
+      const size = firstPaintJsSize(outDir, SETTINGS_PAGE, [partModule('ja', 'mail-settings')]);
+      const withGmail = firstPaintJsSize(outDir, SETTINGS_PAGE, [partModule('ja', 'mail-settings'), GMAIL_SECTION, partModule('ja', GMAIL_PART)]);
       for (const { file, gzipBytes } of size.files) console.log(`  ${file}  ${(gzipBytes / 1024).toFixed(1)} kB gzip`);
+      console.log(`settings_js_gzip_kb_with_gmail ${withGmail.totalGzipKb}`);
       console.log(`settings_js_gzip_kb ${size.totalGzipKb}`);
     },
   };

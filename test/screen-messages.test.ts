@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isMessageKey } from '../src/i18n/index.js';
 import { ja } from '../src/i18n/ja.js';
-import { keysNamedIn, lazyPagesOf, screenParts } from '../tools/screen-messages.js';
+import { keysNamedIn, lazyFoldersIn, screenParts } from '../tools/screen-messages.js';
 
 /**
  * The screen's messages are the catalogs cut to what the screen's sources name
@@ -34,13 +34,20 @@ describe('the screen’s messages', () => {
     expect(named.size).toBe(2 + KEYS.filter((key) => key.startsWith('deliveries.state.')).length);
   });
 
-  it('come in a part every page uses and one per lazily loaded page, together all the screen names', () => {
+  it('come in a part every page uses and one per lazily loaded folder, together all the screen names', () => {
     const parts = screenParts(ROOT);
-    const pages = lazyPagesOf(readFileSync(join(ROOT, 'src/web/app/routes.ts'), 'utf8'));
-    expect(pages).toContain('mail-settings');
-    expect([...parts.keys()].sort()).toEqual(['screen', ...pages].sort());
+    const folders = lazyFoldersIn(sources('src/web').map(({ text }) => text));
+    expect(folders).toEqual(expect.arrayContaining(['mail-settings', 'users', 'mail-settings/components/gmail']));
+    expect([...parts.keys()].sort()).toEqual(['screen', ...folders].sort());
     const screen = parts.get('screen')!;
-    for (const page of pages) expect([...parts.get(page)!].filter((key) => screen.has(key)), page).toEqual([]);
+    for (const folder of folders) expect([...parts.get(folder)!].filter((key) => screen.has(key)), folder).toEqual([]);
+    // The Gmail part loads inside the settings page: it brings only what the page has not.
+    const page = parts.get('mail-settings')!;
+    const gmail = parts.get('mail-settings/components/gmail')!;
+    expect([...gmail].filter((key) => page.has(key))).toEqual([]);
+    expect(gmail).toContain('gmail.outcome.access_denied');
+    expect(gmail).toContain('mailsettings.gmail.testing_warning');
+    expect(page).toContain('mailsettings.smtp.password_set');
 
     const everyPart = new Set([...parts.values()].flatMap((keys) => [...keys]));
     const named = keysNamedIn([...sources('src/web'), ...sources('src/contracts')].map(({ text }) => text), KEYS);

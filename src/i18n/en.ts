@@ -5,6 +5,7 @@ import { hardeningMessages } from './catalogs/hardening.js';
 import { lockoutMessages } from './catalogs/lockout.js';
 import { adminScreenMessages } from './catalogs/admin-screens.js';
 import { mailSettingsScreenMessages } from './catalogs/mail-settings-screen.js';
+import { gmailScreenMessages } from './catalogs/gmail-screen.js';
 import { screenMessages } from './catalogs/screen.js';
 import type { MessageKey } from './ja.js';
 import { monitoringMessages } from './catalogs/monitoring.js';
@@ -134,5 +135,6 @@ export const en: Record<MessageKey, string> = {
   ...lockoutMessages.en,
   ...screenMessages.en,
   ...mailSettingsScreenMessages.en,
+  ...gmailScreenMessages.en,
   ...adminScreenMessages.en,
 };

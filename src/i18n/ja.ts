@@ -6,6 +6,7 @@ import { monitoringMessages } from './catalogs/monitoring.js';
 import { lockoutMessages } from './catalogs/lockout.js';
 import { adminScreenMessages } from './catalogs/admin-screens.js';
 import { mailSettingsScreenMessages } from './catalogs/mail-settings-screen.js';
+import { gmailScreenMessages } from './catalogs/gmail-screen.js';
 import { screenMessages } from './catalogs/screen.js';
 
 /** Japanese catalog: the first language of every screen and mail (SPEC §1). */
@@ -141,6 +142,7 @@ export const ja = {
   ...lockoutMessages.ja,
   ...screenMessages.ja,
   ...mailSettingsScreenMessages.ja,
+  ...gmailScreenMessages.ja,
   ...adminScreenMessages.ja,
 } as const;
 
