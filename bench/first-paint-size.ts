@@ -5,7 +5,8 @@ import { gzipSync } from 'node:zlib';
 /**
  * How much JavaScript a browser loads to show a page of the built screen for the first time:
  * the entry and everything it imports, plus the page's own lazily loaded chunk and its imports,
- * each gzip-compressed as a server would send it. Read from Vite's build manifest.
+ * plus the modules the page fetches before it shows (its messages), each gzip-compressed as a
+ * server would send it. Read from Vite's build manifest.
  */
 
 interface ManifestChunk {
@@ -21,7 +22,7 @@ export interface FirstPaintSize {
   totalGzipKb: number;
 }
 
-export function firstPaintJsSize(outDir: string, pageModule: string): FirstPaintSize {
+export function firstPaintJsSize(outDir: string, pageModule: string, fetchedFirst: string[] = []): FirstPaintSize {
   const manifest = JSON.parse(readFileSync(join(outDir, '.vite', 'manifest.json'), 'utf8')) as Manifest;
   const entry = Object.keys(manifest).find((key) => manifest[key].isEntry);
   if (!entry) throw new Error('the build manifest names no entry');
@@ -34,6 +35,12 @@ export function firstPaintJsSize(outDir: string, pageModule: string): FirstPaint
   };
   visit(entry);
   visit(pageModule);
+  for (const module of fetchedFirst) {
+    // Virtual modules are named relative to the screen's root in the manifest (`../../virtual:…`).
+    const key = Object.keys(manifest).find((name) => name === module || name.endsWith(`/${module}`));
+    if (!key) throw new Error(`the build manifest has no chunk for ${module}`);
+    visit(key);
+  }
   const files = [...loaded]
     .map((key) => manifest[key].file)
     .filter((file) => file.endsWith('.js'))

@@ -238,4 +238,20 @@ describe('the login rate limit', () => {
     expect((await attempt('10.0.0.9', '198.51.100.1')).statusCode).toBe(429);
     expect((await attempt('10.0.0.9', '198.51.100.2')).statusCode).toBe(401);
   });
+
+  it('believes only the address the balancer appended, not entries the client put before it', async () => {
+    t = await createTestApp(sqlite, { env: { TAYORI_LOGIN_RATE_LIMIT_PER_MINUTE: '2', TAYORI_TRUST_PROXY: 'on' } });
+    // nginx's $proxy_add_x_forwarded_for keeps what the client sent and appends the address it saw.
+    for (const forged of ['203.0.113.1', '203.0.113.2']) {
+      expect((await attempt('10.0.0.9', `${forged}, 198.51.100.7`)).statusCode).toBe(401);
+    }
+    expect((await attempt('10.0.0.9', '203.0.113.3, 198.51.100.7')).statusCode).toBe(429);
+  });
+
+  it('walks a chain of trusted proxies given by their addresses', async () => {
+    t = await createTestApp(sqlite, { env: { TAYORI_LOGIN_RATE_LIMIT_PER_MINUTE: '1', TAYORI_TRUST_PROXY: '10.0.0.0/8, 192.0.2.10' } });
+    expect((await attempt('10.0.0.9', '198.51.100.8, 192.0.2.10')).statusCode).toBe(401);
+    expect((await attempt('10.0.0.9', '203.0.113.5, 198.51.100.8, 192.0.2.10')).statusCode).toBe(429);
+    expect((await attempt('10.0.0.9', '198.51.100.9, 192.0.2.10')).statusCode).toBe(401);
+  });
 });

@@ -84,7 +84,10 @@ describe('configuration', () => {
     expect(config.publicOrigin).toBe('https://tayori.example.jp');
     expect(config.secureCookies).toBe(true);
     expect(config.managedRelay).toEqual({ url: 'smtps://relay.example.jp', from: 'noreply@example.jp' });
-    expect(config.trustProxy).toBe(true);
+    expect(config.trustProxy).toBe(1);
+    expect(loadConfig({ TAYORI_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TAYORI_TRUST_PROXY: '10.0.0.0/8, 192.0.2.10' }).trustProxy).toBe('10.0.0.0/8,192.0.2.10');
+    expect(() => loadConfig({ TAYORI_TRUST_PROXY: 'everyone' })).toThrow(/TAYORI_TRUST_PROXY/);
     expect(config.initialAdmin).toMatchObject({ login: 'ops.admin', email: 'ops@example.jp' });
   });
 

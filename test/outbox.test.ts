@@ -397,6 +397,17 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     }
   });
 
+  it('ends the back-off with [設定完了] even when nothing in the form changed', async () => {
+    sink.replyOnConnect('421 4.3.2 Service not available, closing transmission channel');
+    await submit(japaneseMail);
+    await worker.deliverDueMails();
+    expect(await worker.deliverDueMails()).toBe(0);
+    sink.replyOnConnect(null);
+    await saveMailSettings(admin, smtpSettingsForm(sink.port));
+    expect(await worker.deliverDueMails()).toBe(1);
+    await sink.waitForMessages(1);
+  });
+
   it('ends the back-off when a connection test gets through, so mail waiting for a fixed server leaves at once', async () => {
     sink.replyOnConnect('421 4.3.2 Service not available, closing transmission channel');
     await submit(japaneseMail);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { isMessageKey, type MessageKey, type MessageParams } from '../i18n/index.js';
+import type { MessageKey, MessageParams } from '../i18n/index.js';
 
 /**
  * Zod's issues as field problems whose codes are catalog keys: the API's 422 and the screen's
@@ -12,6 +12,13 @@ export interface FieldProblem {
   code: string;
   params?: MessageParams;
 }
+
+/**
+ * The contracts give their messages as catalog keys (`validation.required`); zod's own messages
+ * are English sentences. Told apart by their shape, so the contracts need no catalog: the
+ * screen loads only the messages it shows, and whoever shows a problem looks its code up.
+ */
+const CATALOG_KEY = /^[a-z][\w-]*(\.[\w-]+)+$/i;
 
 /** Turns zod's issues into field problems whose codes are catalog keys. */
 export function problemsFromZod(error: z.ZodError): FieldProblem[] {
@@ -30,9 +37,9 @@ export function problemsFromZod(error: z.ZodError): FieldProblem[] {
 }
 
 function codeForIssue(issue: z.core.$ZodIssue): { code: MessageKey; params?: MessageParams } {
-  if (isMessageKey(issue.message)) {
+  if (CATALOG_KEY.test(issue.message)) {
     const params = issue.code === 'custom' ? (issue.params as MessageParams | undefined) : undefined;
-    return { code: issue.message, params };
+    return { code: issue.message as MessageKey, params };
   }
   switch (issue.code) {
     case 'invalid_type':

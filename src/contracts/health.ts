@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { storedErrorViewSchema } from './mail.js';
+// Not from mail.ts: every admin page reads the health, and mail.ts is the whole mail API's contract.
+import { storedErrorViewSchema } from './stored-error.js';
 
 /** GET /api/health (admins): what the admin banners show (SPEC §2.5, §2.6). */
 export const healthViewSchema = z.object({

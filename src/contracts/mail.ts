@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_ADDRESSES, parseAddress, parseAddressList, toAsciiAddress } from './address.js';
 import { CONTROL_CHARACTERS, requiredText, singleLineText } from './common.js';
+import { storedErrorViewSchema } from './stored-error.js';
 
 /** Mail the application hands to Tayori (SPEC §2.2): POST /api/mail/messages and mail.enqueue(). */
 
@@ -156,12 +157,6 @@ export const idempotencyKeySchema = z
 /** The headers of POST /api/mail/messages that the API reads, named as a client sends them. */
 export const mailRequestHeadersSchema = z.object({ 'Idempotency-Key': idempotencyKeySchema.optional() });
 
-/** An error as stored with a mail or the transport: a message in the reader's language and the server's reply. */
-export const storedErrorViewSchema = z.object({
-  code: z.string(),
-  message: z.string(),
-  reply: z.string().nullable(),
-});
 
 /** One row of the delivery log (GET /api/mail/deliveries). */
 export const deliveryViewSchema = z.object({

@@ -1,4 +1,6 @@
 import { deliveryMessages } from './catalogs/delivery.js';
+import { lockoutScreenMessages } from './catalogs/lockout-screen.js';
+import { monitoringScreenMessages } from './catalogs/monitoring-screen.js';
 import { gmailMessages } from './catalogs/gmail.js';
 import { cliMessages } from './catalogs/cli.js';
 import { hardeningMessages } from './catalogs/hardening.js';
@@ -6,6 +8,7 @@ import { lockoutMessages } from './catalogs/lockout.js';
 import { adminScreenMessages } from './catalogs/admin-screens.js';
 import { backupMessages } from './catalogs/backup.js';
 import { mailSettingsScreenMessages } from './catalogs/mail-settings-screen.js';
+import { gmailScreenMessages } from './catalogs/gmail-screen.js';
 import { screenMessages } from './catalogs/screen.js';
 import type { MessageKey } from './ja.js';
 import { monitoringMessages } from './catalogs/monitoring.js';
@@ -127,6 +130,8 @@ export const en: Record<MessageKey, string> = {
   'accounts.cannot_deactivate_self': 'You cannot deactivate yourself.',
   'accounts.last_admin': 'This would leave no active administrator.',
   ...deliveryMessages.en,
+  ...lockoutScreenMessages.en,
+  ...monitoringScreenMessages.en,
   // Feature catalogs: the same spreads as in ja.ts, their .en side.
   ...gmailMessages.en,
   ...hardeningMessages.en,
@@ -135,6 +140,7 @@ export const en: Record<MessageKey, string> = {
   ...lockoutMessages.en,
   ...screenMessages.en,
   ...mailSettingsScreenMessages.en,
+  ...gmailScreenMessages.en,
   ...adminScreenMessages.en,
   ...backupMessages.en,
 };

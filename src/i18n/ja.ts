@@ -1,4 +1,6 @@
 import { deliveryMessages } from './catalogs/delivery.js';
+import { lockoutScreenMessages } from './catalogs/lockout-screen.js';
+import { monitoringScreenMessages } from './catalogs/monitoring-screen.js';
 import { gmailMessages } from './catalogs/gmail.js';
 import { cliMessages } from './catalogs/cli.js';
 import { hardeningMessages } from './catalogs/hardening.js';
@@ -7,6 +9,7 @@ import { lockoutMessages } from './catalogs/lockout.js';
 import { adminScreenMessages } from './catalogs/admin-screens.js';
 import { backupMessages } from './catalogs/backup.js';
 import { mailSettingsScreenMessages } from './catalogs/mail-settings-screen.js';
+import { gmailScreenMessages } from './catalogs/gmail-screen.js';
 import { screenMessages } from './catalogs/screen.js';
 
 /** Japanese catalog: the first language of every screen and mail (SPEC §1). */
@@ -134,6 +137,8 @@ export const ja = {
   'accounts.cannot_deactivate_self': '自分自身を無効にすることはできません。',
   'accounts.last_admin': '有効なシステム管理者が一人もいなくなるため、この変更はできません。',
   ...deliveryMessages.ja,
+  ...lockoutScreenMessages.ja,
+  ...monitoringScreenMessages.ja,
   // Features with a catalog of their own (catalogs/<feature>.ts, made with defineMessages) are spread here.
   ...gmailMessages.ja,
   ...hardeningMessages.ja,
@@ -142,6 +147,7 @@ export const ja = {
   ...lockoutMessages.ja,
   ...screenMessages.ja,
   ...mailSettingsScreenMessages.ja,
+  ...gmailScreenMessages.ja,
   ...adminScreenMessages.ja,
   ...backupMessages.ja,
 } as const;

@@ -34,11 +34,16 @@ export interface BuildOptions {
   screenDir?: string;
 }
 
+/** TAYORI_TRUST_PROXY for Fastify: a number of hops becomes "the nearest n hops" (proxy-addr's rule). */
+function trustedProxiesOf(setting: boolean | number | string) {
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
+}
+
 /** The configured HTTP application. It never listens: main.ts does, tests use inject(). */
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
-    trustProxy: ctx.config.trustProxy,
+    trustProxy: trustedProxiesOf(ctx.config.trustProxy),
     bodyLimit: BODY_LIMIT,
     frameworkErrors,
     clientErrorHandler,

@@ -21,6 +21,24 @@ const flag = (defaultValue: '0' | '1') =>
     .default(defaultValue)
     .transform((value) => ['1', 'true', 'on', 'yes'].includes(value));
 
+/**
+ * Which proxies to believe about the client's address (X-Forwarded-For). `on`/`1` trusts one hop,
+ * the balancer in front: the client is the address it appended, the right-most, never an entry the
+ * client itself could have put first. A number of hops, or the proxies' addresses (comma-separated
+ * IPs or CIDRs), for longer chains. Off by default.
+ */
+const trustedProxies = z
+  .string()
+  .default('off')
+  .refine((value) => /^(0|1|true|false|on|off|yes|no|\d{1,2}|[\d.:a-fA-F/]+(\s*,\s*[\d.:a-fA-F/]+)*)$/.test(value), {
+    message: 'config.trust_proxy',
+  })
+  .transform((value): boolean | number | string => {
+    if (['0', 'false', 'off', 'no'].includes(value)) return false;
+    if (['1', 'true', 'on', 'yes'].includes(value)) return 1;
+    return /^\d+$/.test(value) ? Number(value) : value.replace(/\s+/g, '');
+  });
+
 const integer = (defaultValue: number, min: number, max: number) =>
   z
     .string()
@@ -109,7 +127,7 @@ const environmentSchema = z
     TAYORI_GMAIL_SMTP_HOST: z.string().min(1, 'config.required').default('smtp.gmail.com'),
     TAYORI_GMAIL_SMTP_PORT: integer(465, 1, 65535),
     TAYORI_SMTP_CA_FILE: caFile.optional(),
-    TAYORI_TRUST_PROXY: flag('0'),
+    TAYORI_TRUST_PROXY: trustedProxies,
     TAYORI_METRICS_PORT: optionalPort,
     TAYORI_LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'config.log_level' })

@@ -51,7 +51,8 @@ export function stopOnSignal(ctx: AppContext, stop: () => Promise<void>) {
     if (stopping) return;
     stopping = true;
     ctx.log.info({ signal }, 'shutting down');
-    const forceExit = setTimeout(() => process.exit(1), 15_000);
+    // Within the 30 s a supervisor usually allows: sends that outlast this are taken up again after their lease.
+    const forceExit = setTimeout(() => process.exit(1), 25_000);
     forceExit.unref();
     try {
       await stop();

@@ -24,6 +24,7 @@ export const cliMessages = defineMessages(
     'config.ca_bad_certificate': '読み取れない証明書があります',
     'config.log_level': 'fatal, error, warn, info, debug, trace, silent のいずれかにしてください',
     'config.required': '空にはできません',
+    'config.trust_proxy': 'on / off、信頼するプロキシの段数(数値)、またはプロキシのアドレス(IP・CIDR をカンマ区切り)にしてください',
     'config.issuer_https': 'https:// で指定してください(http:// はテスト用にループバックのホストでのみ使えます)',
 
     'cli.role.admin': 'システム管理者',
@@ -82,6 +83,7 @@ export const cliMessages = defineMessages(
     'config.url': 'must be a URL starting with {protocols}',
     'config.database_url': 'must start with postgres:// (or sqlite:PATH)',
     'config.login_id': 'must be 1 to 64 letters, digits or . _ @ -',
+    'config.trust_proxy': 'must be on / off, a number of proxy hops, or the proxies\' addresses (IPs or CIDRs, comma-separated)',
     'config.issuer_https': 'must be https:// (plain http:// only on a loopback host, for tests)',
     'config.password_length': 'must be at least 8 characters',
     'config.address': 'must be one plain e-mail address',

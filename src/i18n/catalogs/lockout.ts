@@ -5,8 +5,8 @@ export const lockoutMessages = defineMessages(
   {
     'lockout.not_suspended': 'このアカウントは停止されていません。',
 
-    'lockout.mail.until_lifted': '管理者が解除するまで',
-    'lockout.mail.ip_unknown': '不明',
+    'lockout.until_lifted': '管理者が解除するまで',
+    'lockout.ip_unknown': '不明',
     'lockout.mail.user.subject': '【Tayori】アカウントを停止しました',
     'lockout.mail.user.intro': '{name} 様\n\nログインの失敗が続いたため、Tayori のアカウントを停止しました。',
     'lockout.mail.user.todo':
@@ -24,8 +24,8 @@ export const lockoutMessages = defineMessages(
   {
     'lockout.not_suspended': 'This account is not suspended.',
 
-    'lockout.mail.until_lifted': 'until an administrator lifts it',
-    'lockout.mail.ip_unknown': 'unknown',
+    'lockout.until_lifted': 'until an administrator lifts it',
+    'lockout.ip_unknown': 'unknown',
     'lockout.mail.user.subject': '[Tayori] Your account has been suspended',
     'lockout.mail.user.intro': 'Dear {name},\n\nYour Tayori account has been suspended after repeated failed logins.',
     'lockout.mail.user.todo':

@@ -48,9 +48,9 @@ function factsBlock(facts: SuspensionFacts, { locale, timeZone }: Reader): strin
     name: facts.displayName,
     loginId: facts.loginId,
     suspendedAt: when(facts.suspendedAt),
-    resumesAt: facts.resumesAt ? when(facts.resumesAt) : t(locale, 'lockout.mail.until_lifted'),
+    resumesAt: facts.resumesAt ? when(facts.resumesAt) : t(locale, 'lockout.until_lifted'),
     failures: facts.failures,
-    ip: facts.ip ?? t(locale, 'lockout.mail.ip_unknown'),
+    ip: facts.ip ?? t(locale, 'lockout.ip_unknown'),
   });
 }
 

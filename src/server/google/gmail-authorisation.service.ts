@@ -10,6 +10,7 @@ import { accessTokenColumns, REFRESH_TOKEN_PURPOSE } from '../transports/oauth-a
 import { buildAuthorizationUrl, exchangeCode, type OAuthClientCredentials, OAuthError } from './oauth-client.js';
 import { findAuthorisation, savePendingFlow, takePendingFlow, updateAuthorisation } from './oauth-authorisation.repository.js';
 import { gmailProvider, type OAuthMailProvider, registrationValues } from './oauth-mail-provider.js';
+import { requestPromptDelivery } from '../outbox/transport-state.repository.js';
 
 /**
  * [認証情報を取得] and the return from Google (SPEC §1.3 steps 3–6): the client is saved and
@@ -173,5 +174,7 @@ async function storeAuthorisation(
       previousState: before?.state ?? null,
       previousAccount: before?.account_email ?? null,
     });
+    // Mail waiting through 再認証が必要 leaves at once, on every instance.
+    await requestPromptDelivery(trx);
   });
 }

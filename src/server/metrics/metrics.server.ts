@@ -4,7 +4,7 @@ import { DELIVERY_STATES } from '../../contracts/mail.js';
 import type { AppContext } from '../context.js';
 import { isDatabaseReachable } from '../db/database.js';
 import type { BackgroundService } from '../main.js';
-import { countByState } from '../outbox/outbox.repository.js';
+import { countByState, oldestDueAt } from '../outbox/outbox.repository.js';
 import { readTransportState } from '../outbox/transport-state.repository.js';
 import { metrics, registry } from './registry.js';
 
@@ -15,6 +15,9 @@ export async function renderMetrics(ctx: AppContext): Promise<string> {
   if (databaseUp) {
     const counts = await countByState(ctx.db);
     for (const state of DELIVERY_STATES) metrics.outboxMails.set({ state }, counts[state] ?? 0);
+    const now = ctx.clock.now();
+    const dueSince = await oldestDueAt(ctx.db, now.toISOString());
+    metrics.oldestDueSeconds.set(dueSince ? (now.getTime() - Date.parse(dueSince)) / 1000 : 0);
     metrics.transportFailing.set((await readTransportState(ctx.db))?.state === 'failing' ? 1 : 0);
   }
   return registry.metrics();

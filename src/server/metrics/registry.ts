@@ -16,6 +16,11 @@ export const metrics = {
     labelNames: ['state'] as const,
     registers: [registry],
   }),
+  oldestDueSeconds: new Gauge({
+    name: 'tayori_outbox_oldest_due_seconds',
+    help: 'How long the longest-waiting due mail has been due (0 when none is); a mail waiting for a later retry does not count.',
+    registers: [registry],
+  }),
   transportFailing: new Gauge({
     name: 'tayori_transport_failing',
     help: '1 while the mail transport has transport-wide faults (SPEC §2.3).',

@@ -1,7 +1,7 @@
 import type { OutgoingMessage } from '../../contracts/mail.js';
 import type { ThreadKind } from '../../contracts/monitoring.js';
 import { type Locale, t } from '../../i18n/index.js';
-import { formatDuration } from '../../i18n/duration.js';
+import { durationOf } from '../../i18n/duration.js';
 import { formatInZone } from '../../i18n/time-format.js';
 import type { RunRow } from './runs.repository.js';
 
@@ -60,6 +60,11 @@ export function composeDigest(setting: DigestSetting, entries: DigestEntry[]): O
     text: lines.join('\n') + '\n',
     attachments: [],
   };
+}
+
+function formatDuration(locale: Locale, ms: number): string {
+  const { unit, params } = durationOf(ms);
+  return t(locale, `monitoring.duration.${unit}`, params);
 }
 
 function describeEntry(setting: DigestSetting, { notice, run, crossedAt }: DigestEntry): string[] {

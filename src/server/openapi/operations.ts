@@ -46,7 +46,6 @@ import {
   mailRequestHeadersSchema,
   outgoingMessageSchema,
   serviceTokenViewSchema,
-  storedErrorViewSchema,
 } from '../../contracts/mail.js';
 import {
   createdReportTokenSchema,
@@ -58,6 +57,7 @@ import {
   runView,
   startRunRequest,
 } from '../../contracts/monitoring.js';
+import { storedErrorViewSchema } from '../../contracts/stored-error.js';
 import { openApiDocumentSchema } from '../../contracts/openapi.js';
 import {
   auditQuerySchema,

@@ -212,3 +212,16 @@ export async function countByState(db: Database): Promise<Record<string, number>
     .execute();
   return Object.fromEntries(rows.map((row) => [row.state, Number(row.n)]));
 }
+
+/** When the longest-waiting due mail became due (null when none is): what "a stuck queue" means. */
+export async function oldestDueAt(db: Database, nowIso: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('mail_outbox')
+    .select('next_attempt_at')
+    .where('state', '=', 'queued')
+    .where('next_attempt_at', '<=', nowIso)
+    .orderBy('next_attempt_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.next_attempt_at ?? null;
+}

@@ -98,11 +98,12 @@ async function saveValidated(
     const form = validate(record);
     if (form.version !== undefined && form.version !== record.version) throw conflict();
     const next = nextSettings(ctx, record, form);
+    // [設定完了] always means "try now": waiting mail leaves at once, even when nothing changed.
+    await requestPromptDelivery(trx);
     // A save that changes nothing (the same form sent again) keeps the version and is not audited.
     if (record.version > 0 && changesNothing(record, next)) return toMailSettingsView(ctx, record);
     const saved = await writeAudited(trx, ctx, actor, record, next);
     if (!saved) throw conflict();
-    await requestPromptDelivery(trx);
     return toMailSettingsView(ctx, saved);
   });
 }

@@ -35,14 +35,14 @@ function InUsersLanguage({ children }: { children: ReactNode }) {
 const homeOf = (user: UserView) => (user.role === 'admin' ? '/settings/mail' : '/profile');
 
 function Screen() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { state } = useSession();
   const { location } = useRouter();
   const route = routeFor(location.path);
 
   useEffect(() => {
-    // The first page's code loads while the session is being checked.
-    void route?.page.preload();
+    // The first page's code and messages load while the session is being checked.
+    void route?.page.preload(locale).catch(() => {});
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 

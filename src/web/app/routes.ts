@@ -1,10 +1,10 @@
-import { type ComponentType, lazy, type LazyExoticComponent } from 'react';
 import type { MessageKey } from '../../i18n/index';
+import { type LazyPart, lazyPart } from '../shared/i18n/lazy-part';
 
 /**
  * Every page of the screen, in menu order. A new page is one feature folder and one line here
- * (access, menu place, the component loaded on first visit), e.g. アカウント停止 at the place
- * marked below.
+ * (access, menu place, the component loaded on first visit with the texts its folder names),
+ * e.g. アカウント停止 and スレッド監視 below.
  */
 
 export type MenuSection = 'preferences' | 'system' | 'operations' | 'personal';
@@ -14,21 +14,9 @@ export interface PageRoute {
   /** Who may open it; the menu lists only what the signed-in user may open. */
   access: 'admin' | 'user';
   menu: { section: MenuSection; label: MessageKey };
-  page: LazyPage;
+  page: LazyPart;
   /** Shown only while this holds (the dev mailbox only when it runs). */
   when?: (facts: { devMailbox: boolean }) => boolean;
-}
-
-export interface LazyPage {
-  Component: LazyExoticComponent<ComponentType>;
-  /** Starts loading the page's code before it is rendered (the first page, while the session is checked). */
-  preload(): Promise<unknown>;
-}
-
-function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType): LazyPage {
-  let loading: Promise<M> | undefined;
-  const preload = () => (loading ??= load());
-  return { Component: lazy(() => preload().then((module) => ({ default: pick(module) }))), preload };
 }
 
 export const ROUTES: PageRoute[] = [
@@ -36,62 +24,62 @@ export const ROUTES: PageRoute[] = [
     path: '/settings/mail',
     access: 'admin',
     menu: { section: 'preferences', label: 'nav.mail_settings' },
-    page: lazyPage(() => import('../features/mail-settings/components/MailSettingsPage'), (m) => m.MailSettingsPage),
+    page: lazyPart('mail-settings', () => import('../features/mail-settings/components/MailSettingsPage'), (m) => m.MailSettingsPage),
   },
   {
     path: '/settings/organisation',
     access: 'admin',
     menu: { section: 'preferences', label: 'nav.organisation' },
-    page: lazyPage(() => import('../features/organisation/components/OrganisationPage'), (m) => m.OrganisationPage),
+    page: lazyPart('organisation', () => import('../features/organisation/components/OrganisationPage'), (m) => m.OrganisationPage),
   },
   {
     path: '/settings/lockout',
     access: 'admin',
     menu: { section: 'preferences', label: 'nav.lockout' },
-    page: lazyPage(() => import('../features/lockout/components/LockoutPage'), (m) => m.LockoutPage),
+    page: lazyPart('lockout', () => import('../features/lockout/components/LockoutPage'), (m) => m.LockoutPage),
   },
   {
     path: '/users',
     access: 'admin',
     menu: { section: 'system', label: 'nav.users' },
-    page: lazyPage(() => import('../features/users/components/UsersPage'), (m) => m.UsersPage),
+    page: lazyPart('users', () => import('../features/users/components/UsersPage'), (m) => m.UsersPage),
   },
   {
     path: '/settings/tokens',
     access: 'admin',
     menu: { section: 'system', label: 'nav.service_tokens' },
-    page: lazyPage(() => import('../features/service-tokens/components/ServiceTokensPage'), (m) => m.ServiceTokensPage),
+    page: lazyPart('service-tokens', () => import('../features/service-tokens/components/ServiceTokensPage'), (m) => m.ServiceTokensPage),
   },
   {
     path: '/deliveries',
     access: 'admin',
     menu: { section: 'operations', label: 'nav.deliveries' },
-    page: lazyPage(() => import('../features/deliveries/components/DeliveriesPage'), (m) => m.DeliveriesPage),
+    page: lazyPart('deliveries', () => import('../features/deliveries/components/DeliveriesPage'), (m) => m.DeliveriesPage),
   },
   {
     path: '/monitoring',
     access: 'admin',
     menu: { section: 'operations', label: 'nav.monitoring' },
-    page: lazyPage(() => import('../features/monitoring/components/MonitoringPage'), (m) => m.MonitoringPage),
+    page: lazyPart('monitoring', () => import('../features/monitoring/components/MonitoringPage'), (m) => m.MonitoringPage),
   },
   {
     path: '/audit',
     access: 'admin',
     menu: { section: 'operations', label: 'nav.audit' },
-    page: lazyPage(() => import('../features/audit/components/AuditPage'), (m) => m.AuditPage),
+    page: lazyPart('audit', () => import('../features/audit/components/AuditPage'), (m) => m.AuditPage),
   },
   {
     path: '/dev-mailbox',
     access: 'admin',
     menu: { section: 'operations', label: 'nav.dev_mailbox' },
-    page: lazyPage(() => import('../features/dev-mailbox/components/DevMailboxPage'), (m) => m.DevMailboxPage),
+    page: lazyPart('dev-mailbox', () => import('../features/dev-mailbox/components/DevMailboxPage'), (m) => m.DevMailboxPage),
     when: (facts) => facts.devMailbox,
   },
   {
     path: '/profile',
     access: 'user',
     menu: { section: 'personal', label: 'nav.profile' },
-    page: lazyPage(() => import('../features/profile/components/ProfilePage'), (m) => m.ProfilePage),
+    page: lazyPart('profile', () => import('../features/profile/components/ProfilePage'), (m) => m.ProfilePage),
   },
 ];
 

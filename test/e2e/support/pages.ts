@@ -7,6 +7,8 @@ import { ADMIN_LOGIN, ADMIN_PASSWORD } from './server.js';
 /** Where the browser tests leave their screenshots (not committed; docs/screenshots holds the README's). */
 export const RESULTS_DIR = new URL('../../../test-results/', import.meta.url);
 
+const missing = new WeakMap<Page, string[]>();
+
 /** A fresh browser context (no cookies) reading Japanese in Tokyo, as the product's users do. */
 export async function newPage(browser: Browser, options: { locale?: string } = {}): Promise<Page> {
   const context = await browser.newContext({
@@ -16,7 +18,17 @@ export async function newPage(browser: Browser, options: { locale?: string } = {
   });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
+  const said: string[] = [];
+  missing.set(page, said);
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().startsWith('no screen message')) said.push(message.text());
+  });
   return page;
+}
+
+/** The messages the page wanted and the build had left out of the screen (tools/screen-messages.ts): it showed their keys. */
+export function missingMessages(page: Page): string[] {
+  return missing.get(page) ?? [];
 }
 
 /** Opens a page of the screen signed out, signs in on the login page it leads to, and waits for the page. */

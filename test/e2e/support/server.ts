@@ -15,14 +15,18 @@ export interface ScreenServer {
   stop(): Promise<void>;
 }
 
+/** The server's environment as a function of its address, for what must know it (the stand-in Google's redirect URI). */
+export type EnvFor = (baseUrl: string) => Record<string, string> | Promise<Record<string, string>>;
+
 /**
  * A real `tayori serve` on a fresh SQLite data dir and a free port, as an operator starts it.
  * The browser tests use SQLite only: the API tests already run everything on both databases.
  */
-export async function startScreenServer(env: Record<string, string> = {}): Promise<ScreenServer> {
+export async function startScreenServer(extraEnv: Record<string, string> | EnvFor = {}): Promise<ScreenServer> {
   const dataDir = tempDir();
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  const env = typeof extraEnv === 'function' ? await extraEnv(baseUrl) : extraEnv;
   const server = startTayori(['serve'], {
     TAYORI_DATA_DIR: dataDir,
     TAYORI_HOST: '127.0.0.1',

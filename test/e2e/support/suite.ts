@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { launchBrowser } from './browser.js';
-import { newPage } from './pages.js';
-import { type ScreenServer, startScreenServer } from './server.js';
+import { missingMessages, newPage } from './pages.js';
+import { type EnvFor, type ScreenServer, startScreenServer } from './server.js';
 
 export interface BrowserSuite {
   server: ScreenServer;
@@ -14,12 +14,12 @@ export interface BrowserSuite {
 /**
  * One real `tayori serve` and one Chromium for a test file, and a new signed-out page for each
  * test. `env` is read when the file starts, after the hooks registered before this call (so it
- * can name the port of an SMTP server they started).
+ * can name the port of an SMTP server they started), and is given the server's address.
  */
-export function browserSuite(env: () => Record<string, string> | Promise<Record<string, string>> = () => ({})): BrowserSuite {
+export function browserSuite(env: EnvFor = () => ({})): BrowserSuite {
   const suite = {} as BrowserSuite;
   beforeAll(async () => {
-    suite.server = await startScreenServer(await env());
+    suite.server = await startScreenServer(env);
     suite.browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -30,7 +30,9 @@ export function browserSuite(env: () => Record<string, string> | Promise<Record<
     suite.page = await newPage(suite.browser);
   });
   afterEach(async () => {
-    await suite.page?.context().close();
+    const page = suite.page;
+    await page?.context().close();
+    if (page) expect(missingMessages(page), 'messages shown as their keys').toEqual([]);
   });
   return suite;
 }

@@ -2,7 +2,7 @@ import { toNestErrors } from '@hookform/resolvers';
 import type { FieldError, FieldErrors, FieldValues, Path, Resolver, UseFormReturn } from 'react-hook-form';
 import type { z } from 'zod';
 import { type FieldProblem, problemsFromZod } from '../../../contracts/field-problems';
-import { isMessageKey } from '../../../i18n/index';
+import type { MessageKey } from '../../../i18n/index';
 import type { Translate } from '../i18n/i18n';
 
 /** A problem with one field, as shown: its path in the request body and its message. */
@@ -11,8 +11,9 @@ export interface ShownProblem {
   message: string;
 }
 
+/** A problem the contract found, in the reader's language (its code is a catalog key, see problemsFromZod). */
 export function messageOf(problem: FieldProblem, translate: Translate): string {
-  return isMessageKey(problem.code) ? translate(problem.code, problem.params) : problem.code;
+  return translate(problem.code as MessageKey, problem.params);
 }
 
 /**

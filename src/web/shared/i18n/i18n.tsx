@@ -1,12 +1,17 @@
-import { createContext, type ReactNode, useContext, useEffect, useMemo } from 'react';
-import { type Locale, localeFromAcceptLanguage, type MessageKey, type MessageParams, t } from '../../../i18n/index';
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
+import { fillIn } from '../../../i18n/fill-in';
+import type { Locale, MessageKey, MessageParams } from '../../../i18n/index';
+import { localeFromAcceptLanguage } from '../../../i18n/locale';
 import { formatInZone } from '../../../i18n/time-format';
+import { hasLanguage, loadLanguage, messagesOf } from './messages';
 
 export type Translate = (key: MessageKey, params?: MessageParams) => string;
 
-interface I18n {
+export interface I18n {
   locale: Locale;
   t: Translate;
+  /** Whether the screen has a message for this key (codes of other features show as recorded). */
+  has(key: string): key is MessageKey;
   /** An ISO time in the reader's time zone, with the zone named. */
   formatTime(iso: string): string;
 }
@@ -20,19 +25,51 @@ export function browserLocale(): Locale {
 
 const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
+/**
+ * The reader's language and time zone for everything below. A language is shown once the
+ * messages of what is on screen have arrived in it: until then the page stays in the language
+ * it was in (an English reader's very first page shows nothing for that moment, and Japanese if
+ * English cannot be fetched).
+ */
 export function I18nProvider({ locale, timeZone, children }: { locale: Locale; timeZone: string | null; children: ReactNode }) {
-  const value = useMemo<I18n>(() => {
-    const zone = timeZone ?? browserTimeZone();
-    return {
-      locale,
-      t: (key, params) => t(locale, key, params),
-      formatTime: (iso) => formatInZone(new Date(iso), zone, locale),
-    };
-  }, [locale, timeZone]);
+  const [shown, setShown] = useState<Locale | null>(() => (hasLanguage(locale) ? locale : null));
   useEffect(() => {
-    document.documentElement.lang = locale;
+    let wanted = true;
+    loadLanguage(locale).then(
+      () => wanted && setShown(locale),
+      (error: unknown) => {
+        console.error(`the ${locale} messages could not be loaded`, error);
+        // Japanese is always here: better than nothing on the first page.
+        if (wanted) setShown((current) => current ?? 'ja');
+      },
+    );
+    return () => {
+      wanted = false;
+    };
   }, [locale]);
+
+  const value = useMemo<I18n | null>(() => shown && i18nOf(shown, timeZone ?? browserTimeZone()), [shown, timeZone]);
+  useEffect(() => {
+    if (value) document.documentElement.lang = value.locale;
+  }, [value]);
+  if (!value) return null;
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+function i18nOf(locale: Locale, zone: string): I18n {
+  const messages = messagesOf(locale);
+  return {
+    locale,
+    t: (key, params) => {
+      const text = messages[key];
+      if (text !== undefined) return fillIn(text, params);
+      // Named in a way the build could not see (tools/screen-messages.ts): shown as the key, and said.
+      console.error(`no screen message "${key}"`);
+      return key;
+    },
+    has: (key): key is MessageKey => Object.hasOwn(messages, key),
+    formatTime: (iso) => formatInZone(new Date(iso), zone, locale),
+  };
 }
 
 export function useI18n(): I18n {

@@ -98,11 +98,13 @@ export function Link({ to, children, className, current }: { to: string; childre
 /**
  * While `unsaved` is true, leaving the page is held until the user decides: `pendingTo` is where
  * they wanted to go; `leave()` goes there, `stay()` keeps the page. Reload and closing the tab get
- * the browser's own question.
+ * the browser's own question. `leaveSite(url)` goes to another site without it: for a step the
+ * user has already agreed to (the sign-in at Google).
  */
 export function useLeaveGuard(unsaved: boolean) {
   const { setGuard, go } = useRouter();
   const [pendingTo, setPendingTo] = useState<string | null>(null);
+  const leavingSite = useRef(false);
 
   useEffect(() => {
     if (!unsaved) return;
@@ -110,7 +112,9 @@ export function useLeaveGuard(unsaved: boolean) {
       setPendingTo(to);
       return true;
     });
-    const onBeforeUnload = (event: BeforeUnloadEvent) => event.preventDefault();
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (!leavingSite.current) event.preventDefault();
+    };
     window.addEventListener('beforeunload', onBeforeUnload);
     return () => {
       setGuard(null);
@@ -127,5 +131,9 @@ export function useLeaveGuard(unsaved: boolean) {
       if (to) go(to);
     },
     stay: () => setPendingTo(null),
+    leaveSite(url: string) {
+      leavingSite.current = true;
+      window.location.assign(url);
+    },
   };
 }

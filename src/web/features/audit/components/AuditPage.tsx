@@ -1,12 +1,11 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { AuditEntryView } from '../../../../contracts/audit';
-import { isMessageKey } from '../../../../i18n/index';
 import { DataTable } from '../../../shared/components/DataTable';
 import { Loading } from '../../../shared/components/Loading';
 import { PageHeader } from '../../../shared/components/PageHeader';
 import { Pager, useCursorPages } from '../../../shared/components/Pager';
 import { useLoader } from '../../../shared/api/use-loader';
-import { type Translate, useI18n } from '../../../shared/i18n/i18n';
+import { type I18n, useI18n } from '../../../shared/i18n/i18n';
 import { Time } from '../../../shared/i18n/Time';
 import { loadAuditEntries } from '../api/audit';
 
@@ -24,14 +23,15 @@ const KNOWN_ACTIONS = [
 ];
 
 /** An action's name in the reader's language; actions added later by other features show as recorded. */
-function actionName(action: string, t: Translate): string {
+function actionName(action: string, { t, has }: I18n): string {
   const key = `audit.action.${action}`;
-  return isMessageKey(key) ? t(key) : action;
+  return has(key) ? t(key) : action;
 }
 
 /** 監査ログ (SPEC §6): who changed what and when, secrets masked. */
 export function AuditPage() {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const id = useId();
   const [typed, setTyped] = useState('');
   const [action, setAction] = useState('');
@@ -57,7 +57,7 @@ export function AuditPage() {
           <datalist id={`${id}-actions`}>
             {KNOWN_ACTIONS.map((known) => (
               <option key={known} value={known}>
-                {actionName(known, t)}
+                {actionName(known, i18n)}
               </option>
             ))}
           </datalist>
@@ -79,7 +79,8 @@ export function AuditPage() {
 }
 
 function AuditTable({ entries }: { entries: AuditEntryView[] }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   if (entries.length === 0) return <p>{t('common.empty')}</p>;
   return (
     <DataTable caption={t('audit.title')} columns={[t('audit.at'), t('audit.actor'), t('audit.action'), t('audit.target'), t('audit.details'), t('audit.ip')]} className="audit">
@@ -90,7 +91,7 @@ function AuditTable({ entries }: { entries: AuditEntryView[] }) {
           </td>
           <td>{entry.actor ?? t('audit.system')}</td>
           <th scope="row">
-            {actionName(entry.action, t)}
+            {actionName(entry.action, i18n)}
             <br />
             <code>{entry.action}</code>
           </th>

@@ -81,9 +81,9 @@ function SuspensionsTable({ suspensions, onLift }: { suspensions: SuspensionView
           <td>
             <Time iso={suspension.suspendedAt} />
           </td>
-          <td>{suspension.resumesAt ? <Time iso={suspension.resumesAt} /> : text('lockout.mail.until_lifted')}</td>
+          <td>{suspension.resumesAt ? <Time iso={suspension.resumesAt} /> : text('lockout.until_lifted')}</td>
           <td>{text('lockout.suspensions.failures_count', { count: suspension.failures })}</td>
-          <td>{suspension.lastIp ?? text('lockout.mail.ip_unknown')}</td>
+          <td>{suspension.lastIp ?? text('lockout.ip_unknown')}</td>
           <td className="actions">
             <button
               type="button"

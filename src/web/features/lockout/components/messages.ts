@@ -1,5 +1,4 @@
-import { lockoutScreenMessages } from '../../../../i18n/catalogs/lockout-screen';
-import { usePageMessages } from '../../../shared/i18n/page-messages';
+import { useI18n } from '../../../shared/i18n/i18n';
 
-/** The page's own messages (loaded with the page) and the shared ones. */
-export const useLockoutMessages = () => usePageMessages(lockoutScreenMessages);
+/** The page's messages (catalogs/lockout-screen.ts): the build ships them with the page's code. */
+export const useLockoutMessages = () => useI18n().t;

@@ -1,5 +1,11 @@
 import { type MailCheckOutcome, mailCheckOutcomeSchema } from '../../../../contracts/mail-checks';
-import { type MailSettingsFormInput, type MailSettingsView, mailSettingsViewSchema } from '../../../../contracts/mail-settings';
+import {
+  type GmailAuthorizeRequest,
+  gmailAuthorizeResponseSchema,
+  type MailSettingsFormInput,
+  type MailSettingsView,
+  mailSettingsViewSchema,
+} from '../../../../contracts/mail-settings';
 import { apiRequest } from '../../../shared/api/client';
 import type { CheckBody } from '../model/form-values';
 
@@ -20,4 +26,13 @@ export function testConnection(body: CheckBody): Promise<MailCheckOutcome> {
 /** [テストメール送信] with the form's values, to `to` or the admin's own address. */
 export function sendTestMail(body: CheckBody): Promise<MailCheckOutcome> {
   return apiRequest('POST', '/api/settings/mail/test-mail', { body, schema: mailCheckOutcomeSchema });
+}
+
+/**
+ * [認証情報を取得] / 再認証: saves and locks the client (or uses the locked one, with `{}`) and
+ * answers where the browser goes to sign in at Google.
+ */
+export async function authorizeGmail(body: GmailAuthorizeRequest): Promise<string> {
+  const { authorizationUrl } = await apiRequest('POST', '/api/settings/mail/gmail/authorize', { body, schema: gmailAuthorizeResponseSchema });
+  return authorizationUrl;
 }

@@ -22,7 +22,17 @@ type Result = { check: Check; outcome: MailCheckOutcome } | { check: Check; refu
  * the message that says what to check and the server's own reply. Problems with the form's
  * fields are shown at those fields, as a save would show them.
  */
-export function MailChecks({ view, level }: { view: MailSettingsView; /** Its heading's level: a section of its own (2) or part of the server's (3). */ level: 2 | 3 }) {
+export function MailChecks({
+  view,
+  level,
+  onChecked,
+}: {
+  view: MailSettingsView;
+  /** Its heading's level: a section of its own (2) or part of the server's (3). */
+  level: 2 | 3;
+  /** After a check the server ran (what it found may have changed the Gmail authorisation). */
+  onChecked?(): void;
+}) {
   const { t } = useI18n();
   const user = useCurrentUser();
   const id = useId();
@@ -65,6 +75,7 @@ export function MailChecks({ view, level }: { view: MailSettingsView; /** Its he
       setResult({ check, refused: error instanceof Error ? error.message : String(error) });
     } finally {
       setRunning(null);
+      onChecked?.();
     }
   };
 

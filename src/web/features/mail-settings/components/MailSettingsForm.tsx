@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { Suspense, useLayoutEffect, useRef, useState } from 'react';
 import { FormProvider, useForm, useWatch } from 'react-hook-form';
 import { labelledPathOf, type MailSettingsView, mailSettingsFormSchema } from '../../../../contracts/mail-settings';
 import { ApiError } from '../../../shared/api/client';
@@ -9,8 +9,9 @@ import { Notice } from '../../../shared/components/Notice';
 import { contractResolver, flattenErrors, focusFirstInvalid, showServerProblems } from '../../../shared/forms/contract-form';
 import { useI18n } from '../../../shared/i18n/i18n';
 import { useLeaveGuard } from '../../../shared/router/router';
-import { saveMailSettings } from '../api/mail-settings';
+import { loadMailSettings, saveMailSettings } from '../api/mail-settings';
 import { formValuesOf, type MailSettingsFormValues, requestBodyOf } from '../model/form-values';
+import { gmailSetupValues } from '../model/gmail-setup';
 import { GmailFields } from './GmailFields';
 import { MailChecks } from './MailChecks';
 import { ModeLine } from './ModeLine';
@@ -40,6 +41,8 @@ export function MailSettingsForm({
   const element = useRef<HTMLFormElement>(null);
   const [outcome, setOutcome] = useState<SaveOutcome>(null);
   const [passwordEditing, setPasswordEditing] = useState(!view.settings.smtp.passwordSet);
+  // The authorisation is not part of the form: a check can find it revoked, and then it is read again.
+  const [gmail, setGmail] = useState(view.settings.gmail);
   const form = useForm<MailSettingsFormValues>({
     defaultValues: formValuesOf(view),
     resolver: contractResolver(mailSettingsFormSchema, (values: MailSettingsFormValues) => requestBodyOf(values, view), t),
@@ -47,6 +50,20 @@ export function MailSettingsForm({
   });
   const server = useWatch({ control: form.control, name: 'server' });
   const leaving = useLeaveGuard(form.formState.isDirty);
+
+  useLayoutEffect(() => {
+    const setup = gmailSetupValues(view);
+    if (setup.server) form.setValue('server', setup.server, { shouldDirty: true });
+    if (setup.senderAddress) form.setValue('senderAddress', setup.senderAddress, { shouldDirty: true });
+  }, [view, form]);
+
+  const afterCheck = () => {
+    if (form.getValues('server') !== 'gmail') return;
+    loadMailSettings().then(
+      (latest) => setGmail(latest.settings.gmail),
+      () => {},
+    );
+  };
 
   const refused = () => {
     setOutcome('invalid');
@@ -103,8 +120,14 @@ export function MailSettingsForm({
           <section className="form-section" aria-labelledby="server-heading">
             <h2 id="server-heading">{t('mailsettings.smtp.section')}</h2>
             <ServerChoice view={view} />
-            {server === 'smtp' ? <SmtpFields view={view} passwordEditing={passwordEditing} setPasswordEditing={setPasswordEditing} /> : <GmailFields view={view} />}
-            <MailChecks view={view} level={3} />
+            {server === 'smtp' ? (
+              <SmtpFields view={view} passwordEditing={passwordEditing} setPasswordEditing={setPasswordEditing} />
+            ) : (
+              <Suspense fallback={<p className="loading">{t('screen.loading')}</p>}>
+                <GmailFields view={view} gmail={gmail} leaveSite={leaving.leaveSite} />
+              </Suspense>
+            )}
+            <MailChecks view={view} level={3} onChecked={afterCheck} />
           </section>
         ) : (
           <div className="form-section">

@@ -11,7 +11,9 @@ import { useI18n } from '../../../shared/i18n/i18n';
 export function ServerChoice({ view }: { view: MailSettingsView }) {
   const { t } = useI18n();
   const [pending, setPending] = useState<{ value: ServerKind; take: () => void } | null>(null);
-  const gmailSaved = view.settings.server === 'gmail' && view.settings.gmail.clientId !== null;
+  // Saving 既定 deletes a stored client, also one saved by [認証情報を取得] before Gmail was saved as the server.
+  const { gmail } = view.settings;
+  const gmailSaved = gmail.clientId !== null || gmail.clientSecretSet || gmail.locked;
   return (
     <>
       <RadioGroupField<ServerKind>

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { RUN_STATES, type RunView, THREAD_KINDS } from '../../../../contracts/monitoring';
-import { formatDuration } from '../../../../i18n/duration';
+import { durationOf } from '../../../../i18n/duration';
 import { DataTable } from '../../../shared/components/DataTable';
 import { FilterChoice } from '../../../shared/components/FilterChoice';
 import { Loading } from '../../../shared/components/Loading';
@@ -90,15 +90,19 @@ function RunsTable({ runs }: { runs: RunView[] }) {
 
 /** The end and how long it took; while running, how long so far and the last heartbeat. */
 function RunEnd({ run }: { run: RunView }) {
-  const { locale, formatTime } = useI18n();
+  const { t, formatTime } = useI18n();
   const mt = useMonitoringText();
   const started = Date.parse(run.startedAt);
+  const duration = (ms: number) => {
+    const { unit, params } = durationOf(ms);
+    return t(`monitoring.duration.${unit}`, params);
+  };
   if (run.endedAt) {
     return (
       <>
         <Time iso={run.endedAt} />
         <br />
-        {mt('runs.took', { duration: formatDuration(locale, Date.parse(run.endedAt) - started) })}
+        {mt('runs.took', { duration: duration(Date.parse(run.endedAt) - started) })}
       </>
     );
   }
@@ -106,7 +110,7 @@ function RunEnd({ run }: { run: RunView }) {
   if (run.heartbeatLostAt) return <>—</>;
   return (
     <>
-      <p>{mt('runs.elapsed', { duration: formatDuration(locale, Date.now() - started) })}</p>
+      <p>{mt('runs.elapsed', { duration: duration(Date.now() - started) })}</p>
       {run.lastHeartbeatAt && <p>{mt('runs.last_heartbeat', { time: formatTime(run.lastHeartbeatAt) })}</p>}
     </>
   );

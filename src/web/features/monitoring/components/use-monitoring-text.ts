@@ -1,7 +1,6 @@
-import { monitoringScreenMessages } from '../../../../i18n/catalogs/monitoring-screen';
-import { usePageMessages } from '../../../shared/i18n/page-messages';
+import { useI18n } from '../../../shared/i18n/i18n';
 
-/** The page's own messages (catalogs/monitoring-screen.ts), loaded with the page. */
-export const useMonitoringText = () => usePageMessages(monitoringScreenMessages);
+/** The page's messages (catalogs/monitoring-screen.ts): the build ships them with the page's code. */
+export const useMonitoringText = () => useI18n().t;
 
 export type MonitoringText = ReturnType<typeof useMonitoringText>;
