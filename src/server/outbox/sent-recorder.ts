@@ -18,7 +18,9 @@ export class SentRecorder {
 
   record(id: string): void {
     this.pending.push(id);
-    this.writing ??= this.writeWhilePending();
+    // The write starts once this turn of the event loop is over, so the mails other connections
+    // finished in the same turn go with it.
+    this.writing ??= new Promise(setImmediate).then(() => this.writeWhilePending());
   }
 
   /** Resolves once every mail recorded so far is written. */

@@ -133,8 +133,9 @@ export class OutboxWorker {
   }
 
   /**
-   * Keeps `lanes` sends in flight. Each lane claims a little ahead (two mails per lane at most
-   * are held), so no claimed mail waits long in this worker while its lease runs.
+   * Keeps `lanes` sends in flight. The lanes claim a little ahead (at most four mails per lane
+   * waiting, refilled when fewer than one per lane are left), so a claimed mail starts within a
+   * few sends while claims stay few.
    */
   private async sendDueMails(target: SmtpTarget, transporter: SmtpTransporter, lanes: number, onlyKind?: MailKind) {
     const queue: OutboxRow[] = [];
@@ -144,7 +145,7 @@ export class OutboxWorker {
     let processed = 0;
 
     const refill = async () => {
-      const rows = await this.claim(2 * lanes - queue.length, onlyKind);
+      const rows = await this.claim(4 * lanes - queue.length, onlyKind);
       if (rows.length === 0) exhausted = true;
       queue.push(...rows);
     };
