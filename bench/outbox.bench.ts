@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import nodemailer from 'nodemailer';
 import { type CountingSink as Sink, startCountingSink } from './counting-sink-client.js';
+import { runPgWorkers } from './outbox-pg-workers.js';
 import { systemActor } from '../src/server/audit/audit.service.js';
 import { createContext, prepareInstallation } from '../src/server/bootstrap.js';
 import { loadConfig } from '../src/server/config.js';
@@ -32,6 +33,13 @@ import { saveMailSettings } from '../src/server/settings/mail-settings.service.j
 import { mailSettingsFormSchema } from '../src/contracts/mail-settings.js';
 
 const MAILS = Number(process.env.MAILS ?? 10_000);
+
+// `-- --pg --workers N`: N worker processes against one, on PostgreSQL (bench/outbox-pg-workers.ts).
+if (process.argv.includes('--pg')) {
+  const workers = Number(process.argv[process.argv.indexOf('--workers') + 1] ?? 2) || 2;
+  await runPgWorkers(workers, Number(process.env.MAILS ?? 3_000));
+  process.exit(0);
+}
 const WHILE_SENDING = Math.ceil(MAILS / 10);
 const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_S ?? 900);
 setTimeout(() => {
