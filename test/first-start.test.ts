@@ -47,9 +47,12 @@ describe('first start of a new installation (SQLite, no configuration)', () => {
     const [, password] = await first.waitForOutput(GENERATED_PASSWORD);
     await first.waitForOutput(/Tayori is listening/);
     expect(first.stdout()).toContain(`"url":"http://localhost:${port}"`);
-    // What to do next: where to sign in, and how to give the admin an address for test mail.
-    expect(first.stdout()).toContain(`-d '{"loginId":"admin","password":"<パスワード>"}' http://localhost:${port}/api/session`);
-    expect(first.stdout()).toContain(`-d '{"email":"you@example.jp"}' http://localhost:${port}/api/me`);
+    // What to do next: where to sign in, and where to give the admin an address for test mail.
+    expect(first.stdout()).toContain(`http://localhost:${port}/login`);
+    expect(first.stdout()).toContain(`http://localhost:${port}/profile`);
+    const page = await fetch(`${baseUrl}/login`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
     const admin = await signIn(baseUrl, 'admin', password);
     expect(admin.status).toBe(200);
     expect(await (await admin.me()).json()).toMatchObject({ user: { loginId: 'admin', role: 'admin' } });

@@ -98,6 +98,21 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     expect(sink.messages).toHaveLength(1);
   });
 
+  it('writes a burst of requests together, each answered with its own mail, and a key sent twice at once only once', async () => {
+    const burst = await Promise.all([
+      ...Array.from({ length: 30 }, (_, i) => submit({ ...japaneseMail, subject: `一斉${i}` })),
+      submit({ ...japaneseMail, subject: '重複' }, { 'idempotency-key': 'order-2002' }),
+      submit({ ...japaneseMail, subject: '重複' }, { 'idempotency-key': 'order-2002' }),
+    ]);
+    expect(burst.map((r) => r.statusCode).sort()).toEqual([...Array(31).fill(202), 200].sort());
+    const answered = burst.map((r) => r.json().delivery);
+    expect(answered.slice(0, 30).map((d: { subject: string }) => d.subject)).toEqual(Array.from({ length: 30 }, (_, i) => `一斉${i}`));
+    expect(answered[30].id).toBe(answered[31].id);
+    const logged = await deliveries('?limit=100');
+    expect(logged).toHaveLength(31);
+    expect(new Set(logged.map((d: { id: string }) => d.id))).toEqual(new Set(answered.map((d: { id: string }) => d.id)));
+  });
+
   it('refuses bad mail with field errors and enqueues nothing', async () => {
     const response = await submit({
       to: 'a@example.jp;Taro <t@example.jp>',

@@ -50,6 +50,12 @@ describe.each(dialects())('reporting runs on $name', (dialect) => {
     expect(refused.statusCode).toBe(401);
     expect(refused.json().error.code).toBe('error.unauthenticated');
     expect((await admin.request('DELETE', '/api/report-tokens/no-such-token')).statusCode).toBe(404);
+    // A retried revocation answers the same and changes nothing, not even the audit trail.
+    clock.advance(1_000);
+    const again = await admin.request('DELETE', `/api/report-tokens/${created.id}`);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().token.revokedAt).toBe(revoked.json().token.revokedAt);
+    expect((await admin.request('GET', '/api/audit?action=report_token.revoke')).json().entries).toHaveLength(1);
 
     const audit = await admin.request('GET', '/api/audit?action=report_token.create');
     expect(audit.json().entries).toHaveLength(1);

@@ -43,13 +43,11 @@ export const cliMessages = defineMessages(
     'cli.initial_admin':
       '初期管理者を作成しました。\n  ログインID: {login}\n  パスワード: {password}\nこのパスワードは一度だけ表示されます。サインイン後に変更してください。',
     'cli.initial_admin_configured': '初期管理者 {login} を作成しました(パスワードは TAYORI_INITIAL_ADMIN_PASSWORD に設定したものです)。',
-    'cli.next_steps.title': '次の手順(画面ができるまでは API で操作します。詳しくは README.md):',
-    'cli.next_steps.sign_in':
-      "サインイン(応答の csrfToken を、以後の変更操作に X-CSRF-Token ヘッダーで付けます):\n     curl -c cookie.txt -H 'Content-Type: application/json' -d '{\"loginId\":\"{login}\",\"password\":\"<パスワード>\"}' {url}/api/session",
-    'cli.next_steps.email':
-      "テストメールの宛先になる、管理者のメールアドレスを設定します(または最初の起動の前に TAYORI_INITIAL_ADMIN_EMAIL を設定します):\n     curl -b cookie.txt -X PUT -H 'Content-Type: application/json' -H 'X-CSRF-Token: <csrfToken>' -d '{\"email\":\"you@example.jp\"}' {url}/api/me",
-    'cli.next_steps.settings': 'メール送信設定を確認します: GET {url}/api/settings/mail、保存は PUT(同じURL)',
-    'cli.next_steps.dev_mailbox': '送信したメールは開発用メールボックスで読めます: GET {url}/api/dev-mailbox',
+    'cli.next_steps.title': '次の手順(詳しくは README.md):',
+    'cli.next_steps.sign_in': 'ブラウザーで {url}/login を開き、ログインID {login} と上のパスワードでサインインします。',
+    'cli.next_steps.email': 'プロフィール({url}/profile)で、テストメールの宛先になる自分のメールアドレスを設定します(または最初の起動の前に TAYORI_INITIAL_ADMIN_EMAIL を設定します)。',
+    'cli.next_steps.settings': '[システムの設定] › [環境設定] › [メール送信設定]({url}/settings/mail)で送信方法を決め、[接続テスト]・[テストメール送信] で確かめて [設定完了] を押します。',
+    'cli.next_steps.dev_mailbox': '送信したメールは開発用メールボックス({url}/dev-mailbox)で読めます。',
 
     'cli.help.program': 'Tayori(便り): メール送信と通知',
     'cli.help.serve': 'HTTPサーバー、アウトボックスの送信処理、監視を一つのプロセスで起動します',
@@ -112,13 +110,11 @@ export const cliMessages = defineMessages(
     'cli.initial_admin':
       'Initial administrator created.\n  Login ID: {login}\n  Password: {password}\nThis password is shown only once. Change it after signing in.',
     'cli.initial_admin_configured': 'Initial administrator {login} created, with the password set in TAYORI_INITIAL_ADMIN_PASSWORD.',
-    'cli.next_steps.title': 'Next steps (until the screen exists, through the API; see README.md):',
-    'cli.next_steps.sign_in':
-      "Sign in (send the csrfToken of the answer as the X-CSRF-Token header of every later change):\n     curl -c cookie.txt -H 'Content-Type: application/json' -d '{\"loginId\":\"{login}\",\"password\":\"<password>\"}' {url}/api/session",
-    'cli.next_steps.email':
-      "Give the administrator an e-mail address, where test mail goes (or set TAYORI_INITIAL_ADMIN_EMAIL before the first start):\n     curl -b cookie.txt -X PUT -H 'Content-Type: application/json' -H 'X-CSRF-Token: <csrfToken>' -d '{\"email\":\"you@example.jp\"}' {url}/api/me",
-    'cli.next_steps.settings': 'Review the mail settings: GET {url}/api/settings/mail; save with PUT to the same URL',
-    'cli.next_steps.dev_mailbox': 'Every mail sent can be read in the dev mailbox: GET {url}/api/dev-mailbox',
+    'cli.next_steps.title': 'Next steps (see README.md):',
+    'cli.next_steps.sign_in': 'Open {url}/login in a browser and sign in as {login} with the password above.',
+    'cli.next_steps.email': 'In your profile ({url}/profile), give yourself an e-mail address, where test mail goes (or set TAYORI_INITIAL_ADMIN_EMAIL before the first start).',
+    'cli.next_steps.settings': 'Choose how mail is sent in メール送信設定 ({url}/settings/mail), check it with [接続テスト] and [テストメール送信], then press [設定完了].',
+    'cli.next_steps.dev_mailbox': 'Every mail sent can be read in the dev mailbox ({url}/dev-mailbox).',
 
     'cli.help.program': 'Tayori (便り): mail delivery and notifications',
     'cli.help.serve': 'HTTP server, outbox worker and monitor in one process',

@@ -51,11 +51,13 @@ export async function createReportToken(ctx: AppContext, actor: Actor, request: 
   return { ...reportTokenViewOf(row), token };
 }
 
+/** Revoking a revoked token answers the same and is audited once: a retried DELETE changes nothing. */
 export function revokeReportToken(ctx: AppContext, actor: Actor, id: string): Promise<ReportTokenView> {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await revokeReportTokenRow(trx, id, ctx.clock.now().toISOString());
+    const nowIso = ctx.clock.now().toISOString();
+    const row = await revokeReportTokenRow(trx, id, nowIso);
     if (!row) throw notFound();
-    await recordAudit(trx, ctx.clock, actor, 'report_token.revoke', row.name, { id, kind: row.kind });
+    if (row.revoked_at === nowIso) await recordAudit(trx, ctx.clock, actor, 'report_token.revoke', row.name, { id, kind: row.kind });
     return reportTokenViewOf(row);
   });
 }

@@ -5,7 +5,7 @@ import type { Database } from '../db/database.js';
 import { parseOrThrow } from '../errors.js';
 import { newId } from '../ids.js';
 import { type MailSettingsRecord, readMailSettings } from '../settings/mail-settings.service.js';
-import { insertOutboxRow, type OutboxRow } from './outbox.repository.js';
+import { insertOutboxRows, type OutboxRow } from './outbox.repository.js';
 import { storeMessage } from './stored-error.js';
 
 export interface EnqueueOptions {
@@ -44,13 +44,33 @@ export async function enqueueMail(
   message: OutgoingMessage,
   options: EnqueueOptions = {},
 ): Promise<OutboxRow> {
+  const [row] = await enqueueMails(ctx, trx, [{ message, options }]);
+  return row;
+}
+
+/** Several mails in one statement, the settings read once: the HTTP API's group commit. */
+export async function enqueueMails(
+  ctx: Pick<AppContext, 'clock' | 'config'>,
+  trx: Database,
+  mails: { message: OutgoingMessage; options?: EnqueueOptions }[],
+): Promise<OutboxRow[]> {
   const record = await readMailSettings(trx);
-  const { settings } = record;
+  const rows = mails.map(({ message, options }) => outboxRowFor(ctx, record, message, options ?? {}));
+  await insertOutboxRows(trx, rows);
+  return rows;
+}
+
+function outboxRowFor(
+  ctx: Pick<AppContext, 'clock' | 'config'>,
+  record: MailSettingsRecord,
+  message: OutgoingMessage,
+  options: EnqueueOptions,
+): OutboxRow {
   const now = ctx.clock.now();
   const nowIso = now.toISOString();
   const id = newId();
-  const suppressed = !settings.sendingEnabled;
-  const row: OutboxRow = {
+  const suppressed = !record.settings.sendingEnabled;
+  return {
     id,
     message_id: messageIdFor(id, configuredSender(ctx, record), ctx.config.publicUrl),
     kind: options.kind ?? 'app',
@@ -73,8 +93,6 @@ export async function enqueueMail(
     service_token_id: options.serviceTokenId ?? null,
     idempotency_key: options.idempotencyKey ?? null,
   };
-  await insertOutboxRow(trx, row);
-  return row;
 }
 
 /** The in-process API the application uses: `mail.enqueue(trx, message)`, validated like the HTTP API. */

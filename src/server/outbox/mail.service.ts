@@ -3,7 +3,7 @@ import type { DeliveryState, DeliveryView, MailKind, OutgoingMessage } from '../
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import type { PageCursor } from '../http/pagination.js';
-import { enqueueMail } from './enqueue.js';
+import { intakeBatcherOf } from './intake-batcher.js';
 import { findByIdempotencyKey, listDeliveries, type OutboxRow } from './outbox.repository.js';
 import type { ServiceCaller } from './service-tokens.service.js';
 import { describeStoredError } from './stored-error.js';
@@ -55,9 +55,7 @@ export async function submitApplicationMail(
   const earlier = await existing();
   if (earlier) return { row: earlier, created: false };
   try {
-    const row = await ctx.db
-      .transaction()
-      .execute((trx) => enqueueMail(ctx, trx, message, { kind: 'app', serviceTokenId: caller.tokenId, idempotencyKey }));
+    const row = await intakeBatcherOf(ctx).enqueue(message, { kind: 'app', serviceTokenId: caller.tokenId, idempotencyKey });
     return { row, created: true };
   } catch (error) {
     // The same key arrived twice at once: the unique index let one in; answer with that one.

@@ -7,8 +7,8 @@ import type { StoredError } from './stored-error.js';
 
 export type OutboxRow = Selectable<MailOutboxTable>;
 
-export async function insertOutboxRow(db: Database, row: Insertable<MailOutboxTable>): Promise<void> {
-  await db.insertInto('mail_outbox').values(row).execute();
+export async function insertOutboxRows(db: Database, rows: Insertable<MailOutboxTable>[]): Promise<void> {
+  await db.insertInto('mail_outbox').values(rows).execute();
 }
 
 export function findByIdempotencyKey(db: Database, serviceTokenId: string, key: string): Promise<OutboxRow | undefined> {
