@@ -10,7 +10,6 @@
  * goal ≥ 0.25 with p99 < 10 ms.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -18,14 +17,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { createThrowawayDatabase } from '../test/support/throwaway-database.js';
 import { startCountingSink } from './counting-sink-client.js';
+import { ADMIN_DATABASE_URL, sinkSettings } from './support.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 if (!existsSync(join(root, 'dist/cli/main.js'))) throw new Error('no production build: run `npm run build` first');
 const DURATION_S = Number(process.env.DURATION_S ?? 10);
 const CONNECTIONS = 10;
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BODY = JSON.stringify({
   to: [{ name: '田中 一郎 様', address: 'tanaka@example.jp' }],
   fromName: '株式会社サンプル 営業部',
@@ -63,24 +62,7 @@ async function load(url: string, headers: Record<string, string>) {
 
 async function tayori(database: 'sqlite' | 'postgres', sinkPort: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tayori-intake-'));
-  let dropDatabase = async () => {};
-  let databaseUrl: string | undefined;
-  if (database === 'postgres') {
-    const name = `tayori_intake_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: ADMIN_URL });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    };
-  }
+  const postgres = database === 'postgres' ? await createThrowawayDatabase(ADMIN_DATABASE_URL, 'tayori_intake') : null;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [join(root, 'bin/tayori.mjs'), 'serve'], {
@@ -91,7 +73,7 @@ async function tayori(database: 'sqlite' | 'postgres', sinkPort: number) {
       TAYORI_PUBLIC_URL: base,
       TAYORI_INITIAL_ADMIN_PASSWORD: 'bench-password',
       TAYORI_LOG_LEVEL: 'warn',
-      ...(databaseUrl ? { TAYORI_DATABASE_URL: databaseUrl } : {}),
+      ...(postgres ? { TAYORI_DATABASE_URL: postgres.url } : {}),
     },
     stdio: 'ignore',
   });
@@ -109,22 +91,14 @@ async function tayori(database: 'sqlite' | 'postgres', sinkPort: number) {
     const { csrfToken } = (await signIn.json()) as { csrfToken: string };
     const admin = (method: string, path: string, body: unknown) =>
       fetch(`${base}${path}`, { method, headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const quiet = { enabled: false, normalEnd: false, abnormalEnd: false, longRunning: false, longRunningHours: 3 };
-    await admin('PUT', '/api/settings/mail', {
-      sendingEnabled: true,
-      server: 'smtp',
-      smtp: { host: '127.0.0.1', port: sinkPort, security: 'none', authEnabled: false },
-      senderAddress: 'sender@example.jp',
-      suspensionRecipients: '',
-      monitoring: { intervalMinutes: 10, recipients: '', kinds: { 'data-source': quiet, 'google-calendar-sync': quiet, 'analytics-link': quiet } },
-    });
+    await admin('PUT', '/api/settings/mail', sinkSettings(sinkPort));
     const { token } = ((await (await admin('POST', '/api/mail/tokens', { name: 'bench' })).json()) as { token: { token: string } }).token;
     const headers = { authorization: `Bearer ${token}` };
     await load(`${base}/api/mail/messages`, headers); // warm-up
     return await load(`${base}/api/mail/messages`, headers);
   } finally {
     await stop(child);
-    await dropDatabase();
+    await postgres?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

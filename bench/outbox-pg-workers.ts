@@ -15,45 +15,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { mailSettingsFormSchema } from '../src/contracts/mail-settings.js';
 import { systemActor } from '../src/server/audit/audit.service.js';
 import { createContext, prepareInstallation } from '../src/server/bootstrap.js';
 import { loadConfig } from '../src/server/config.js';
 import { createMailApi } from '../src/server/outbox/enqueue.js';
 import { saveMailSettings } from '../src/server/settings/mail-settings.service.js';
+import { createThrowawayDatabase } from '../test/support/throwaway-database.js';
 import { type CountingSink, startCountingSink } from './counting-sink-client.js';
+import { ADMIN_DATABASE_URL, sinkSettings } from './support.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SINK_DELAY_MS = 20;
 
 async function deliverWith(workers: number, mails: number, sink: CountingSink): Promise<number> {
-  const name = `tayori_workers_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const database = await createThrowawayDatabase(ADMIN_DATABASE_URL, 'tayori_workers');
   const dataDir = mkdtempSync(join(tmpdir(), 'tayori-workers-'));
-  const env = { TAYORI_DATA_DIR: dataDir, TAYORI_DATABASE_URL: url.toString(), TAYORI_SECRET_KEY: randomBytes(32).toString('base64'), TAYORI_INITIAL_ADMIN_PASSWORD: 'bench-password' };
+  const env = { TAYORI_DATA_DIR: dataDir, TAYORI_DATABASE_URL: database.url, TAYORI_SECRET_KEY: randomBytes(32).toString('base64'), TAYORI_INITIAL_ADMIN_PASSWORD: 'bench-password' };
   const ctx = createContext(loadConfig({ ...env, TAYORI_LOG_LEVEL: 'warn' }));
   const children: ChildProcess[] = [];
   try {
     await prepareInstallation(ctx, () => {});
-    const quiet = { enabled: false, normalEnd: false, abnormalEnd: false, longRunning: false, longRunningHours: 3 };
-    await saveMailSettings(
-      ctx,
-      systemActor('bench'),
-      mailSettingsFormSchema.parse({
-        sendingEnabled: true,
-        server: 'smtp',
-        smtp: { host: '127.0.0.1', port: sink.port, security: 'none', authEnabled: false },
-        senderAddress: 'sender@example.jp',
-        suspensionRecipients: '',
-        monitoring: { intervalMinutes: 10, recipients: '', kinds: { 'data-source': quiet, 'google-calendar-sync': quiet, 'analytics-link': quiet } },
-      }),
-    );
+    await saveMailSettings(ctx, systemActor('bench'), sinkSettings(sink.port));
     for (let i = 0; i < workers; i++) {
       const child = spawn(process.execPath, [join(root, 'bin/tayori.mjs'), 'worker'], {
         env: { PATH: process.env.PATH, ...env, TAYORI_LOG_LEVEL: 'info', TAYORI_OUTBOX_POLL_MS: '100' },
@@ -80,8 +62,7 @@ async function deliverWith(workers: number, mails: number, sink: CountingSink): 
       await exited;
     }
     await ctx.database.close();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -24,13 +24,13 @@ import { performance } from 'node:perf_hooks';
 import nodemailer from 'nodemailer';
 import { type CountingSink as Sink, startCountingSink } from './counting-sink-client.js';
 import { runPgWorkers } from './outbox-pg-workers.js';
+import { sinkSettings } from './support.js';
 import { systemActor } from '../src/server/audit/audit.service.js';
 import { createContext, prepareInstallation } from '../src/server/bootstrap.js';
 import { loadConfig } from '../src/server/config.js';
 import { createMailApi } from '../src/server/outbox/enqueue.js';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
 import { saveMailSettings } from '../src/server/settings/mail-settings.service.js';
-import { mailSettingsFormSchema } from '../src/contracts/mail-settings.js';
 
 const MAILS = Number(process.env.MAILS ?? 10_000);
 
@@ -96,27 +96,7 @@ async function productOutbox(sink: Sink, mails = MAILS) {
   const ctx = createContext(config);
   try {
     await prepareInstallation(ctx, () => {});
-    await saveMailSettings(
-      ctx,
-      systemActor('bench'),
-      mailSettingsFormSchema.parse({
-        sendingEnabled: true,
-        server: 'smtp',
-        smtp: { host: '127.0.0.1', port: sink.port, security: 'none', authEnabled: false },
-        senderAddress: 'sender@example.jp',
-        suspensionRecipients: '',
-        monitoring: {
-          intervalMinutes: 10,
-          recipients: '',
-          kinds: Object.fromEntries(
-            ['data-source', 'google-calendar-sync', 'analytics-link'].map((kind) => [
-              kind,
-              { enabled: false, normalEnd: false, abnormalEnd: false, longRunning: false, longRunningHours: 3 },
-            ]),
-          ),
-        },
-      }),
-    );
+    await saveMailSettings(ctx, systemActor('bench'), sinkSettings(sink.port));
 
     const mail = createMailApi(ctx);
     const enqueueTimed = async (i: number) => {

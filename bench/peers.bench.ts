@@ -22,19 +22,19 @@ import { Redis } from 'ioredis';
 import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { PgBoss } from 'pg-boss';
-import { mailSettingsFormSchema } from '../src/contracts/mail-settings.js';
 import { systemActor } from '../src/server/audit/audit.service.js';
 import { createContext, prepareInstallation } from '../src/server/bootstrap.js';
 import { loadConfig } from '../src/server/config.js';
 import { createMailApi } from '../src/server/outbox/enqueue.js';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
 import { saveMailSettings } from '../src/server/settings/mail-settings.service.js';
+import { createThrowawayDatabase } from '../test/support/throwaway-database.js';
 import { type CountingSink, startCountingSink } from './counting-sink-client.js';
+import { ADMIN_DATABASE_URL, sinkSettings } from './support.js';
 
 const MAILS = Number(process.env.MAILS ?? 10_000);
 const CONCURRENCY = 5;
 const SINK_DELAY_MS = Number(process.env.SINK_DELAY_MS ?? 5);
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 // BullMQ needs ioredis clients; a worker's must wait for its commands indefinitely.
 const redis = () => new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
 const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_S ?? 1800);
@@ -68,17 +68,11 @@ async function timedEnqueues(enqueue: (i: number) => Promise<void>): Promise<num
 }
 
 async function withDatabase<T>(use: (url: string) => Promise<T>): Promise<T> {
-  const name = `tayori_peers_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const database = await createThrowawayDatabase(ADMIN_DATABASE_URL, 'tayori_peers');
   try {
-    return await use(url.toString());
+    return await use(database.url);
   } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }
 
@@ -155,19 +149,7 @@ async function tayori(sink: CountingSink): Promise<SideResult> {
     );
     try {
       await prepareInstallation(ctx, () => {});
-      const quiet = { enabled: false, normalEnd: false, abnormalEnd: false, longRunning: false, longRunningHours: 3 };
-      await saveMailSettings(
-        ctx,
-        systemActor('bench'),
-        mailSettingsFormSchema.parse({
-          sendingEnabled: true,
-          server: 'smtp',
-          smtp: { host: '127.0.0.1', port: sink.port, security: 'none', authEnabled: false },
-          senderAddress: 'sender@example.jp',
-          suspensionRecipients: '',
-          monitoring: { intervalMinutes: 10, recipients: '', kinds: { 'data-source': quiet, 'google-calendar-sync': quiet, 'analytics-link': quiet } },
-        }),
-      );
+      await saveMailSettings(ctx, systemActor('bench'), sinkSettings(sink.port));
       const mail = createMailApi(ctx);
       const latencies = await timedEnqueues((i) => ctx.db.transaction().execute((trx) => mail.enqueue(trx, message(i)).then(() => {})));
       await sink.reset();

@@ -13,8 +13,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
+import { createThrowawayDatabase } from '../support/throwaway-database.js';
 
 export interface ChaosOptions {
   mails: number;
@@ -94,25 +94,6 @@ async function startChaosSink(options: ChaosOptions) {
   return { port, arrivals, counts, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-async function createDatabase(adminUrl: string) {
-  const name = `tayori_chaos_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
-  };
-}
-
 class Instance {
   child: ChildProcess | null = null;
   constructor(
@@ -182,7 +163,7 @@ const quietKind = { enabled: false, normalEnd: false, abnormalEnd: false, longRu
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const log = options.log ?? (() => {});
   const adminUrl = options.adminDatabaseUrl ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const database = await createDatabase(adminUrl);
+  const database = await createThrowawayDatabase(adminUrl, 'tayori_chaos');
   const dataDir = mkdtempSync(join(tmpdir(), 'tayori-chaos-'));
   const sink = await startChaosSink(options);
   const env = {

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { inject } from 'vitest';
+import { createThrowawayDatabase } from './throwaway-database.js';
 
 /** One database of a test: its TAYORI_DATABASE_URL value and how to throw it away. */
 export interface TestDatabase {
@@ -26,22 +25,7 @@ export function tempDir(prefix = 'tayori-test-'): string {
 async function createPostgresDatabase(): Promise<TestDatabase> {
   const adminUrl = postgresUrl();
   if (!adminUrl) throw new Error('no PostgreSQL for this run');
-  const name = `tayori_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
-  };
+  return createThrowawayDatabase(adminUrl);
 }
 
 async function createSqliteDatabase(): Promise<TestDatabase> {
