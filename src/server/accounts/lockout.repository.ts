@@ -1,7 +1,8 @@
-import { type ExpressionBuilder, type Insertable, type Selectable, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Insertable, type Selectable, type SqlBool, sql } from 'kysely';
 import type { Database } from '../db/database.js';
+import { reusableQuery } from '../db/reusable-query.js';
 import type { AccountLockoutsTable, DB, LockoutPolicyTable } from '../db/schema.js';
-import { loginIdIs, type UserRow } from './users.repository.js';
+import { foldLoginId, loginIdFoldsTo, type UserRow } from './users.repository.js';
 
 export type AccountLockoutRow = Selectable<AccountLockoutsTable>;
 export type LockoutPolicyRow = Selectable<LockoutPolicyTable>;
@@ -50,16 +51,19 @@ export interface LoginAccount {
  * The account a login names, its suspension and the lockout policy, in one query: a login
  * refused for a suspension reads nothing else, and a failure counts without reading more.
  */
-export async function findAccountForLogin(db: Database, loginId: string): Promise<LoginAccount | undefined> {
-  const row = await db
+const selectAccountForLogin = reusableQuery((db: Database, foldedLoginId: string) =>
+  db
     .selectFrom('users')
     .leftJoin('account_lockouts', 'account_lockouts.user_id', 'users.id')
     .leftJoin('lockout_policy', (join) => join.on('lockout_policy.id', '=', POLICY_ID))
     .selectAll('users')
     .select(['account_lockouts.suspended_at', 'account_lockouts.resumes_at'])
     .select(['lockout_policy.threshold', 'lockout_policy.window_minutes', 'lockout_policy.duration_minutes', 'lockout_policy.version'])
-    .where((eb) => loginIdIs(eb, loginId))
-    .executeTakeFirst();
+    .where((eb) => loginIdFoldsTo(eb, foldedLoginId)),
+);
+
+export async function findAccountForLogin(db: Database, loginId: string): Promise<LoginAccount | undefined> {
+  const [row] = (await selectAccountForLogin(db, foldLoginId(loginId))).rows;
   if (!row) return undefined;
   const { suspended_at, resumes_at, threshold, window_minutes, duration_minutes, version, ...user } = row;
   const policy = threshold === null || window_minutes === null || version === null ? undefined : { threshold, window_minutes, duration_minutes, version };
@@ -85,15 +89,19 @@ export interface LoginFailure {
   ip: string | null;
 }
 
+const before = <T>(column: keyof AccountLockoutsTable) => sql<T>`${sql.ref(`account_lockouts.${column}`)}`;
+
+/** The count after this failure: it restarts at 1 when the last failure is outside the window, else grows by one. */
+const countedWith = (failure: LoginFailure) =>
+  sql<number>`(case when ${before('last_failure_at')} > ${failure.countAfter} then ${before('failure_count')} + 1 else 1 end)`;
+
 /**
  * The row a failure leaves behind, as SQL over the row before it, so the database applies the
- * whole rule in the statement that holds the row's lock: the count restarts at 1 when the last
- * failure is outside the window, else grows by one; reaching the threshold suspends the account
- * and resets the count.
+ * whole rule in the statement that holds the row's lock: reaching the threshold suspends the
+ * account and resets the count.
  */
 function afterFailureOfExistingRow(failure: LoginFailure) {
-  const before = <T>(column: keyof AccountLockoutsTable) => sql<T>`${sql.ref(`account_lockouts.${column}`)}`;
-  const counted = sql<number>`(case when ${before('last_failure_at')} > ${failure.countAfter} then ${before('failure_count')} + 1 else 1 end)`;
+  const counted = countedWith(failure);
   const reached = sql<boolean>`${counted} >= ${failure.threshold}`;
   return {
     failure_count: sql<number>`case when ${reached} then 0 else ${counted} end`,
@@ -106,8 +114,7 @@ function afterFailureOfExistingRow(failure: LoginFailure) {
 }
 
 /** The same rule for an account that has no row yet: its first failure counts 1. */
-function afterFirstFailure(failure: LoginFailure): Insertable<AccountLockoutsTable> {
-  const reached = 1 >= failure.threshold;
+function afterFirstFailure(failure: LoginFailure, reached = 1 >= failure.threshold): Insertable<AccountLockoutsTable> {
   return {
     user_id: failure.userId,
     failure_count: reached ? 0 : 1,
@@ -119,23 +126,49 @@ function afterFirstFailure(failure: LoginFailure): Insertable<AccountLockoutsTab
   };
 }
 
+/** The counting upsert; an existing row is updated only where `counts` holds. */
+function upsertFailure(
+  db: Database,
+  failure: LoginFailure,
+  firstRow: Insertable<AccountLockoutsTable>,
+  counts: (eb: ExpressionBuilder<DB, 'account_lockouts'>) => Expression<SqlBool>,
+) {
+  return db
+    .insertInto('account_lockouts')
+    .values(firstRow)
+    .onConflict((oc) => oc.column('user_id').doUpdateSet(afterFailureOfExistingRow(failure)).where(counts));
+}
+
 /**
  * Counts one failed login in one atomic statement (correct with any number of instances): an
  * upsert whose update applies only while the account is not suspended. Returns the row after
  * the failure, or undefined when the account was already suspended and nothing was counted.
  */
 export function recordLoginFailure(db: Database, failure: LoginFailure): Promise<AccountLockoutRow | undefined> {
-  return db
-    .insertInto('account_lockouts')
-    .values(afterFirstFailure(failure))
-    .onConflict((oc) =>
-      oc
-        .column('user_id')
-        .doUpdateSet(afterFailureOfExistingRow(failure))
-        .where((eb) => eb.not(suspendedAt(eb, failure.at))),
-    )
+  return upsertFailure(db, failure, afterFirstFailure(failure), (eb) => eb.not(suspendedAt(eb, failure.at)))
     .returningAll()
     .executeTakeFirst();
+}
+
+const upsertFailureShortOfThreshold = reusableQuery(
+  (db: Database, userId: string, at: string, countAfter: string, threshold: number, resumesAt: string | null, ip: string | null) => {
+    const failure = { userId, at, countAfter, threshold, resumesAt, ip };
+    return upsertFailure(db, failure, afterFirstFailure(failure, false), (eb) =>
+      eb.and([eb.not(suspendedAt(eb, at)), eb(countedWith(failure), '<', threshold)]),
+    );
+  },
+);
+
+/**
+ * The same count in the same single statement, written only where it cannot suspend the
+ * account: false (nothing written) when this failure would reach the threshold or the account
+ * is suspended. Such a count never writes mail, so it needs no transaction.
+ */
+export async function recordLoginFailureShortOfThreshold(db: Database, failure: LoginFailure): Promise<boolean> {
+  if (failure.threshold <= 1) return false;
+  const { userId, at, countAfter, threshold, resumesAt, ip } = failure;
+  const result = await upsertFailureShortOfThreshold(db, userId, at, countAfter, threshold, resumesAt, ip);
+  return result.numAffectedRows === 1n;
 }
 
 /** A successful login resets the count; the row returned tells whether a suspension began meanwhile. */

@@ -19,8 +19,10 @@ import {
   liftSuspension as liftSuspensionRow,
   listSuspendedAccounts,
   type LoginAccount,
+  type LoginFailure,
   type PolicyColumns,
   recordLoginFailure,
+  recordLoginFailureShortOfThreshold,
   resetFailureCount,
   type Suspension,
   writeLockoutPolicyRow,
@@ -66,27 +68,43 @@ export function isSuspended(suspension: Suspension | undefined, now: Date): bool
   return suspension.resumes_at === null || suspension.resumes_at > now.toISOString();
 }
 
+function failureAt(now: Date, { user, policy: policyRow }: LoginAccount, ip: string | null): LoginFailure {
+  const policy = policyOf(policyRow);
+  return {
+    userId: user.id,
+    at: now.toISOString(),
+    countAfter: new Date(now.getTime() - policy.windowMinutes * MINUTE_MS).toISOString(),
+    threshold: policy.threshold,
+    resumesAt: policy.durationMinutes === null ? null : new Date(now.getTime() + policy.durationMinutes * MINUTE_MS).toISOString(),
+    ip,
+  };
+}
+
+/**
+ * Counts an attempt as failed before its password is checked, where that count cannot suspend
+ * the account (one statement, no transaction): a burst of parallel guesses is counted as it
+ * arrives, and the statement runs while the caches are warm from the account query rather than
+ * after argon2 has evicted them. A success then resets the count as always. True when counted,
+ * so a failure is not counted twice; the attempt that would reach the threshold is counted by
+ * recordFailedLogin once it has failed, as a correct password must never suspend an account.
+ */
+export function countAttemptAsFailed(ctx: AppContext, account: LoginAccount, ip: string | null): Promise<boolean> {
+  return recordLoginFailureShortOfThreshold(ctx.db, failureAt(ctx.clock.now(), account, ip));
+}
+
 /**
  * Counts a failed login. The failure that suspends the account writes, in the same
  * transaction, the mail to the user and a copy to each suspension recipient (SPEC §3), so a
  * suspension and its mails exist together or not at all, once per suspension.
  */
-export async function recordFailedLogin(ctx: AppContext, { user, policy: policyRow }: LoginAccount, ip: string | null): Promise<void> {
-  const policy = policyOf(policyRow);
+export async function recordFailedLogin(ctx: AppContext, account: LoginAccount, ip: string | null): Promise<void> {
   const now = ctx.clock.now();
   const suspended = await ctx.db.transaction().execute(async (trx) => {
     // The counting statement comes first, so on SQLite the transaction takes the write lock at once.
-    const after = await recordLoginFailure(trx, {
-      userId: user.id,
-      at: now.toISOString(),
-      countAfter: new Date(now.getTime() - policy.windowMinutes * MINUTE_MS).toISOString(),
-      threshold: policy.threshold,
-      resumesAt: policy.durationMinutes === null ? null : new Date(now.getTime() + policy.durationMinutes * MINUTE_MS).toISOString(),
-      ip,
-    });
+    const after = await recordLoginFailure(trx, failureAt(now, account, ip));
     // The statement changes nothing while a suspension is in force, so one in force now began with it.
     if (!after || !isSuspended(after, now)) return false;
-    await announceSuspension(ctx, trx, user, after);
+    await announceSuspension(ctx, trx, account.user, after);
     return true;
   });
   if (suspended) metrics.suspensions.inc();

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { findAccountForLogin } from './lockout.repository.js';
-import { acceptSuccessfulLogin, isSuspended, recordFailedLogin } from './lockout.service.js';
+import { acceptSuccessfulLogin, countAttemptAsFailed, isSuspended, recordFailedLogin } from './lockout.service.js';
 import { verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { attemptStart, lastAsLongAsACheckedRefusal, rememberCheckedRefusal } from './refusal-timing.js';
 import {
@@ -48,9 +48,11 @@ export async function authenticate(ctx: AppContext, loginId: string, password: s
     await lastAsLongAsACheckedRefusal(startedAt, () => verifyAgainstDummy(password));
     throw loginFailed();
   }
+  // An inactive account cannot sign in anyway: its failures are not counted and mail nobody.
+  const counts = user.active === 1;
+  const countedAlready = counts && (await countAttemptAsFailed(ctx, account, client.ip));
   if (!(await verifyPassword(user.password_hash, password))) {
-    // An inactive account cannot sign in anyway: its failures are not counted and mail nobody.
-    if (user.active === 1) await recordFailedLogin(ctx, account, client.ip);
+    if (counts && !countedAlready) await recordFailedLogin(ctx, account, client.ip);
     throw refusedAfterCheck(startedAt);
   }
   if (user.active !== 1 || !(await acceptSuccessfulLogin(ctx, user.id))) throw refusedAfterCheck(startedAt);

@@ -13,9 +13,15 @@ export function findUserById(db: Database, id: string): Promise<UserRow | undefi
  * lower(login_id) keeps it so. Only ASCII letters are folded, as SQLite's lower() does: login IDs
  * are ASCII, and folding more (the Kelvin sign to `k`) would let another string name an account.
  */
+export const foldLoginId = (loginId: string) => loginId.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+
+/** The account whose login ID folds to `foldedLoginId` (already passed through foldLoginId). */
+export function loginIdFoldsTo(eb: ExpressionBuilder<DB, 'users'>, foldedLoginId: string) {
+  return eb(eb.fn('lower', ['users.login_id']), '=', foldedLoginId);
+}
+
 export function loginIdIs(eb: ExpressionBuilder<DB, 'users'>, loginId: string) {
-  const folded = loginId.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
-  return eb(eb.fn('lower', ['users.login_id']), '=', folded);
+  return loginIdFoldsTo(eb, foldLoginId(loginId));
 }
 
 export function findUserByLoginId(db: Database, loginId: string): Promise<UserRow | undefined> {
