@@ -8,7 +8,10 @@
  * Throughput runs from the start of delivery to the last mail counted at the sink; enqueue
  * latency is measured per mail while enqueuing.
  *
- *   npm run bench:peers          (MAILS=2000 npm run bench:peers for a quick look)
+ * Three rounds (ROUNDS), the order of the sides rotating from one round to the next; the
+ * ratios are the medians of the rounds' own ratios.
+ *
+ *   npm run bench:peers          (MAILS=2000 ROUNDS=1 npm run bench:peers for a quick look)
  *
  * Last lines: `vs_pgboss_ratio <tayori ÷ pg-boss>` and `vs_bullmq_ratio <tayori ÷ bullmq>`; goal ≥ 1.0.
  */
@@ -167,13 +170,35 @@ async function tayori(sink: CountingSink): Promise<SideResult> {
   });
 }
 
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const sides = { pgboss: pgBoss, bullmq, tayori } as const;
+type Side = keyof typeof sides;
+const order: Side[] = ['pgboss', 'bullmq', 'tayori'];
+
 const sink = await startCountingSink(SINK_DELAY_MS);
-const results = { pgboss: await pgBoss(sink), bullmq: await bullmq(sink), tayori: await tayori(sink) };
-await sink.close();
-for (const [side, r] of Object.entries(results)) {
-  console.log(`${side}: ${r.throughput.toFixed(0)} mails/s, enqueue p99 ${r.enqueueP99.toFixed(3)} ms`);
+// Each round runs the three sides in turn, starting one further along each time, so no side is
+// always the first (cold) or always runs right after another side's database was dropped; each
+// round gives its own ratios, and the last lines are their medians.
+const rounds: Record<Side, SideResult>[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  const results = {} as Record<Side, SideResult>;
+  for (let i = 0; i < order.length; i++) {
+    const side = order[(round + i) % order.length];
+    results[side] = await sides[side](sink);
+  }
+  rounds.push(results);
+  console.log(
+    `round ${round + 1}: ` +
+      order.map((side) => `${side} ${results[side].throughput.toFixed(0)} mails/s (enqueue p99 ${results[side].enqueueP99.toFixed(3)} ms)`).join(', '),
+  );
 }
-console.log(`mails: ${MAILS} a side, concurrency ${CONCURRENCY}, sink delay ${SINK_DELAY_MS} ms`);
-console.log(`vs_pgboss_ratio ${(results.tayori.throughput / results.pgboss.throughput).toFixed(3)}`);
-console.log(`vs_bullmq_ratio ${(results.tayori.throughput / results.bullmq.throughput).toFixed(3)}`);
+await sink.close();
+for (const side of order) {
+  const throughput = median(rounds.map((r) => r[side].throughput));
+  console.log(`${side}: ${throughput.toFixed(0)} mails/s, enqueue p99 ${median(rounds.map((r) => r[side].enqueueP99)).toFixed(3)} ms (medians of ${ROUNDS} rounds)`);
+}
+console.log(`mails: ${MAILS} a side and round, concurrency ${CONCURRENCY}, sink delay ${SINK_DELAY_MS} ms`);
+console.log(`vs_pgboss_ratio ${median(rounds.map((r) => r.tayori.throughput / r.pgboss.throughput)).toFixed(3)}`);
+console.log(`vs_bullmq_ratio ${median(rounds.map((r) => r.tayori.throughput / r.bullmq.throughput)).toFixed(3)}`);
 process.exit(0);
