@@ -15,7 +15,7 @@ export function firstStartNotice(config: Config, admin: { login: string; generat
     ? say('cli.initial_admin', { login: admin.login, password: admin.generatedPassword })
     : say('cli.initial_admin_configured', { login: admin.login });
   const steps = [
-    say('cli.next_steps.sign_in', { login: admin.login, url }),
+    say(admin.generatedPassword ? 'cli.next_steps.sign_in' : 'cli.next_steps.sign_in_configured', { login: admin.login, url }),
     ...(config.initialAdmin.email ? [] : [say('cli.next_steps.email', { url })]),
     say('cli.next_steps.settings', { url }),
     ...(config.devMailbox.enabled ? [say('cli.next_steps.dev_mailbox', { url })] : []),
