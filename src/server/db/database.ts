@@ -28,8 +28,31 @@ export function openSqlite(file: string): SQLite.Database {
   makePrivateDir(dirname(file));
   createPrivateFile(file);
   const connection = new SQLite(file);
-  for (const pragma of SQLITE_PRAGMAS) connection.pragma(pragma);
+  for (const pragma of SQLITE_PRAGMAS) whileBusy(() => connection.pragma(pragma));
   return connection;
+}
+
+const BUSY_RETRY_MS = 10;
+const BUSY_GIVE_UP_MS = 5_000;
+
+/**
+ * Runs a statement of the connection's setup again while SQLite answers SQLITE_BUSY. Two processes
+ * opening a new database at once (two `tayori migrate`, a `tayori worker` started beside `serve`)
+ * both read it and then both ask for the lock that turns it to WAL; SQLite refuses one of them at
+ * once, without its busy timeout, to avoid a deadlock. Waiting a moment and asking again is safe:
+ * the other one finishes the switch. This runs only while a connection opens, so the wait blocks
+ * nothing else.
+ */
+function whileBusy<T>(run: () => T): T {
+  const giveUpAt = Date.now() + BUSY_GIVE_UP_MS;
+  for (;;) {
+    try {
+      return run();
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > giveUpAt) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, BUSY_RETRY_MS);
+    }
+  }
 }
 
 const PREPARED_STATEMENTS_KEPT = 500;
