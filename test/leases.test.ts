@@ -3,8 +3,14 @@ import { createContext } from '../src/server/bootstrap.js';
 import { loadConfig } from '../src/server/config.js';
 import type { AppContext } from '../src/server/context.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
+import { mailSettingsFormSchema } from '../src/contracts/mail-settings.js';
+import { systemActor } from '../src/server/audit/audit.service.js';
+import { createMailApi } from '../src/server/outbox/enqueue.js';
+import { saveMailSettings } from '../src/server/settings/mail-settings.service.js';
+import { claimDueMails, markSentGroup } from '../src/server/outbox/outbox.repository.js';
 import { acquireLease, assertLeaseHeld, LeaseLostError, releaseLease, renewLease } from '../src/server/leases/lease.js';
 import { dialects, type TestDatabase, tempDir } from './support/databases.js';
+import { smtpSettingsForm } from './support/mail-settings.js';
 
 const T0 = new Date('2026-04-01T00:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -71,5 +77,37 @@ describe.each(dialects())('leases on $name', (dialect) => {
       expect(winners).toHaveLength(1);
       expect(winners[0]!.fencingToken).toBe(round + 1);
     }
+  });
+
+  it("records a group of sent mails only where the worker still holds the lease, for one mail or many", async () => {
+    await saveMailSettings(ctx, systemActor('test'), mailSettingsFormSchema.parse(smtpSettingsForm(2525)));
+    const mail = createMailApi(ctx);
+    await ctx.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 5; i++) await mail.enqueue(trx, { to: `customer${i}@example.jp`, subject: `件名 ${i}`, text: '本文' });
+    });
+    const claim = (owner: string, now: Date, limit: number) =>
+      claimDueMails(ctx.db, ctx.database.dialect, {
+        owner,
+        nowIso: now.toISOString(),
+        leaseExpiresAt: new Date(now.getTime() + 10_000).toISOString(),
+        limit,
+        takeOverAbandoned: true,
+      });
+    const now = new Date();
+    const mine = await claim('a', now, 4);
+    const theirs = await claim('b', now, 1);
+    expect(mine).toHaveLength(4);
+    expect(theirs).toHaveLength(1);
+
+    await markSentGroup(ctx.db, ctx.database.dialect, { ids: [mine[0].id], owner: 'a' }, now.toISOString());
+    // A group naming a mail worker b holds leaves that mail alone.
+    await markSentGroup(ctx.db, ctx.database.dialect, { ids: [mine[1].id, mine[2].id, theirs[0].id], owner: 'a' }, now.toISOString());
+    await markSentGroup(ctx.db, ctx.database.dialect, { ids: [], owner: 'a' }, now.toISOString());
+
+    const rows = await ctx.db.selectFrom('mail_outbox').select(['id', 'state', 'lease_owner', 'finished_at']).execute();
+    const stateOf = (id: string) => rows.find((row) => row.id === id);
+    for (const sent of [mine[0], mine[1], mine[2]]) expect(stateOf(sent.id)).toEqual({ id: sent.id, state: 'sent', lease_owner: null, finished_at: now.toISOString() });
+    expect(stateOf(mine[3].id)).toMatchObject({ state: 'sending', lease_owner: 'a' });
+    expect(stateOf(theirs[0].id)).toMatchObject({ state: 'sending', lease_owner: 'b' });
   });
 });
