@@ -6,6 +6,7 @@ import { metrics } from '../metrics/registry.js';
 import { readMailSettings } from '../settings/mail-settings.service.js';
 import { resolveDeliveryTarget, type SmtpTarget } from '../transports/delivery-target.js';
 import { classifySmtpError, type DeliveryFault } from '../transports/faults.js';
+import type { MailSender } from '../transports/smtp-thread.js';
 import { createSmtpTransport } from '../transports/smtp-transport.js';
 import { fallbackAlertTarget } from './alert-fallback.js';
 import { composeMail } from './compose.js';
@@ -17,7 +18,7 @@ import { SentRecorder } from './sent-recorder.js';
 import { storeMessage } from './stored-error.js';
 import { TransportBackoff } from './transport-backoff.js';
 import { TransportHealth } from './transport-health.js';
-import { type SmtpTransporter, TransportPool } from './transport-pool.js';
+import { TransportPool } from './transport-pool.js';
 
 /**
  * Mails of a dead worker are looked for at the first claim and then every this many claims: a
@@ -137,7 +138,7 @@ export class OutboxWorker {
    * waiting, refilled when fewer than one per lane are left), so a claimed mail starts within a
    * few sends while claims stay few.
    */
-  private async sendDueMails(target: SmtpTarget, transporter: SmtpTransporter, lanes: number, onlyKind?: MailKind) {
+  private async sendDueMails(target: SmtpTarget, transporter: MailSender, lanes: number, onlyKind?: MailKind) {
     const queue: OutboxRow[] = [];
     let exhausted = false;
     let refilling: Promise<void> | null = null;
@@ -207,7 +208,7 @@ export class OutboxWorker {
   }
 
   /** Sends one mail and records the outcome; returns the fault when the whole transport is failing. */
-  private async deliverOne(row: OutboxRow, target: SmtpTarget, transporter: SmtpTransporter): Promise<DeliveryFault | null> {
+  private async deliverOne(row: OutboxRow, target: SmtpTarget, transporter: MailSender): Promise<DeliveryFault | null> {
     let fault: DeliveryFault | null = null;
     const timeSend = metrics.sendSeconds.startTimer({ transport: target.via });
     try {

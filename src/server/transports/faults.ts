@@ -27,7 +27,7 @@ export class TransportFaultError extends Error {
 }
 
 /** The fields nodemailer puts on its errors (see nodemailer/lib/smtp-connection `_formatError`). */
-interface NodemailerErrorFields {
+export interface NodemailerErrorFields {
   code?: string;
   /** The Node error code nodemailer's own code replaced (ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT…). */
   originalCode?: string;

@@ -58,17 +58,21 @@ export function transportKey(target: SmtpTarget): string {
   return createHash('sha256').update(JSON.stringify(target)).digest('hex');
 }
 
+interface PoolChoice {
+  pool: boolean;
+  maxConnections?: number;
+}
+
+/** nodemailer's options for a single connection or a pool. */
+export type SmtpTransportOptions = SMTPTransport.Options & PoolChoice;
+
 /**
- * A nodemailer transport for the target: TLS as chosen (none = never upgraded, starttls =
+ * nodemailer transport options for the target: TLS as chosen (none = never upgraded, starttls =
  * required, tls = implicit), certificates verified against system CAs + TAYORI_SMTP_CA_FILE,
  * the configured timeouts. `pool` for the outbox worker.
  */
-export function createSmtpTransport(
-  ctx: AppContext,
-  target: SmtpTarget,
-  options: { pool: boolean; maxConnections?: number },
-): Transporter<SMTPTransport.SentMessageInfo> {
-  return nodemailer.createTransport({
+export function smtpTransportOptions(ctx: AppContext, target: SmtpTarget, options: PoolChoice): SmtpTransportOptions {
+  return {
     ...smtpConnectionOptions(ctx, target),
     // With credentials configured, AUTH is sent even when the server does not announce it, so
     // a server that wants STARTTLS first says so instead of the mail going out unauthenticated.
@@ -76,5 +80,13 @@ export function createSmtpTransport(
     forceAuth: target.auth !== null,
     pool: options.pool,
     maxConnections: options.maxConnections,
-  }) as Transporter<SMTPTransport.SentMessageInfo>;
+  };
+}
+
+export function createSmtpTransport(
+  ctx: AppContext,
+  target: SmtpTarget,
+  options: PoolChoice,
+): Transporter<SMTPTransport.SentMessageInfo> {
+  return nodemailer.createTransport(smtpTransportOptions(ctx, target, options)) as Transporter<SMTPTransport.SentMessageInfo>;
 }

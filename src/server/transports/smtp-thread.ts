@@ -1,0 +1,102 @@
+import { Worker } from 'node:worker_threads';
+import type Mail from 'nodemailer/lib/mailer/index.js';
+import type { NodemailerErrorFields } from './faults.js';
+import type { SmtpTransportOptions } from './smtp-transport.js';
+
+/** What the outbox worker needs of a transport: nodemailer's pooled one, or the same on a thread. */
+export interface MailSender {
+  sendMail(mail: Mail.Options): Promise<SentInfo>;
+  close(): void;
+}
+
+/** The part of nodemailer's answer the worker reads: recipients the server refused. */
+export interface SentInfo {
+  rejected?: unknown[];
+  rejectedErrors?: { message: string }[];
+}
+
+/** A nodemailer error as it crosses the thread: the fields faults.ts classifies by. */
+export type ThreadedError = NodemailerErrorFields & { message: string; name?: string };
+
+export interface SendRequest {
+  id: number;
+  mail: Mail.Options;
+}
+
+export type SendOutcome = { id: number; info: SentInfo } | { id: number; error: ThreadedError };
+
+const fromSource = import.meta.url.endsWith('.ts');
+const THREAD_FILE = new URL(`./smtp-thread.worker.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+
+/**
+ * Compiled, the thread runs dist/…/smtp-thread.worker.js. From the TypeScript source (tests,
+ * `tsx`) it first registers tsx's loader in the thread: `--import tsx` in a thread's execArgv
+ * does not apply to the thread's own entry file.
+ */
+function startThread(workerData: unknown): Worker {
+  if (!fromSource) return new Worker(THREAD_FILE, { workerData });
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => {
+    register();
+    return import(${JSON.stringify(THREAD_FILE.href)});
+  });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/**
+ * A nodemailer SMTP pool running on a thread of its own. Building each message and the SMTP
+ * conversations then use a second core, and neither waits for the main thread's database writes
+ * (synchronous on SQLite) or its HTTP requests: the outbox delivers about as fast as nodemailer
+ * alone. The thread starts with the first mail and ends with close(); if it dies, the mails in
+ * flight fail as a transport fault (they stay queued) and the next mail starts a new one.
+ */
+type Waiting = Map<number, { resolve: (info: SentInfo) => void; reject: (error: Error) => void }>;
+
+export class SmtpThread implements MailSender {
+  private current: { thread: Worker; waiting: Waiting } | null = null;
+  private nextId = 1;
+
+  /** `options`: nodemailer transport options, without functions (they cannot cross the thread). */
+  constructor(private readonly options: SmtpTransportOptions) {}
+
+  sendMail(mail: Mail.Options): Promise<SentInfo> {
+    const id = this.nextId++;
+    const { thread, waiting } = this.started();
+    return new Promise((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      thread.postMessage({ id, mail } satisfies SendRequest);
+    });
+  }
+
+  close(): void {
+    this.current?.thread.postMessage('close');
+    this.current = null;
+  }
+
+  private started(): { thread: Worker; waiting: Waiting } {
+    if (this.current) return this.current;
+    const thread = startThread({ options: this.options });
+    const started = { thread, waiting: new Map() as Waiting };
+    thread.unref();
+    thread.on('message', (outcome: SendOutcome) => settle(started.waiting, outcome));
+    thread.on('error', (error) => this.ended(started, error));
+    thread.on('exit', (code) => this.ended(started, Object.assign(new Error(`SMTP thread exited (${code})`), { code: 'ETHREAD' })));
+    this.current = started;
+    return started;
+  }
+
+  /** Mails still in flight on a thread that died fail; the next mail starts a new thread. */
+  private ended(ended: { thread: Worker; waiting: Waiting }, error: Error): void {
+    if (this.current === ended) this.current = null;
+    for (const { reject } of ended.waiting.values()) reject(error);
+    ended.waiting.clear();
+  }
+}
+
+function settle(waiting: Waiting, outcome: SendOutcome): void {
+  const sender = waiting.get(outcome.id);
+  if (!sender) return;
+  waiting.delete(outcome.id);
+  if ('info' in outcome) sender.resolve(outcome.info);
+  else sender.reject(Object.assign(new Error(outcome.error.message), outcome.error));
+}

@@ -1,0 +1,60 @@
+/**
+ * The SMTP side of the outbox worker, on a thread of its own (see smtp-thread.ts): a nodemailer
+ * connection pool that sends what the main thread posts and posts back each outcome. Everything
+ * it needs arrives with the messages; it touches no database and no secret store.
+ */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import nodemailer from 'nodemailer';
+import type { SendRequest, SendOutcome, ThreadedError } from './smtp-thread.js';
+
+const port = parentPort!;
+yieldToTheMainThread();
+const transporter = nodemailer.createTransport(workerData.options);
+
+/** The fields of a nodemailer error that say what went wrong (faults.ts reads them). */
+const ERROR_FIELDS = ['name', 'message', 'code', 'originalCode', 'responseCode', 'response', 'command', 'timeoutType'] as const;
+
+function asThreadedError(error: unknown): ThreadedError {
+  const source = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as Record<string, unknown>;
+  const copy: ThreadedError = { message: String(source.message ?? 'unknown error') };
+  for (const field of ERROR_FIELDS) if (typeof source[field] === 'string' || typeof source[field] === 'number') Object.assign(copy, { [field]: source[field] });
+  return copy;
+}
+
+/**
+ * The main thread answers HTTP requests and writes the application's mail in its transactions;
+ * when the cores are busy, those must not wait behind delivery. Linux schedules threads on their
+ * own and gives this one a lower priority (nice 10); elsewhere it runs as it is.
+ */
+function yieldToTheMainThread(): void {
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    setPriority(threadId, 10);
+  } catch {
+    // No /proc (not Linux) or not allowed: delivery shares the cores as any thread does.
+  }
+}
+
+port.on('message', async (request: SendRequest | 'close') => {
+  if (request === 'close') {
+    transporter.close();
+    port.close();
+    return;
+  }
+  let outcome: SendOutcome;
+  try {
+    const info = await transporter.sendMail(request.mail);
+    outcome = {
+      id: request.id,
+      info: {
+        rejected: (info.rejected ?? []).map(String),
+        rejectedErrors: (info.rejectedErrors ?? []).map((error) => ({ message: error.message })),
+      },
+    };
+  } catch (error) {
+    outcome = { id: request.id, error: asThreadedError(error) };
+  }
+  port.postMessage(outcome);
+});
