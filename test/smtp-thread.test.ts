@@ -1,4 +1,4 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { SmtpThread } from '../src/server/transports/smtp-thread.js';
 import { tempDir } from './support/databases.js';
 
 const SINK = fileURLToPath(new URL('./fixtures/marker-sink.ts', import.meta.url));
+const SEND_ONE = fileURLToPath(new URL('./fixtures/send-one-mail.ts', import.meta.url));
 const pause = new Int32Array(new SharedArrayBuffer(4));
 const mail = (n: number) => ({ from: 'sender@example.jp', to: `customer${n}@example.jp`, subject: `件名 ${n}`, text: '本文' });
 
@@ -54,5 +55,17 @@ describe('the outbox SMTP thread', () => {
     thread.close();
     await thread.sendMail(mail(2));
     expect(existsSync(join(received, '2'))).toBe(true);
+  });
+
+  it('lets a process end by itself once its SMTP thread is idle, after the mail in flight went out', async () => {
+    const received = tempDir();
+    const port = await startSink(received);
+    // No IPC channel: it would keep the process alive by itself.
+    const sender = spawn(process.execPath, ['--import', 'tsx', SEND_ONE, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    sender.stdout!.on('data', (chunk) => (output += chunk));
+    const [code] = (await once(sender, 'exit')) as [number];
+    expect({ code, output: output.trim() }).toEqual({ code: 0, output: 'sent' });
+    expect(existsSync(join(received, '1'))).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type Mail from 'nodemailer/lib/mailer/index.js';
+import { startThread } from '../threads.js';
 import type { NodemailerErrorFields } from './faults.js';
 import type { SmtpTransportOptions } from './smtp-transport.js';
 
@@ -25,23 +26,9 @@ export interface SendRequest {
 
 export type SendOutcome = { id: number; info: SentInfo } | { id: number; error: ThreadedError };
 
-const fromSource = import.meta.url.endsWith('.ts');
-const THREAD_FILE = new URL(`./smtp-thread.worker.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+const THREAD_ENTRY = new URL('./smtp-thread.worker', import.meta.url);
 
-/**
- * Compiled, the thread runs dist/…/smtp-thread.worker.js. From the TypeScript source (tests,
- * `tsx`) it first registers tsx's loader in the thread: `--import tsx` in a thread's execArgv
- * does not apply to the thread's own entry file.
- */
-function startThread(workerData: unknown): Worker {
-  if (!fromSource) return new Worker(THREAD_FILE, { workerData });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => {
-    register();
-    return import(${JSON.stringify(THREAD_FILE.href)});
-  });`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
+type Waiting = Map<number, { resolve: (info: SentInfo) => void; reject: (error: Error) => void }>;
 
 /**
  * A nodemailer SMTP pool running on a thread of its own. Building each message and the SMTP
@@ -50,8 +37,6 @@ function startThread(workerData: unknown): Worker {
  * alone. The thread starts with the first mail and ends with close(); if it dies, the mails in
  * flight fail as a transport fault (they stay queued) and the next mail starts a new one.
  */
-type Waiting = Map<number, { resolve: (info: SentInfo) => void; reject: (error: Error) => void }>;
-
 export class SmtpThread implements MailSender {
   private current: { thread: Worker; waiting: Waiting } | null = null;
   private nextId = 1;
@@ -64,6 +49,8 @@ export class SmtpThread implements MailSender {
     const { thread, waiting } = this.started();
     return new Promise((resolve, reject) => {
       waiting.set(id, { resolve, reject });
+      // A mail in flight keeps the process alive; an idle thread does not.
+      thread.ref();
       thread.postMessage({ id, mail } satisfies SendRequest);
     });
   }
@@ -75,10 +62,13 @@ export class SmtpThread implements MailSender {
 
   private started(): { thread: Worker; waiting: Waiting } {
     if (this.current) return this.current;
-    const thread = startThread({ options: this.options });
+    const thread = startThread(THREAD_ENTRY, { options: this.options });
     const started = { thread, waiting: new Map() as Waiting };
     thread.unref();
-    thread.on('message', (outcome: SendOutcome) => settle(started.waiting, outcome));
+    thread.on('message', (outcome: SendOutcome) => {
+      settle(started.waiting, outcome);
+      if (started.waiting.size === 0) thread.unref();
+    });
     thread.on('error', (error) => this.ended(started, error));
     thread.on('exit', (code) => this.ended(started, Object.assign(new Error(`SMTP thread exited (${code})`), { code: 'ETHREAD' })));
     this.current = started;

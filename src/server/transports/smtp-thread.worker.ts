@@ -25,13 +25,15 @@ function asThreadedError(error: unknown): ThreadedError {
 
 /**
  * The main thread answers HTTP requests and writes the application's mail in its transactions;
- * when the cores are busy, those must not wait behind delivery. Linux schedules threads on their
- * own and gives this one a lower priority (nice 10); elsewhere it runs as it is.
+ * when the cores are busy, those must not wait behind delivery. Linux schedules each thread on
+ * its own, so this one takes the lowest priority (nice 19): the main thread preempts it at once
+ * (the enqueue p99 while sending was 2.1–4.4 ms at nice 0–10, 1.3 ms at 19). It still gets a free
+ * core whenever there is one. Elsewhere it runs as it is.
  */
 function yieldToTheMainThread(): void {
   try {
     const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    setPriority(threadId, 10);
+    setPriority(threadId, 19);
   } catch {
     // No /proc (not Linux) or not allowed: delivery shares the cores as any thread does.
   }
