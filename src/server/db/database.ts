@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from
 import type { DatabaseTarget } from '../config.js';
 import { createPrivateFile, makePrivateDir } from '../security/private-files.js';
 import type { DB } from './schema.js';
+import { MAIN_CONNECTION_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 
 export type Database = Kysely<DB>;
 export type DialectName = DatabaseTarget['dialect'];
@@ -84,10 +85,15 @@ function withStatementCache(connection: SQLite.Database): SqliteDatabase {
 
 export function openDatabase(target: DatabaseTarget): DatabaseHandle {
   if (target.dialect === 'sqlite') {
-    const db = new Kysely<DB>({
-      dialect: new SqliteDialect({ database: withStatementCache(openSqlite(target.file)) }),
-    });
-    return { db, dialect: 'sqlite', target, close: () => db.destroy() };
+    const connection = openSqlite(target.file);
+    connection.pragma(`wal_autocheckpoint = ${MAIN_CONNECTION_AUTOCHECKPOINT_PAGES}`);
+    const checkpointer = new WalCheckpointer(target.file);
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+    const close = async () => {
+      await db.destroy();
+      await checkpointer.stop();
+    };
+    return { db, dialect: 'sqlite', target, close };
   }
   // Loaded only for PostgreSQL: an embedded installation does not pay for the driver.
   const pg = createRequire(import.meta.url)('pg') as typeof import('pg');
