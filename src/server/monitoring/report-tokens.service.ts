@@ -2,9 +2,8 @@ import type { ReportTokenView, ThreadKind } from '../../contracts/monitoring.js'
 import { type Actor, recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
-import { newId } from '../ids.js';
 import type { ServiceCaller } from '../outbox/service-tokens.service.js';
-import { authenticateBearerToken, type BearerTokenStore, issueBearerToken } from '../security/bearer-tokens.js';
+import { authenticateBearerToken, type BearerTokenStore, newBearerToken } from '../security/bearer-tokens.js';
 import {
   findUsableReportToken,
   insertReportToken,
@@ -33,17 +32,8 @@ export async function listReportTokenViews(ctx: AppContext): Promise<ReportToken
 
 /** A token that reports runs of one kind; the token itself is returned this once and stored only as its hash. */
 export async function createReportToken(ctx: AppContext, actor: Actor, request: { name: string; kind: ThreadKind }) {
-  const { token, hash } = issueBearerToken(REPORT_TOKEN_PREFIX);
-  const row: ReportTokenRow = {
-    id: newId(),
-    name: request.name,
-    kind: request.kind,
-    token_hash: hash,
-    created_at: ctx.clock.now().toISOString(),
-    created_by: actor.login,
-    revoked_at: null,
-    last_used_at: null,
-  };
+  const { token, record } = newBearerToken(ctx, actor, REPORT_TOKEN_PREFIX, request.name);
+  const row: ReportTokenRow = { ...record, kind: request.kind };
   await ctx.db.transaction().execute(async (trx) => {
     await insertReportToken(trx, row);
     await recordAudit(trx, ctx.clock, actor, 'report_token.create', request.name, { id: row.id, kind: request.kind });

@@ -2,8 +2,7 @@ import type { ServiceTokenView } from '../../contracts/mail.js';
 import { type Actor, recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
-import { newId } from '../ids.js';
-import { authenticateBearerToken, type BearerTokenStore, issueBearerToken } from '../security/bearer-tokens.js';
+import { authenticateBearerToken, type BearerTokenStore, newBearerToken } from '../security/bearer-tokens.js';
 import {
   findActiveTokenByHash,
   findServiceToken,
@@ -33,16 +32,7 @@ export const serviceTokenView = (row: ServiceTokenRow): ServiceTokenView => ({
 
 /** Creates a token for the application's mail API; the token itself is returned this once only. */
 export async function createServiceToken(ctx: AppContext, actor: Actor, name: string) {
-  const { token, hash } = issueBearerToken(TOKEN_PREFIX);
-  const row: ServiceTokenRow = {
-    id: newId(),
-    name,
-    token_hash: hash,
-    created_at: ctx.clock.now().toISOString(),
-    created_by: actor.login,
-    revoked_at: null,
-    last_used_at: null,
-  };
+  const { token, record: row } = newBearerToken(ctx, actor, TOKEN_PREFIX, name);
   await ctx.db.transaction().execute(async (trx) => {
     await insertServiceToken(trx, row);
     await recordAudit(trx, ctx.clock, actor, 'service_token.create', name, { id: row.id });

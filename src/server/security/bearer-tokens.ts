@@ -1,12 +1,34 @@
 import { randomBytes } from 'node:crypto';
 import { hashToken } from '../accounts/sessions.service.js';
+import type { Actor } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
+import { newId } from '../ids.js';
 
-/** A new bearer token (shown once) and the hash that is all the database keeps of it. */
-export function issueBearerToken(prefix: string): { token: string; hash: string } {
+/** What every kind of bearer token stores of itself. */
+export interface BearerTokenRecord {
+  id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  created_by: string | null;
+  revoked_at: null;
+  last_used_at: null;
+}
+
+/** A new token to show once, and the record of it to store: only its hash, who made it and when. */
+export function newBearerToken(ctx: Pick<AppContext, 'clock'>, actor: Actor, prefix: string, name: string): { token: string; record: BearerTokenRecord } {
   const token = prefix + randomBytes(32).toString('base64url');
-  return { token, hash: hashToken(token) };
+  const record: BearerTokenRecord = {
+    id: newId(),
+    name,
+    token_hash: hashToken(token),
+    created_at: ctx.clock.now().toISOString(),
+    created_by: actor.login,
+    revoked_at: null,
+    last_used_at: null,
+  };
+  return { token, record };
 }
 
 /** last_used_at is written at most this often per token: a call a second must not mean a write a second. */
