@@ -7,7 +7,7 @@ import { mailSettingsFormSchema } from '../src/contracts/mail-settings.js';
 import { systemActor } from '../src/server/audit/audit.service.js';
 import { createMailApi } from '../src/server/outbox/enqueue.js';
 import { saveMailSettings } from '../src/server/settings/mail-settings.service.js';
-import { claimDueMails, markSentGroup } from '../src/server/outbox/outbox.repository.js';
+import { claimDueMails, markSent } from '../src/server/outbox/outbox.repository.js';
 import { acquireLease, assertLeaseHeld, LeaseLostError, releaseLease, renewLease } from '../src/server/leases/lease.js';
 import { dialects, type TestDatabase, tempDir } from './support/databases.js';
 import { smtpSettingsForm } from './support/mail-settings.js';
@@ -99,10 +99,10 @@ describe.each(dialects())('leases on $name', (dialect) => {
     expect(mine).toHaveLength(4);
     expect(theirs).toHaveLength(1);
 
-    await markSentGroup(ctx.db, ctx.database.dialect, { ids: [mine[0].id], owner: 'a' }, now.toISOString());
+    await markSent(ctx.db, ctx.database.dialect, { ids: [mine[0].id], owner: 'a' }, now.toISOString());
     // A group naming a mail worker b holds leaves that mail alone.
-    await markSentGroup(ctx.db, ctx.database.dialect, { ids: [mine[1].id, mine[2].id, theirs[0].id], owner: 'a' }, now.toISOString());
-    await markSentGroup(ctx.db, ctx.database.dialect, { ids: [], owner: 'a' }, now.toISOString());
+    await markSent(ctx.db, ctx.database.dialect, { ids: [mine[1].id, mine[2].id, theirs[0].id], owner: 'a' }, now.toISOString());
+    await markSent(ctx.db, ctx.database.dialect, { ids: [], owner: 'a' }, now.toISOString());
 
     const rows = await ctx.db.selectFrom('mail_outbox').select(['id', 'state', 'lease_owner', 'finished_at']).execute();
     const stateOf = (id: string) => rows.find((row) => row.id === id);

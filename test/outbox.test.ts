@@ -197,6 +197,17 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     expect(byId[good.json().delivery.id].state).toBe('sent');
   });
 
+  it('counts a mail accepted for only some of its recipients as sent, naming the refused ones and the reply', async () => {
+    sink.rejectRecipient('nobody@example.jp', '550 5.1.1 <nobody@example.jp>: Recipient address rejected: User unknown');
+    const mail = await submit({ ...japaneseMail, to: ['tanaka@example.jp', 'nobody@example.jp'] });
+    await deliverDue();
+    await sink.waitForMessages(1);
+    const [delivery] = (await deliveries()).filter((d: { id: string }) => d.id === mail.json().delivery.id);
+    expect(delivery).toMatchObject({ state: 'sent', attempts: 1 });
+    expect(delivery.lastError.message).toContain('nobody@example.jp');
+    expect(delivery.lastError.reply).toContain('550 5.1.1');
+  });
+
   it('retries a mail whose connection dropped mid-DATA', async () => {
     sink.dropNextMessages(1);
     await submit(japaneseMail);

@@ -105,63 +105,52 @@ interface LeasedMail {
 }
 
 /**
- * Ends this worker's lease on mails with their outcome. The lease is checked, so a worker whose
- * lease was taken over (it was too slow, or presumed dead) cannot overwrite the new owner's work.
+ * Ends this worker's lease with the outcome, on the mails the caller's `where` picks. The lease
+ * is checked, so a worker whose lease was taken over (it was too slow, or presumed dead) cannot
+ * overwrite the new owner's work.
  */
-async function finishLease(
-  db: Database,
-  leased: { ids: string[]; owner: string },
-  outcome: Outcome,
-): Promise<void> {
-  if (leased.ids.length === 0) return;
-  await db
-    .updateTable('mail_outbox')
-    .set(outcome)
-    .set({ lease_owner: null, lease_expires_at: null })
-    .where('id', 'in', leased.ids)
-    .where('lease_owner', '=', leased.owner)
-    .execute();
+function endLease(db: Database, owner: string, outcome: Outcome) {
+  return db.updateTable('mail_outbox').set(outcome).set({ lease_owner: null, lease_expires_at: null }).where('lease_owner', '=', owner);
 }
 
+async function finishLease(db: Database, leased: { ids: string[]; owner: string }, outcome: Outcome): Promise<void> {
+  if (leased.ids.length === 0) return;
+  await endLease(db, leased.owner, outcome).where('id', 'in', leased.ids).execute();
+}
+
+const sentOutcome = (nowIso: string, noteCode: string | null, noteDetails: string | null): OutboxUpdate => ({
+  state: 'sent',
+  finished_at: nowIso,
+  last_error_code: noteCode,
+  last_error: noteDetails,
+});
+
+/**
+ * Sent, compiled once per database: the IDs travel as one JSON array, so groups of any size share
+ * the statement. The worker's group commit writes one every couple of mails, and building and
+ * compiling the Kysely query each time cost about a third of such a write.
+ */
+const markSentStatements = {
+  sqlite: reusableQuery((db: Database, nowIso: string, noteCode: string | null, noteDetails: string | null, idsJson: string, owner: string) =>
+    endLease(db, owner, sentOutcome(nowIso, noteCode, noteDetails)).where(sql<SqlBool>`id in (select value from json_each(${idsJson}))`),
+  ),
+  postgres: reusableQuery((db: Database, nowIso: string, noteCode: string | null, noteDetails: string | null, idsJson: string, owner: string) =>
+    endLease(db, owner, sentOutcome(nowIso, noteCode, noteDetails)).where(
+      sql<SqlBool>`id in (select jsonb_array_elements_text(cast(${idsJson} as jsonb)))`,
+    ),
+  ),
+};
+
+/** Records mails this worker sent; `note` for one accepted for only some of its recipients. */
 export async function markSent(
   db: Database,
+  dialect: DialectName,
   sent: { ids: string[]; owner: string },
   nowIso: string,
   note: StoredError | null = null,
 ): Promise<void> {
-  await finishLease(db, sent, {
-    state: 'sent',
-    finished_at: nowIso,
-    last_error_code: note?.code ?? null,
-    last_error: note?.details ?? null,
-  });
-}
-
-/**
- * The group commit's statement (markSent without a note), compiled once: the IDs travel as one
- * JSON array, so groups of any size share it. Building and compiling the Kysely query each time
- * cost about a third of a small write, and the worker makes one every couple of mails.
- */
-const sentGroupStatements = {
-  sqlite: reusableQuery((db: Database, nowIso: string, idsJson: string, owner: string) =>
-    sentGroupUpdate(db, nowIso, owner).where(sql<SqlBool>`id in (select value from json_each(${idsJson}))`),
-  ),
-  postgres: reusableQuery((db: Database, nowIso: string, idsJson: string, owner: string) =>
-    sentGroupUpdate(db, nowIso, owner).where(sql<SqlBool>`id in (select jsonb_array_elements_text(cast(${idsJson} as jsonb)))`),
-  ),
-};
-
-function sentGroupUpdate(db: Database, nowIso: string, owner: string) {
-  return db
-    .updateTable('mail_outbox')
-    .set({ state: 'sent', finished_at: nowIso, last_error_code: null, last_error: null, lease_owner: null, lease_expires_at: null })
-    .where('lease_owner', '=', owner);
-}
-
-/** Records mails this worker sent, all accepted by every recipient (the sent-record group commit). */
-export async function markSentGroup(db: Database, dialect: DialectName, sent: { ids: string[]; owner: string }, nowIso: string): Promise<void> {
   if (sent.ids.length === 0) return;
-  await sentGroupStatements[dialect](db, nowIso, JSON.stringify(sent.ids), sent.owner);
+  await markSentStatements[dialect](db, nowIso, note?.code ?? null, note?.details ?? null, JSON.stringify(sent.ids), sent.owner);
 }
 
 export async function markFailed(db: Database, mail: LeasedMail, nowIso: string, error: StoredError): Promise<void> {

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import { markSentGroup } from './outbox.repository.js';
+import { markSent } from './outbox.repository.js';
 
 /**
  * Records sent mails as a group commit: a write starts as soon as the previous one ended and
@@ -33,7 +33,7 @@ export class SentRecorder {
       while (this.pending.length > 0) {
         const ids = this.pending.splice(0);
         try {
-          await markSentGroup(this.ctx.db, this.ctx.database.dialect, { ids, owner: this.owner }, this.ctx.clock.now().toISOString());
+          await markSent(this.ctx.db, this.ctx.database.dialect, { ids, owner: this.owner }, this.ctx.clock.now().toISOString());
         } catch (error) {
           // They stay "sending" under this worker's lease and go out again once it ends.
           this.ctx.log.error({ err: error, mails: ids.length }, 'recording sent mails failed');

@@ -236,7 +236,7 @@ export class OutboxWorker {
       return;
     }
     const note = storeMessage('mail.partially_rejected', { addresses: rejected.join(', ') }, reply);
-    await markSent(this.ctx.db, { ids: [row.id], owner: this.owner }, this.ctx.clock.now().toISOString(), note);
+    await markSent(this.ctx.db, this.ctx.database.dialect, { ids: [row.id], owner: this.owner }, this.ctx.clock.now().toISOString(), note);
   }
 
   private async transportDown(fault: DeliveryFault): Promise<void> {
