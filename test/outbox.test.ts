@@ -4,7 +4,11 @@ import { startDevMailbox } from '../src/server/dev-mailbox/dev-mailbox.server.js
 import { createContext } from '../src/server/bootstrap.js';
 import { runHousekeeping } from '../src/server/housekeeping.js';
 import { createLogger } from '../src/server/logger.js';
-import { createMailApi } from '../src/server/outbox/enqueue.js';
+import { buildApp } from '../src/server/app.js';
+import { outgoingMessageSchema } from '../src/contracts/mail.js';
+import { parseOrThrow } from '../src/server/errors.js';
+import { createMailApi, outboxRowsFor } from '../src/server/outbox/enqueue.js';
+import { insertOutboxRowsIfSettingsUnchanged } from '../src/server/outbox/outbox.repository.js';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
 import { readMailSettings } from '../src/server/settings/mail-settings.service.js';
 import { type Client, createTestApp, login, type TestApp } from './support/app.js';
@@ -421,6 +425,40 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
       await otherWorker.stop();
       await otherInstance.database.close();
     }
+  });
+
+  it('makes each mail with the settings saved last, also when another instance saved them', async () => {
+    const otherInstance = createContext(t.ctx.config, { clock, log: t.ctx.log });
+    const otherApp = await buildApp(otherInstance);
+    try {
+      expect((await submit(japaneseMail)).json().delivery.messageId).toMatch(/@example\.jp>$/);
+      const otherAdmin = await login(otherApp);
+      await saveMailSettings(otherAdmin, smtpSettingsForm(sink.port, { senderAddress: 'info@例え.jp' }));
+      expect((await submit(japaneseMail)).json().delivery.messageId).toMatch(/@xn--r8jz45g\.jp>$/);
+      await saveMailSettings(otherAdmin, { ...smtpSettingsForm(sink.port), sendingEnabled: false });
+      expect((await submit(japaneseMail)).json().delivery.state).toBe('suppressed');
+    } finally {
+      await otherApp.close();
+      await otherInstance.database.close();
+    }
+  });
+
+  it('inserts a group without reading the settings only while they are as its rows were made from', async () => {
+    await t.ctx.db
+      .insertInto('oauth_authorisations')
+      .values({ id: 'google', state: 'authorised', account_email: 'eigyo@example.jp', updated_at: clock.now().toISOString() })
+      .execute();
+    const settings = await readMailSettings(t.ctx.db);
+    const version = settings.version;
+    const insert = (subject: string, seen: { version: number; gmailAccount: string | null }) => {
+      const rows = outboxRowsFor(t.ctx, settings, [{ message: parseOrThrow(outgoingMessageSchema, { ...japaneseMail, subject }) }]);
+      return insertOutboxRowsIfSettingsUnchanged(t.ctx.db, dialect.name, rows, seen);
+    };
+
+    expect(await insert('同じ設定', { version, gmailAccount: 'eigyo@example.jp' })).toBe(true);
+    expect(await insert('古い版', { version: version - 1, gmailAccount: 'eigyo@example.jp' })).toBe(false);
+    expect(await insert('別のアカウント', { version, gmailAccount: 'sales@example.jp' })).toBe(false);
+    expect((await deliveries()).map((d: { subject: string }) => d.subject)).toEqual(['同じ設定']);
   });
 
   it('ends the back-off with [設定完了] even when nothing in the form changed', async () => {

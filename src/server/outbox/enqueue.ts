@@ -48,16 +48,25 @@ export async function enqueueMail(
   return row;
 }
 
-/** Several mails in one statement, the settings read once: the HTTP API's group commit. */
+/** Several mails in one statement, the settings read once. */
 export async function enqueueMails(
   ctx: Pick<AppContext, 'clock' | 'config'>,
   trx: Database,
   mails: { message: OutgoingMessage; options?: EnqueueOptions }[],
 ): Promise<OutboxRow[]> {
   const record = await readMailSettings(trx);
-  const rows = mails.map(({ message, options }) => outboxRowFor(ctx, record, message, options ?? {}));
+  const rows = outboxRowsFor(ctx, record, mails);
   await insertOutboxRows(trx, rows);
   return rows;
+}
+
+/** The rows of these mails under these settings, not yet written. */
+export function outboxRowsFor(
+  ctx: Pick<AppContext, 'clock' | 'config'>,
+  record: MailSettingsRecord,
+  mails: { message: OutgoingMessage; options?: EnqueueOptions }[],
+): OutboxRow[] {
+  return mails.map(({ message, options }) => outboxRowFor(ctx, record, message, options ?? {}));
 }
 
 function outboxRowFor(

@@ -1,15 +1,62 @@
-import { type Expression, type ExpressionBuilder, type Insertable, type Selectable, type SqlBool, sql, type UpdateObject } from 'kysely';
+import { CompiledQuery, type Expression, type ExpressionBuilder, type Insertable, type Selectable, type SqlBool, sql, type UpdateObject } from 'kysely';
 import type { DeliveryState, MailKind } from '../../contracts/mail.js';
 import type { Database, DialectName } from '../db/database.js';
 import { reusableQuery } from '../db/reusable-query.js';
 import type { DB, MailOutboxTable } from '../db/schema.js';
+import { GMAIL_PROVIDER_KEY } from '../google/oauth-mail-provider.js';
 import type { PageCursor } from '../http/pagination.js';
+import { MAIL_SETTINGS_ID } from '../settings/mail-settings.repository.js';
 import type { StoredError } from './stored-error.js';
 
 export type OutboxRow = Selectable<MailOutboxTable>;
 
 export async function insertOutboxRows(db: Database, rows: Insertable<MailOutboxTable>[]): Promise<void> {
   await db.insertInto('mail_outbox').values(rows).execute();
+}
+
+/** What a mail's row was made from: the saved settings' version and the authorised Gmail account. */
+export interface SettingsSeen {
+  version: number;
+  gmailAccount: string | null;
+}
+
+/** Every column, so a column added to the table without being added here fails to compile. */
+const OUTBOX_COLUMNS = Object.keys({
+  id: true, message_id: true, kind: true, state: true, message: true, recipients: true, cc_recipients: true, bcc_recipients: true,
+  subject: true, attempts: true, created_at: true, next_attempt_at: true, expires_at: true, lease_owner: true, lease_expires_at: true,
+  send_started_at: true, finished_at: true, last_error: true, last_error_code: true, service_token_id: true, idempotency_key: true,
+} satisfies Record<keyof MailOutboxTable, true>).join(', ');
+
+const unchangedSettings = (parameter: (n: number) => string) =>
+  `coalesce((select version from mail_settings where id = ${parameter(2)}), 0) = ${parameter(3)}` +
+  ` and coalesce((select account_email from oauth_authorisations where id = ${parameter(4)}), '') = ${parameter(5)}`;
+
+/** Rows as one JSON array (parameter 1), inserted only while the settings are as seen (2-5). */
+const insertIfSettingsUnchangedSql = {
+  sqlite:
+    `insert into mail_outbox (${OUTBOX_COLUMNS}) select ` +
+    OUTBOX_COLUMNS.split(', ').map((column) => `json_extract(value, '$.${column}')`).join(', ') +
+    ` from json_each(?) where ${unchangedSettings(() => '?')}`,
+  postgres:
+    `insert into mail_outbox (${OUTBOX_COLUMNS}) select ${OUTBOX_COLUMNS}` +
+    ` from jsonb_populate_recordset(null::mail_outbox, cast($1 as jsonb)) where ${unchangedSettings((n) => `$${n}`)}`,
+};
+
+/**
+ * The group commit of the HTTP API in one statement, without a transaction: the rows go in only
+ * if the settings they were made from are still the saved ones, so the batcher can keep the
+ * settings between groups instead of reading them in each. False when they changed: nothing was
+ * inserted, and the caller reads them again.
+ */
+export async function insertOutboxRowsIfSettingsUnchanged(
+  db: Database,
+  dialect: DialectName,
+  rows: Insertable<MailOutboxTable>[],
+  seen: SettingsSeen,
+): Promise<boolean> {
+  const parameters = [JSON.stringify(rows), MAIL_SETTINGS_ID, seen.version, GMAIL_PROVIDER_KEY, seen.gmailAccount ?? ''];
+  const result = await db.executeQuery(CompiledQuery.raw(insertIfSettingsUnchangedSql[dialect], parameters));
+  return Number(result.numAffectedRows ?? 0) > 0;
 }
 
 export function findByIdempotencyKey(db: Database, serviceTokenId: string, key: string): Promise<OutboxRow | undefined> {

@@ -7,7 +7,7 @@ export type MailSettingsRow = Selectable<MailSettingsTable>;
 /** Everything a save writes. */
 export type MailSettingsWrite = Omit<Insertable<MailSettingsTable>, 'id'>;
 
-const MAIL_SETTINGS_ID = 1;
+export const MAIL_SETTINGS_ID = 1;
 
 export function findMailSettingsRow(db: Database): Promise<MailSettingsRow | undefined> {
   return db.selectFrom('mail_settings').selectAll().where('id', '=', MAIL_SETTINGS_ID).executeTakeFirst();
