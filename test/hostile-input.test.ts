@@ -23,8 +23,15 @@ describe.each(dialects())('hostile input on $name', (dialect) => {
     await t?.close();
   });
 
-  async function serviceToken(): Promise<string> {
-    return (await admin.request('POST', '/api/mail/tokens', { name: '販売管理' })).json().token.token;
+  /** POST /api/mail/messages with a service token made for the test; a string is sent as it is. */
+  async function submitMail(payload: object | string, headers: Record<string, string> = {}) {
+    const token = (await admin.request('POST', '/api/mail/tokens', { name: '販売管理' })).json().token.token;
+    return t.app.inject({
+      method: 'POST',
+      url: '/api/mail/messages',
+      payload,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+    });
   }
 
   describe('NUL, which PostgreSQL cannot store, gets the same answer on every database', () => {
@@ -60,15 +67,32 @@ describe.each(dialects())('hostile input on $name', (dialect) => {
       expect(loginWithAgent.statusCode, loginWithAgent.body).toBe(400);
       expect(loginWithAgent.json().error.code).toBe('error.bad_request');
 
-      const token = await serviceToken();
-      const mail = await t.app.inject({
-        method: 'POST',
-        url: '/api/mail/messages',
-        payload: { to: 'a@example.jp', subject: 'x', text: 'y' },
-        headers: { authorization: `Bearer ${token}`, 'idempotency-key': 'order\u00001' },
-      });
+      const mail = await submitMail({ to: 'a@example.jp', subject: 'x', text: 'y' }, { 'idempotency-key': 'order\u00001' });
       expect(mail.statusCode, mail.body).toBe(400);
       expect((await admin.request('GET', '/api/mail/deliveries')).json().deliveries).toEqual([]);
+    });
+  });
+
+  describe('a lone UTF-16 surrogate, which is no character, gets the same answer on every database', () => {
+    it('in a mail: a 422 naming the field, and nothing is queued; a real pair of surrogates (an emoji) is text', async () => {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const lone = await submitMail('{"to":"a@example.jp","subject":"x","text":"ご案内\\ud800です","attachments":[{"filename":"a\\udfff.txt","content":"eA=="}]}');
+        expect(lone.statusCode, lone.body).toBe(422);
+        expect(lone.json().error.fields).toEqual([
+          { path: 'text', code: 'validation.lone_surrogate', message: '文字として読めないデータ(対になっていないサロゲート)が含まれています。' },
+        ]);
+      }
+      const inName = await submitMail('{"to":"a@example.jp","subject":"x","text":"y","attachments":[{"filename":"a\\udfff.txt","content":"eA=="}]}');
+      expect(inName.json().error.fields[0].path).toBe('attachments.0.filename');
+      expect((await admin.request('GET', '/api/mail/deliveries')).json().deliveries).toEqual([]);
+
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const emoji = await submitMail('{"to":"a@example.jp","subject":"\\ud83d\\udce7 ご案内","text":"y"}');
+        expect(emoji.statusCode, emoji.body).toBe(202);
+        expect(emoji.json().delivery.subject).toBe('📧 ご案内');
+      }
+      const logged = (await admin.request('GET', '/api/mail/deliveries')).json().deliveries;
+      expect(logged.map((d: { subject: string }) => d.subject)).toEqual(['📧 ご案内', '📧 ご案内']);
     });
   });
 
@@ -109,13 +133,7 @@ describe.each(dialects())('hostile input on $name', (dialect) => {
 
   describe('messages that name the real mistake', () => {
     it('a list separated by commas: use ";"', async () => {
-      const token = await serviceToken();
-      const response = await t.app.inject({
-        method: 'POST',
-        url: '/api/mail/messages',
-        payload: { to: 'a@x.jp, b@y.jp', subject: 'x', text: 'y' },
-        headers: { authorization: `Bearer ${token}` },
-      });
+      const response = await submitMail({ to: 'a@x.jp, b@y.jp', subject: 'x', text: 'y' });
       expect(response.json().error.fields).toEqual([
         { path: 'to', code: 'address.comma', message: '「a@x.jp, b@y.jp」: 区切り文字はカンマではなくセミコロン「;」を使用してください。' },
       ]);
@@ -143,14 +161,8 @@ describe.each(dialects())('hostile input on $name', (dialect) => {
     });
 
     it('a list of 1001 items names the field and the limit', async () => {
-      const token = await serviceToken();
       const to = Array.from({ length: 1001 }, (_, i) => `user${i}@example.jp`);
-      const response = await t.app.inject({
-        method: 'POST',
-        url: '/api/mail/messages',
-        payload: { to, subject: 'x', text: 'y' },
-        headers: { authorization: `Bearer ${token}` },
-      });
+      const response = await submitMail({ to, subject: 'x', text: 'y' });
       expect(response.statusCode).toBe(422);
       expect(response.json().error.fields).toEqual([
         { path: 'to', code: 'address.too_many', message: 'メールアドレスは100件までです(入力: 1001件)。' },
@@ -158,14 +170,7 @@ describe.each(dialects())('hostile input on $name', (dialect) => {
     });
 
     it('a bad Idempotency-Key names the header', async () => {
-      const token = await serviceToken();
-      const submit = (key: string) =>
-        t.app.inject({
-          method: 'POST',
-          url: '/api/mail/messages',
-          payload: { to: 'a@example.jp', subject: 'x', text: 'y' },
-          headers: { authorization: `Bearer ${token}`, 'idempotency-key': key },
-        });
+      const submit = (key: string) => submitMail({ to: 'a@example.jp', subject: 'x', text: 'y' }, { 'idempotency-key': key });
       expect((await submit('k'.repeat(201))).json().error.fields).toEqual([
         { path: 'Idempotency-Key', code: 'validation.too_long', message: '200文字以内で入力してください。' },
       ]);

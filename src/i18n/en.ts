@@ -36,6 +36,7 @@ export const en: Record<MessageKey, string> = {
   'validation.not_integer': 'Enter a whole number.',
   'validation.invalid_choice': 'Choose one of the options.',
   'validation.control_chars': 'Line breaks and control characters are not allowed.',
+  'validation.lone_surrogate': 'Contains data that is not a character (an unpaired UTF-16 surrogate).',
   'validation.invalid': 'This value is not valid.',
   'validation.login_id': 'A login ID is 1–64 characters: letters, digits and . _ - @.',
   'validation.time_zone': 'Unknown time zone (for example Asia/Tokyo).',

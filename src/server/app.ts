@@ -15,7 +15,7 @@ import { runRoutes } from './monitoring/runs.routes.js';
 import { registerAuth } from './http/auth.js';
 import { databaseRateLimitStore } from './http/rate-limit-store.js';
 import { clientErrorHandler, frameworkErrors, registerErrorReplies } from './http/error-replies.js';
-import { refuseNulCharacters } from './http/request-guard.js';
+import { refuseLoneSurrogates, refuseNulCharacters } from './http/request-guard.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { organisationRoutes } from './organisation/organisation.routes.js';
 import { openApiRoutes } from './openapi/openapi.routes.js';
@@ -55,6 +55,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerSecurityHeaders(app);
   registerAuth(app, ctx, authenticateServiceToken, authenticateReportToken);
   refuseNulCharacters(app);
+  refuseLoneSurrogates(app);
   registerErrorReplies(app);
 
   openApiRoutes(app); // first: it lists the routes registered after it

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
+import { AppError, fieldError } from '../errors.js';
 
 /**
  * PostgreSQL cannot store NUL (SQLite can), so a NUL that reached a query would answer 500 on
@@ -16,4 +16,29 @@ export function refuseNulCharacters(app: FastifyInstance): void {
 function carriesNul(request: FastifyRequest): boolean {
   if (/%00|\u0000/i.test(request.url)) return true;
   return Object.values(request.headers).some((value) => [value ?? []].flat().some((text) => text.includes('\u0000')));
+}
+
+/** Half of a UTF-16 surrogate pair without its other half: no character at all. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * JSON can carry a lone surrogate (`"\ud800"`), which is no text: stored, it would become U+FFFD
+ * on one path and fail a PostgreSQL JSON parameter on another. Refused with the field it is in,
+ * on every route, before any schema reads the body.
+ */
+export function refuseLoneSurrogates(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    const path = pathToLoneSurrogate(request.body, []);
+    if (path) throw fieldError(path.join('.'), 'validation.lone_surrogate');
+  });
+}
+
+function pathToLoneSurrogate(value: unknown, path: string[]): string[] | null {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, item] of Object.entries(value)) {
+    const found = LONE_SURROGATE.test(key) ? [...path, key] : pathToLoneSurrogate(item, [...path, key]);
+    if (found) return found;
+  }
+  return null;
 }
