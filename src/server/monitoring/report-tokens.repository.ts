@@ -1,5 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Database } from '../db/database.js';
+import { findUsableTokenByHash } from '../security/bearer-tokens.js';
 import type { ReportTokensTable } from '../db/schema.js';
 
 export type ReportTokenRow = Selectable<ReportTokensTable>;
@@ -12,14 +13,7 @@ export function listReportTokens(db: Database): Promise<ReportTokenRow[]> {
   return db.selectFrom('report_tokens').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
 }
 
-export function findUsableReportToken(db: Database, tokenHash: string): Promise<ReportTokenRow | undefined> {
-  return db
-    .selectFrom('report_tokens')
-    .selectAll()
-    .where('token_hash', '=', tokenHash)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-}
+export const findUsableReportToken = findUsableTokenByHash('report_tokens');
 
 /** Revokes the token (once: a second revocation keeps the first time) and returns it; undefined when there is none. */
 export function revokeReportTokenRow(db: Database, id: string, nowIso: string): Promise<ReportTokenRow | undefined> {

@@ -1,5 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Database } from '../db/database.js';
+import { findUsableTokenByHash } from '../security/bearer-tokens.js';
 import type { ServiceTokensTable } from '../db/schema.js';
 
 export type ServiceTokenRow = Selectable<ServiceTokensTable>;
@@ -12,14 +13,7 @@ export function listServiceTokens(db: Database): Promise<ServiceTokenRow[]> {
   return db.selectFrom('service_tokens').selectAll().orderBy('created_at', 'desc').execute();
 }
 
-export function findActiveTokenByHash(db: Database, tokenHash: string): Promise<ServiceTokenRow | undefined> {
-  return db
-    .selectFrom('service_tokens')
-    .selectAll()
-    .where('token_hash', '=', tokenHash)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-}
+export const findActiveTokenByHash = findUsableTokenByHash('service_tokens');
 
 export function findServiceToken(db: Database, id: string): Promise<ServiceTokenRow | undefined> {
   return db.selectFrom('service_tokens').selectAll().where('id', '=', id).executeTakeFirst();

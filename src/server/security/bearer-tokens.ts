@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import { hashToken } from '../accounts/sessions.service.js';
 import type { Actor } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
+import { reusableQuery } from '../db/reusable-query.js';
+import type { DB } from '../db/schema.js';
 import { newId } from '../ids.js';
 
 /** What every kind of bearer token stores of itself. */
@@ -29,6 +32,20 @@ export function newBearerToken(ctx: Pick<AppContext, 'clock'>, actor: Actor, pre
     last_used_at: null,
   };
   return { token, record };
+}
+
+type BearerTokenTable = 'service_tokens' | 'report_tokens';
+
+/**
+ * The stored token a presented one's hash stands for while it is not revoked: the query every
+ * call of the mail and run-report APIs runs first, so it is compiled once.
+ */
+export function findUsableTokenByHash<Table extends BearerTokenTable>(table: Table) {
+  // Both tables have the columns read here; Kysely's types cannot take the table as a union.
+  const find = reusableQuery((db: Database, tokenHash: string) =>
+    db.selectFrom(table as BearerTokenTable as 'service_tokens').selectAll().where('token_hash', '=', tokenHash).where('revoked_at', 'is', null),
+  );
+  return async (db: Database, tokenHash: string) => (await find(db, tokenHash)).rows[0] as Selectable<DB[Table]> | undefined;
 }
 
 /** last_used_at is written at most this often per token: a call a second must not mean a write a second. */
