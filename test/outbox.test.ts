@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDevMailbox } from '../src/server/dev-mailbox/dev-mailbox.server.js';
 import { createContext } from '../src/server/bootstrap.js';
@@ -115,6 +116,19 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     const logged = await deliveries('?limit=100');
     expect(logged).toHaveLength(31);
     expect(new Set(logged.map((d: { id: string }) => d.id))).toEqual(new Set(answered.map((d: { id: string }) => d.id)));
+  });
+
+  it('takes mail of the largest size allowed, twice in a row, and delivers it byte for byte', async () => {
+    const tenMegabytes = Buffer.alloc(10 * 1024 * 1024 - 1024, 7);
+    const largest = { to: 'tanaka@example.jp', subject: '大きな添付', text: '資料です。', attachments: [{ filename: '資料.bin', content: tenMegabytes.toString('base64') }] };
+    for (let i = 0; i < 2; i++) expect((await submit(largest)).statusCode).toBe(202);
+    await deliverDue();
+    const received = await sink.waitForMessages(2);
+    for (const mail of received) {
+      const [attachment] = (await simpleParser(mail.raw)).attachments;
+      expect(attachment.filename).toBe('資料.bin');
+      expect(attachment.content.equals(tenMegabytes)).toBe(true);
+    }
   });
 
   it('refuses bad mail with field errors and enqueues nothing', async () => {
