@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, login, type TestApp } from './support/app.js';
+import { freshAppEachTest, login } from './support/app.js';
 import { runTayori } from './support/cli.js';
 import { dialects } from './support/databases.js';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.js';
@@ -7,12 +7,10 @@ import { type SmtpSink, startSmtpSink } from './support/smtp-sink.js';
 const quietKind = { enabled: false, normalEnd: false, abnormalEnd: false, longRunning: false, longRunningHours: 3 };
 
 describe.each(dialects())('tayori mail test on $name', (dialect) => {
-  let t: TestApp;
   let sink: SmtpSink;
+  const t = freshAppEachTest(dialect);
 
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
-    t = await createTestApp(dialect);
+  beforeEach(async () => {
     sink = await startSmtpSink({ tls: 'none', auth: { user: 'mailer', password: 'saved-secret' } });
     const admin = await login(t.app);
     const saved = await admin.request('PUT', '/api/settings/mail', {
@@ -27,7 +25,6 @@ describe.each(dialects())('tayori mail test on $name', (dialect) => {
   });
   afterEach(async () => {
     await sink?.close();
-    await t?.close();
   });
 
   const tayori = (args: string[]) =>

@@ -1,18 +1,18 @@
 import { rmSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../src/server/app.js';
 import { createContext, prepareInstallation } from '../src/server/bootstrap.js';
 import { loadConfig } from '../src/server/config.js';
 import type { AppContext } from '../src/server/context.js';
-import { createTestApp, createUserAndLogin, login, type TestApp } from './support/app.js';
+import { createUserAndLogin, freshAppEachTest, login, type TestApp } from './support/app.js';
 import { dialects, tempDir } from './support/databases.js';
 import { closedPort } from './support/smtp-sink.js';
 import { startTcpProxy } from './support/tcp-proxy.js';
 
 /** Takes the database away from under the running app: closes SQLite's handle, drops the PostgreSQL database. */
-async function cutOffDatabase(t: TestApp) {
+async function cutOffDatabase(t: Pick<TestApp, 'ctx' | 'databaseUrl'>) {
   if (t.ctx.database.dialect === 'sqlite') return t.ctx.database.close();
   const name = new URL(t.databaseUrl).pathname.slice(1);
   const admin = new pg.Client({ connectionString: inject('postgresUrl')! });
@@ -25,15 +25,8 @@ async function cutOffDatabase(t: TestApp) {
 }
 
 describe.each(dialects())('health on $name', (dialect) => {
-  let t: TestApp;
+  const t = freshAppEachTest(dialect);
 
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
-    t = await createTestApp(dialect);
-  });
-  afterEach(async () => {
-    await t?.close();
-  });
 
   it('/healthz says 200 while the database answers and 503 once it does not, and nothing more', async () => {
     const healthy = await t.app.inject({ method: 'GET', url: '/healthz' });

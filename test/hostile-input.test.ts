@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Client, createTestApp, login, type TestApp } from './support/app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type Client, freshAppEachTest, login } from './support/app.js';
 import { dialects } from './support/databases.js';
 import { smtpSettingsForm } from './support/mail-settings.js';
 
@@ -11,16 +11,11 @@ const APP_ERROR_SHAPE = {
 };
 
 describe.each(dialects())('hostile input on $name', (dialect) => {
-  let t: TestApp;
   let admin: Client;
+  const t = freshAppEachTest(dialect);
 
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
-    t = await createTestApp(dialect);
+  beforeEach(async () => {
     admin = await login(t.app);
-  });
-  afterEach(async () => {
-    await t?.close();
   });
 
   /** POST /api/mail/messages with a service token made for the test; a string is sent as it is. */

@@ -1,22 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Client, createTestApp, createUserAndLogin, login, type TestApp } from './support/app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type Client, createUserAndLogin, freshAppEachTest, login } from './support/app.js';
 import { type TestClock, testClock } from './support/clock.js';
 import { dialects } from './support/databases.js';
 import { smtpSettingsForm } from './support/mail-settings.js';
 
 describe.each(dialects())('writes that change nothing on $name', (dialect) => {
-  let t: TestApp;
   let admin: Client;
   let clock: TestClock;
-
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
+  const t = freshAppEachTest(dialect, () => {
     clock = testClock();
-    t = await createTestApp(dialect, { clock });
-    admin = await login(t.app);
+    return { clock };
   });
-  afterEach(async () => {
-    await t?.close();
+
+  beforeEach(async () => {
+    admin = await login(t.app);
   });
 
   const auditActions = async (action: string) =>

@@ -1,24 +1,17 @@
 import { Migrator } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/server/config.js';
 import { type DatabaseHandle, openDatabase } from '../src/server/db/database.js';
 import { migrations } from '../src/server/db/migrate.js';
-import { ADMIN_PASSWORD, createTestApp, login, type TestApp } from './support/app.js';
+import { ADMIN_PASSWORD, freshAppEachTest, login } from './support/app.js';
 import { runTayori } from './support/cli.js';
 import { dialects } from './support/databases.js';
 import { freshInstallationEachTest } from './support/installation.js';
 import { attemptLogin, failLogins, setLockoutPolicy, suspensions } from './support/lockout.js';
 
 describe.each(dialects())('tayori admin unlock on $name', (dialect) => {
-  let t: TestApp;
+  const t = freshAppEachTest(dialect);
 
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
-    t = await createTestApp(dialect);
-  });
-  afterEach(async () => {
-    await t?.close();
-  });
 
   const env = () => ({ TAYORI_DATA_DIR: t.dataDir, TAYORI_DATABASE_URL: t.databaseUrl, TAYORI_LOG_LEVEL: 'silent' });
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Client, createTestApp, createUserAndLogin, login, type TestApp } from './support/app.js';
+import { type Client, createUserAndLogin, freshAppEachTest, login } from './support/app.js';
 import { freePort, spawnTayori, waitForStatus } from './support/cli.js';
 import { dialects } from './support/databases.js';
 import { setLockoutPolicy, suspensionDeliveries, suspensions } from './support/lockout.js';
@@ -53,23 +53,20 @@ async function holdCountingAtBarrier(databaseUrl: string) {
 const handOvers = (answers: Answer[]) => answers.slice(1).filter((answer, i) => answer.server !== answers[i].server).length;
 
 describe.each(dialects())('lockout with two tayori serve processes on $name', (dialect) => {
-  let t: TestApp;
   let sink: SmtpSink;
   let admin: Client;
   let target: { id: string };
   let baseUrls: Record<string, string>;
+  const t = freshAppEachTest(dialect);
 
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
+  beforeEach(async () => {
     sink = await startSmtpSink({ tls: 'none' });
-    t = await createTestApp(dialect);
     admin = await login(t.app);
     await saveMailSettings(admin, smtpSettingsForm(sink.port, { suspensionRecipients: 'joho@example.jp; soumu@example.jp' }));
     target = await createUserAndLogin(t.app, admin, { loginId: 'target', email: 'target@example.jp' });
     baseUrls = {};
   });
   afterEach(async () => {
-    await t?.close();
     await sink?.close();
   });
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
-import { type Client, createTestApp, login, type TestApp } from './support/app.js';
+import { type Client, freshAppEachTest, login } from './support/app.js';
 import { testClock } from './support/clock.js';
 import { dialects } from './support/databases.js';
 import { ATTEMPT_IP, failLogins, setLockoutPolicy } from './support/lockout.js';
@@ -9,22 +9,19 @@ import { type ReceivedMail, type SmtpSink, startSmtpSink } from './support/smtp-
 
 /** The mails of one suspension, read after real delivery to an SMTP server. */
 describe.each(dialects())('suspension mails on $name', (dialect) => {
-  let t: TestApp;
   let sink: SmtpSink;
   let admin: Client;
   let worker: OutboxWorker;
+  const t = freshAppEachTest(dialect, () => ({ clock: testClock('2026-04-01T00:00:00.000Z') }));
 
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
+  beforeEach(async () => {
     sink = await startSmtpSink({ tls: 'none' });
-    t = await createTestApp(dialect, { clock: testClock('2026-04-01T00:00:00.000Z') });
     admin = await login(t.app);
     await saveMailSettings(admin, smtpSettingsForm(sink.port, { suspensionRecipients: 'joho@example.jp; soumu@example.jp' }));
     worker = new OutboxWorker(t.ctx);
   });
   afterEach(async () => {
     await worker?.stop();
-    await t?.close();
     await sink?.close();
   });
 

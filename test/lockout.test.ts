@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Client, createTestApp, createUserAndLogin, login, type TestApp } from './support/app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type Client, createUserAndLogin, freshAppEachTest, login } from './support/app.js';
 import { type TestClock, testClock } from './support/clock.js';
 import { dialects } from './support/databases.js';
 import {
@@ -16,18 +16,15 @@ const MINUTE = 60_000;
 const PASSWORD = 'user-password-1';
 
 describe.each(dialects())('アカウント停止 on $name', (dialect) => {
-  let t: TestApp;
   let clock: TestClock;
   let admin: Client;
-
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
+  const t = freshAppEachTest(dialect, () => {
     clock = testClock('2026-04-01T00:00:00.000Z');
-    t = await createTestApp(dialect, { clock });
-    admin = await login(t.app);
+    return { clock };
   });
-  afterEach(async () => {
-    await t?.close();
+
+  beforeEach(async () => {
+    admin = await login(t.app);
   });
 
   const canSignIn = async (loginId: string, password = PASSWORD) => (await attemptLogin(t.app, loginId, password)).statusCode === 200;

@@ -4,19 +4,19 @@ import { buildApp } from '../src/server/app.js';
 import { createContext } from '../src/server/bootstrap.js';
 import type { AppContext } from '../src/server/context.js';
 import { runHousekeeping } from '../src/server/housekeeping.js';
-import { createTestApp, type TestApp } from './support/app.js';
+import { freshAppEachTest } from './support/app.js';
 import { type TestClock, testClock } from './support/clock.js';
 import { dialects } from './support/databases.js';
 
 describe.each(dialects())('the per-IP login limit on $name', (dialect) => {
-  let t: TestApp;
   let clock: TestClock;
   let other: { ctx: AppContext; app: FastifyInstance };
-
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
+  const t = freshAppEachTest(dialect, () => {
     clock = testClock();
-    t = await createTestApp(dialect, { clock, env: { TAYORI_LOGIN_RATE_LIMIT_PER_MINUTE: '4' } });
+    return { clock, env: { TAYORI_LOGIN_RATE_LIMIT_PER_MINUTE: '4' } };
+  });
+
+  beforeEach(async () => {
     // A second instance of the product on the same database, as behind a load balancer.
     const ctx = createContext(t.ctx.config, { clock, log: t.ctx.log });
     other = { ctx, app: await buildApp(ctx) };
@@ -24,7 +24,6 @@ describe.each(dialects())('the per-IP login limit on $name', (dialect) => {
   afterEach(async () => {
     await other?.app.close();
     await other?.ctx.database.close();
-    await t?.close();
   });
 
   const attempt = (app: FastifyInstance, ip = '10.0.0.1') =>

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/server/logger.js';
-import { ADMIN_PASSWORD, type Client, createTestApp, createUserAndLogin, login, type TestApp } from './support/app.js';
+import { ADMIN_PASSWORD, type Client, createUserAndLogin, freshAppEachTest, login } from './support/app.js';
 import { dialects } from './support/databases.js';
 import { smtpSettingsForm } from './support/mail-settings.js';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.js';
@@ -9,23 +9,20 @@ import { type SmtpSink, startSmtpSink } from './support/smtp-sink.js';
 const sessionTokenOf = (client: Client) => client.cookie.slice(client.cookie.indexOf('=') + 1);
 
 describe.each(dialects())('logs on $name', (dialect) => {
-  let t: TestApp;
   let log: string;
-
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
+  const t = freshAppEachTest(dialect, () => {
     log = '';
-    const sink = new Writable({
+    const lines = new Writable({
       write(chunk, _encoding, done) {
         log += String(chunk);
         done();
       },
     });
-    t = await createTestApp(dialect, { log: createLogger('trace', sink) });
+    return { log: createLogger('trace', lines) };
   });
+
   afterEach(async () => {
     await sink?.close();
-    await t?.close();
   });
   let sink: SmtpSink | undefined;
 

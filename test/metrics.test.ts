@@ -3,7 +3,7 @@ import type { BackgroundService } from '../src/server/main.js';
 import { startMetricsServer } from '../src/server/metrics/metrics.server.js';
 import { createMailApi } from '../src/server/outbox/enqueue.js';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
-import { createTestApp, login, type TestApp } from './support/app.js';
+import { freshAppEachTest, login } from './support/app.js';
 import { freePort } from './support/cli.js';
 import { dialects } from './support/databases.js';
 import { saveMailSettings, smtpSettingsForm } from './support/mail-settings.js';
@@ -16,22 +16,21 @@ function sample(exposition: string, series: string): number {
 }
 
 describe.each(dialects())('Prometheus metrics on $name', (dialect) => {
-  let t: TestApp;
   let sink: SmtpSink;
   let server: BackgroundService | null;
   let port: number;
-
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
-    sink = await startSmtpSink({ tls: 'none' });
+  const t = freshAppEachTest(dialect, async () => {
     port = await freePort();
-    t = await createTestApp(dialect, { env: { TAYORI_METRICS_PORT: String(port) } });
+    return { env: { TAYORI_METRICS_PORT: String(port) } };
+  });
+
+  beforeEach(async () => {
+    sink = await startSmtpSink({ tls: 'none' });
     await saveMailSettings(await login(t.app), smtpSettingsForm(sink.port));
     server = await startMetricsServer(t.ctx);
   });
   afterEach(async () => {
     await server?.stop();
-    await t?.close();
     await sink?.close();
   });
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { THREAD_KINDS, type ThreadKind } from '../src/contracts/mail-settings.js';
 import { finishRun, startRun } from '../src/server/monitoring/runs.service.js';
-import { createTestApp, login, type TestApp } from './support/app.js';
+import { freshAppEachTest, login } from './support/app.js';
 import { spawnTayori, type TayoriProcess } from './support/cli.js';
 import { dialects } from './support/databases.js';
 import { everyKind, KIND_LABELS, listedRuns, saveMonitoring, watchEverything } from './support/monitoring.js';
@@ -23,19 +23,16 @@ async function until(condition: () => Promise<boolean>, what: string, timeoutMs 
 }
 
 describe.each(dialects())('the monitor in real tayori serve processes on $name', (dialect) => {
-  let t: TestApp;
   let sink: SmtpSink;
   const created: Record<ThreadKind, string[]> = { 'data-source': [], 'google-calendar-sync': [], 'analytics-link': [] };
+  const t = freshAppEachTest(dialect);
 
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
+  beforeEach(async () => {
     sink = await startSmtpSink({ tls: 'none' });
-    t = await createTestApp(dialect);
     await saveMonitoring(await login(t.app), sink.port, { intervalMinutes: 5, kinds: everyKind(watchEverything) });
     for (const kind of THREAD_KINDS) created[kind] = [];
   });
   afterEach(async () => {
-    await t?.close();
     await sink?.close();
   });
 

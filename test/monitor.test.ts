@@ -6,7 +6,7 @@ import { lookOnce } from '../src/server/monitoring/look.js';
 import { Monitor } from '../src/server/monitoring/monitor.js';
 import { finishRun, heartbeatRun, startRun } from '../src/server/monitoring/runs.service.js';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
-import { type Client, createTestApp, login, type TestApp } from './support/app.js';
+import { type Client, freshAppEachTest, login } from './support/app.js';
 import { type TestClock, testClock } from './support/clock.js';
 import { dialects } from './support/databases.js';
 import { everyKind, KIND_LABELS, listedRuns, MONITOR_RECIPIENT, saveMonitoring, watchEverything } from './support/monitoring.js';
@@ -21,20 +21,20 @@ const NOTICE_LABELS: Record<Notice, string> = { succeeded: '正常終了', faile
 const CHECKBOX: Record<Notice, keyof ThreadKindSettings> = { succeeded: 'normalEnd', failed: 'abnormalEnd', 'long-running': 'longRunning' };
 
 describe.each(dialects())('the monitor on $name', (dialect) => {
-  let t: TestApp;
   let clock: TestClock;
   let sink: SmtpSink;
   let admin: Client;
   let worker: OutboxWorker;
   let monitor: Monitor;
   let delivered: number;
-
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
+  // Sessions outlast the hours the clock moves, so the administrator stays signed in.
+  const t = freshAppEachTest(dialect, () => {
     clock = testClock();
+    return { clock, env: { TAYORI_SESSION_IDLE_MINUTES: '43200', TAYORI_SESSION_ABSOLUTE_HOURS: '2160' } };
+  });
+
+  beforeEach(async () => {
     sink = await startSmtpSink({ tls: 'none' });
-    // Sessions outlast the hours the clock moves, so the administrator stays signed in.
-    t = await createTestApp(dialect, { clock, env: { TAYORI_SESSION_IDLE_MINUTES: '43200', TAYORI_SESSION_ABSOLUTE_HOURS: '2160' } });
     admin = await login(t.app);
     await saveMonitoring(admin, sink.port, { kinds: everyKind(watchEverything) });
     worker = new OutboxWorker(t.ctx);
@@ -44,7 +44,6 @@ describe.each(dialects())('the monitor on $name', (dialect) => {
   afterEach(async () => {
     await monitor?.stop();
     await worker?.stop();
-    await t?.close();
     await sink?.close();
   });
 

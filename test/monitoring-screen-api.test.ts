@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createdReportTokenView, monitorStatusView, reportTokenView, runPageView } from '../src/contracts/monitoring.js';
 import { Monitor } from '../src/server/monitoring/monitor.js';
 import { finishRun, heartbeatRun, startRun } from '../src/server/monitoring/runs.service.js';
-import { type Client, createTestApp, login, type TestApp } from './support/app.js';
+import { type Client, freshAppEachTest, login } from './support/app.js';
 import { type TestClock, testClock } from './support/clock.js';
 import { dialects } from './support/databases.js';
 import { everyKind, saveMonitoring, watchEverything } from './support/monitoring.js';
@@ -16,24 +16,23 @@ const MINUTE = 60_000;
  * answers with (src/contracts/monitoring.ts): a server that drifted from them would break the page.
  */
 describe.each(dialects())('the API the スレッド監視 page reads, on $name', (dialect) => {
-  let t: TestApp;
   let clock: TestClock;
   let sink: SmtpSink;
   let admin: Client;
   let monitor: Monitor;
-
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
+  const t = freshAppEachTest(dialect, () => {
     clock = testClock();
+    return { clock, env: { TAYORI_SESSION_IDLE_MINUTES: '43200' } };
+  });
+
+  beforeEach(async () => {
     sink = await startSmtpSink({ tls: 'none' });
-    t = await createTestApp(dialect, { clock, env: { TAYORI_SESSION_IDLE_MINUTES: '43200' } });
     admin = await login(t.app);
     await saveMonitoring(admin, sink.port, { intervalMinutes: 5, kinds: everyKind(watchEverything) });
     monitor = new Monitor(t.ctx);
   });
   afterEach(async () => {
     await monitor?.stop();
-    await t?.close();
     await sink?.close();
   });
 

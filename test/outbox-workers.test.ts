@@ -4,7 +4,7 @@ import { loadConfig } from '../src/server/config.js';
 import type { AppContext } from '../src/server/context.js';
 import { createMailApi } from '../src/server/outbox/enqueue.js';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
-import { createTestApp, login, type TestApp } from './support/app.js';
+import { freshAppEachTest, login } from './support/app.js';
 import { spawnTayori } from './support/cli.js';
 import { dialects } from './support/databases.js';
 import { saveMailSettings, smtpSettingsForm } from './support/mail-settings.js';
@@ -22,19 +22,16 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs: num
 }
 
 describe.each(dialects())('outbox workers as separate processes on $name', (dialect) => {
-  let t: TestApp;
   let sink: SmtpSink;
   const contexts: AppContext[] = [];
+  const t = freshAppEachTest(dialect);
 
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
+  beforeEach(async () => {
     sink = await startSmtpSink({ tls: 'none' });
-    t = await createTestApp(dialect);
     await saveMailSettings(await login(t.app), smtpSettingsForm(sink.port));
   });
   afterEach(async () => {
     for (const ctx of contexts.splice(0)) await ctx.database.close();
-    await t?.close();
     await sink?.close();
   });
 

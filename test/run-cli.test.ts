@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, login, type TestApp } from './support/app.js';
+import { describe, expect, it } from 'vitest';
+import { freshAppEachTest, login } from './support/app.js';
 import { runTayori, spawnTayori } from './support/cli.js';
 import { dialects } from './support/databases.js';
 
@@ -14,15 +14,8 @@ async function until(condition: () => Promise<boolean>, what: string, timeoutMs 
 }
 
 describe.each(dialects())('tayori run on $name', (dialect) => {
-  let t: TestApp;
+  const t = freshAppEachTest(dialect);
 
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
-    t = await createTestApp(dialect);
-  });
-  afterEach(async () => {
-    await t?.close();
-  });
 
   /** Beside the server: its configuration, so the run goes straight to the database. */
   const besideServer = (extra: Record<string, string> = {}) => ({

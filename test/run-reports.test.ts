@@ -1,23 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runHousekeeping } from '../src/server/housekeeping.js';
 import { createRunsApi, startRun } from '../src/server/monitoring/runs.service.js';
-import { type Client, createTestApp, login, type TestApp } from './support/app.js';
+import { type Client, freshAppEachTest, login } from './support/app.js';
 import { type TestClock, testClock } from './support/clock.js';
 import { dialects } from './support/databases.js';
 
 describe.each(dialects())('reporting runs on $name', (dialect) => {
-  let t: TestApp;
   let clock: TestClock;
   let admin: Client;
-
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
+  const t = freshAppEachTest(dialect, () => {
     clock = testClock();
-    t = await createTestApp(dialect, { clock });
-    admin = await login(t.app);
+    return { clock };
   });
-  afterEach(async () => {
-    await t?.close();
+
+  beforeEach(async () => {
+    admin = await login(t.app);
   });
 
   async function createToken(kind: string, name = `${kind} worker`) {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMailApi } from '../src/server/outbox/enqueue.js';
-import { createTestApp, login, type TestApp } from './support/app.js';
+import { freshAppEachTest, login } from './support/app.js';
 import { spawnTayori } from './support/cli.js';
 import { dialects } from './support/databases.js';
 import { saveMailSettings, smtpSettingsForm } from './support/mail-settings.js';
@@ -35,21 +35,18 @@ beforeAll(() => {
 }, 300_000);
 
 describe.each(dialects())('the installed tayori command on $name', (dialect) => {
-  let t: TestApp;
   let sink: SmtpSink;
+  const t = freshAppEachTest(dialect);
 
-  beforeEach(async ({ skip }) => {
-    if (dialect.skip) skip('no PostgreSQL');
+  beforeEach(async () => {
     sink = await startSmtpSink({ tls: 'none' });
     sink.delayDataReply(20);
-    t = await createTestApp(dialect);
     await saveMailSettings(await login(t.app), smtpSettingsForm(sink.port));
     await t.ctx.db.transaction().execute(async (trx) => {
       for (let i = 0; i < 200; i++) await createMailApi(t.ctx).enqueue(trx, { to: `u${i}@example.jp`, subject: `通知${i}`, text: 'x' });
     });
   });
   afterEach(async () => {
-    await t?.close();
     await sink?.close();
   });
 

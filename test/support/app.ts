@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Logger } from 'pino';
+import { afterEach, beforeEach } from 'vitest';
 import { type BuildOptions, buildApp } from '../../src/server/app.js';
 import { createContext, prepareInstallation } from '../../src/server/bootstrap.js';
 import type { Clock } from '../../src/server/clock.js';
@@ -20,17 +21,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export type TestAppOptions = {
+  env?: Record<string, string>;
+  clock?: Clock;
+  log?: Logger;
+  /** Adds test-only routes to the app before it is sealed. */
+  extend?: (app: FastifyInstance) => void;
+} & BuildOptions;
+
 /** The whole product on a fresh, migrated database of the given dialect. */
-export async function createTestApp(
-  dialect: TestDialect,
-  options: {
-    env?: Record<string, string>;
-    clock?: Clock;
-    log?: Logger;
-    /** Adds test-only routes to the app before it is sealed. */
-    extend?: (app: FastifyInstance) => void;
-  } & BuildOptions = {},
-): Promise<TestApp> {
+export async function createTestApp(dialect: TestDialect, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await dialect.create();
   const dataDir = tempDir();
   const config = loadConfig({
@@ -56,6 +56,45 @@ export async function createTestApp(
       await ctx.database.close();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The product on a fresh database for each test of the calling `describe` block (skipped on
+ * PostgreSQL when there is none), closed after the block's own afterEach hooks have run (Vitest
+ * runs them last registered, first run). `options` is called before each test, so a test can
+ * have a clock or a port of its own. What it returns always reads the current test's app.
+ */
+export function freshAppEachTest(
+  dialect: TestDialect,
+  options: () => TestAppOptions | Promise<TestAppOptions> = () => ({}),
+): Omit<TestApp, 'close'> {
+  let current: TestApp | undefined;
+  beforeEach(async ({ skip }) => {
+    if (dialect.skip) skip('no PostgreSQL');
+    current = await createTestApp(dialect, await options());
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const now = () => {
+    if (!current) throw new Error('the test app exists only while a test runs');
+    return current;
+  };
+  return {
+    get app() {
+      return now().app;
+    },
+    get ctx() {
+      return now().ctx;
+    },
+    get dataDir() {
+      return now().dataDir;
+    },
+    get databaseUrl() {
+      return now().databaseUrl;
     },
   };
 }
