@@ -9,7 +9,7 @@ import { buildApp } from '../src/server/app.js';
 import { outgoingMessageSchema } from '../src/contracts/mail.js';
 import { parseOrThrow } from '../src/server/errors.js';
 import { createMailApi, outboxRowsFor } from '../src/server/outbox/enqueue.js';
-import { insertOutboxRowsIfSettingsUnchanged } from '../src/server/outbox/outbox.repository.js';
+import { insertOutboxRowsIfCurrent } from '../src/server/outbox/outbox.repository.js';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
 import { readMailSettings } from '../src/server/settings/mail-settings.service.js';
 import { type Client, createTestApp, login, type TestApp } from './support/app.js';
@@ -457,22 +457,45 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     }
   });
 
-  it('inserts a group without reading the settings only while they are as its rows were made from', async () => {
+  it('inserts a group only while the settings are as its rows were made from, and only the mail of live tokens', async () => {
     await t.ctx.db
       .insertInto('oauth_authorisations')
       .values({ id: 'google', state: 'authorised', account_email: 'eigyo@example.jp', updated_at: clock.now().toISOString() })
       .execute();
     const settings = await readMailSettings(t.ctx.db);
     const version = settings.version;
-    const insert = (subject: string, seen: { version: number; gmailAccount: string | null }) => {
-      const rows = outboxRowsFor(t.ctx, settings, [{ message: parseOrThrow(outgoingMessageSchema, { ...japaneseMail, subject }) }]);
-      return insertOutboxRowsIfSettingsUnchanged(t.ctx.db, dialect.name, rows, seen);
+    const tokenIds: string[] = [];
+    for (const name of ['live', 'revoked']) tokenIds.push((await admin.request('POST', '/api/mail/tokens', { name })).json().token.id);
+    await admin.request('DELETE', `/api/mail/tokens/${tokenIds[1]}`);
+    const insert = async (subject: string, seen: { version: number; gmailAccount: string | null }) => {
+      const mails = tokenIds.map((serviceTokenId) => ({ message: parseOrThrow(outgoingMessageSchema, { ...japaneseMail, subject }), options: { serviceTokenId } }));
+      return (await insertOutboxRowsIfCurrent(t.ctx.db, dialect.name, outboxRowsFor(t.ctx, settings, mails), seen)).size;
     };
 
-    expect(await insert('同じ設定', { version, gmailAccount: 'eigyo@example.jp' })).toBe(true);
-    expect(await insert('古い版', { version: version - 1, gmailAccount: 'eigyo@example.jp' })).toBe(false);
-    expect(await insert('別のアカウント', { version, gmailAccount: 'sales@example.jp' })).toBe(false);
+    expect(await insert('同じ設定', { version, gmailAccount: 'eigyo@example.jp' })).toBe(1);
+    expect(await insert('古い版', { version: version - 1, gmailAccount: 'eigyo@example.jp' })).toBe(0);
+    expect(await insert('別のアカウント', { version, gmailAccount: 'sales@example.jp' })).toBe(0);
     expect((await deliveries()).map((d: { subject: string }) => d.subject)).toEqual(['同じ設定']);
+  });
+
+  it('refuses at once the mail of a token revoked on another instance, though this one still keeps the token', async () => {
+    const otherInstance = createContext(t.ctx.config, { clock, log: t.ctx.log });
+    const otherApp = await buildApp(otherInstance);
+    try {
+      expect((await submit(japaneseMail, { 'idempotency-key': 'order-3003' })).statusCode).toBe(202);
+      const otherAdmin = await login(otherApp);
+      const [{ id }] = (await otherAdmin.request('GET', '/api/mail/tokens')).json().tokens;
+      expect((await otherAdmin.request('DELETE', `/api/mail/tokens/${id}`)).statusCode).toBe(200);
+
+      const after = await submit(japaneseMail);
+      expect(after.statusCode, after.body).toBe(401);
+      expect(after.json().error.code).toBe('error.unauthenticated');
+      expect((await submit(japaneseMail, { 'idempotency-key': 'order-3003' })).statusCode).toBe(401);
+      expect(await deliveries()).toHaveLength(1);
+    } finally {
+      await otherApp.close();
+      await otherInstance.database.close();
+    }
   });
 
   it('ends the back-off with [設定完了] even when nothing in the form changed', async () => {

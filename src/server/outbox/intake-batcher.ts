@@ -1,18 +1,23 @@
 import type { OutgoingMessage } from '../../contracts/mail.js';
 import type { AppContext } from '../context.js';
+import { unauthenticated } from '../errors.js';
 import { type MailSettingsRecord, readMailSettings } from '../settings/mail-settings.service.js';
 import { type EnqueueOptions, outboxRowsFor } from './enqueue.js';
-import { insertOutboxRows, insertOutboxRowsIfSettingsUnchanged, type OutboxRow } from './outbox.repository.js';
+import { insertOutboxRowsIfCurrent, type OutboxRow } from './outbox.repository.js';
+import { liveServiceTokenIds } from './service-tokens.repository.js';
 
 interface Waiting {
   message: OutgoingMessage;
   options: EnqueueOptions;
   done: (row: OutboxRow) => void;
   failed: (error: unknown) => void;
+  answered?: true;
 }
 
 /** Enough for any burst; a statement's parameters stay well within SQLite's limit. */
 const MAX_GROUP = 200;
+/** A group is written again after a settings save; saves that keep coming that fast are a fault. */
+const MAX_ROUNDS = 5;
 
 /**
  * Mail from the HTTP API written as a group commit, as the worker records sent mail: a write
@@ -21,10 +26,12 @@ const MAX_GROUP = 200;
  * committed. A group that fails (an idempotency key that arrived twice at once) is written again
  * mail by mail, so one request's fault is only its own.
  *
- * A group is one statement that inserts only while the settings the rows were made from are
- * still the saved ones, so the settings are kept between groups instead of read in each: on
- * PostgreSQL reading them cost four of a group's five round trips. When they changed, the group
- * reads them and inserts in one transaction, as in-process mail does.
+ * A group is one statement that inserts a mail only while the settings it was made from are
+ * still the saved ones and its service token is still live (insertOutboxRowsIfCurrent). So the
+ * batcher keeps the settings between groups instead of reading them for each (on PostgreSQL four
+ * of a group's five round trips), and the API may keep the tokens it let in. Mail left out is
+ * answered 401 when its token was revoked meanwhile, and otherwise written again with the
+ * settings read anew.
  */
 export class IntakeBatcher {
   private waiting: Waiting[] = [];
@@ -50,29 +57,45 @@ export class IntakeBatcher {
 
   private async write(group: Waiting[]): Promise<void> {
     try {
-      const rows = await this.insert(group);
-      group.forEach((mail, i) => mail.done(rows[i]));
+      await this.insert(group);
     } catch (error) {
-      if (group.length === 1) return group[0].failed(error);
-      for (const mail of group) await this.write([mail]);
+      const unanswered = group.filter((mail) => !mail.answered);
+      if (unanswered.length === 1) return answer(unanswered[0], { error });
+      for (const mail of unanswered) await this.write([mail]);
     }
   }
 
-  private async insert(group: Waiting[]): Promise<OutboxRow[]> {
-    const { ctx, settings } = this;
-    if (settings) {
-      const rows = outboxRowsFor(ctx, settings, group);
+  private async insert(group: Waiting[]): Promise<void> {
+    const { ctx } = this;
+    let pending = group;
+    for (let round = 1; pending.length > 0; round++) {
+      if (round > MAX_ROUNDS) throw new Error('the mail settings changed at every attempt to write a group');
+      const settings = (this.settings ??= await readMailSettings(ctx.db));
+      const rows = outboxRowsFor(ctx, settings, pending);
       const seen = { version: settings.version, gmailAccount: settings.gmail.accountEmail };
-      if (await insertOutboxRowsIfSettingsUnchanged(ctx.db, ctx.database.dialect, rows, seen)) return rows;
+      const inserted = await insertOutboxRowsIfCurrent(ctx.db, ctx.database.dialect, rows, seen);
+      const left = pending.filter((mail, i) => {
+        if (!inserted.has(rows[i].id)) return true;
+        answer(mail, { row: rows[i] });
+        return false;
+      });
+      if (left.length === 0) return;
+      this.settings = null;
+      const live = await liveServiceTokenIds(ctx.db, left.flatMap((mail) => mail.options.serviceTokenId ?? []));
+      pending = left.filter((mail) => {
+        const tokenId = mail.options.serviceTokenId;
+        if (tokenId === undefined || live.has(tokenId)) return true;
+        answer(mail, { error: unauthenticated() });
+        return false;
+      });
     }
-    return ctx.db.transaction().execute(async (trx) => {
-      const current = await readMailSettings(trx);
-      const rows = outboxRowsFor(ctx, current, group);
-      await insertOutboxRows(trx, rows);
-      this.settings = current;
-      return rows;
-    });
   }
+}
+
+function answer(mail: Waiting, outcome: { row: OutboxRow } | { error: unknown }): void {
+  mail.answered = true;
+  if ('row' in outcome) mail.done(outcome.row);
+  else mail.failed(outcome.error);
 }
 
 const batchers = new WeakMap<AppContext, IntakeBatcher>();

@@ -31,40 +31,49 @@ const unchangedSettings = (parameter: (n: number) => string) =>
   `coalesce((select version from mail_settings where id = ${parameter(2)}), 0) = ${parameter(3)}` +
   ` and coalesce((select account_email from oauth_authorisations where id = ${parameter(4)}), '') = ${parameter(5)}`;
 
-/** Rows as one JSON array (parameter 1), inserted only while the settings are as seen (2-5). */
-const insertIfSettingsUnchangedSql = {
+const liveToken = (tokenId: string) =>
+  `(${tokenId} is null or exists (select 1 from service_tokens where id = ${tokenId} and revoked_at is null))`;
+
+/** Rows as one JSON array (parameter 1), inserted only while the settings are as seen (2-5) and their token is live. */
+const insertIfCurrentSql = {
   sqlite:
     `insert into mail_outbox (${OUTBOX_COLUMNS}) select ` +
     OUTBOX_COLUMNS.split(', ').map((column) => `json_extract(value, '$.${column}')`).join(', ') +
-    ` from json_each(?) where ${unchangedSettings(() => '?')}`,
+    ` from json_each(?) where ${unchangedSettings(() => '?')} and ${liveToken(`json_extract(value, '$.service_token_id')`)} returning id`,
   postgres:
     `insert into mail_outbox (${OUTBOX_COLUMNS}) select ${OUTBOX_COLUMNS}` +
-    ` from jsonb_populate_recordset(null::mail_outbox, cast($1 as jsonb)) where ${unchangedSettings((n) => `$${n}`)}`,
+    ` from jsonb_populate_recordset(null::mail_outbox, cast($1 as jsonb)) as mail` +
+    ` where ${unchangedSettings((n) => `$${n}`)} and ${liveToken('mail.service_token_id')} returning id`,
 };
 
 /**
- * The group commit of the HTTP API in one statement, without a transaction: the rows go in only
- * if the settings they were made from are still the saved ones, so the batcher can keep the
- * settings between groups instead of reading them in each. False when they changed: nothing was
- * inserted, and the caller reads them again.
+ * The group commit of the HTTP API in one statement, without a transaction. A row goes in only
+ * while the settings it was made from are still the saved ones and the service token it came
+ * with is not revoked, so the batcher can keep the settings between groups and the API can keep
+ * the tokens it let in, instead of reading either for each mail. Answers the IDs it inserted:
+ * none when the settings changed, all but a revoked token's otherwise.
  */
-export async function insertOutboxRowsIfSettingsUnchanged(
+export async function insertOutboxRowsIfCurrent(
   db: Database,
   dialect: DialectName,
   rows: Insertable<MailOutboxTable>[],
   seen: SettingsSeen,
-): Promise<boolean> {
+): Promise<Set<string>> {
   const parameters = [JSON.stringify(rows), MAIL_SETTINGS_ID, seen.version, GMAIL_PROVIDER_KEY, seen.gmailAccount ?? ''];
-  const result = await db.executeQuery(CompiledQuery.raw(insertIfSettingsUnchangedSql[dialect], parameters));
-  return Number(result.numAffectedRows ?? 0) > 0;
+  const result = await db.executeQuery<{ id: string }>(CompiledQuery.raw(insertIfCurrentSql[dialect], parameters));
+  return new Set(result.rows.map((row) => row.id));
 }
 
+/** The mail a live token sent with this key: a revoked token, even one the API still kept, reads nothing. */
 export function findByIdempotencyKey(db: Database, serviceTokenId: string, key: string): Promise<OutboxRow | undefined> {
   return db
     .selectFrom('mail_outbox')
     .selectAll()
     .where('service_token_id', '=', serviceTokenId)
     .where('idempotency_key', '=', key)
+    .where((eb) =>
+      eb.exists(eb.selectFrom('service_tokens').select('service_tokens.id').where('service_tokens.id', '=', serviceTokenId).where('revoked_at', 'is', null)),
+    )
     .executeTakeFirst();
 }
 

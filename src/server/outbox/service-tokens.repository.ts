@@ -33,3 +33,10 @@ export async function revokeServiceToken(db: Database, id: string, nowIso: strin
 export async function touchServiceToken(db: Database, id: string, nowIso: string): Promise<void> {
   await db.updateTable('service_tokens').set({ last_used_at: nowIso }).where('id', '=', id).execute();
 }
+
+/** Which of these tokens are not revoked. */
+export async function liveServiceTokenIds(db: Database, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('service_tokens').select('id').where('id', 'in', ids).where('revoked_at', 'is', null).execute();
+  return new Set(rows.map((row) => row.id));
+}

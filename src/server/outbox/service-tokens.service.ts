@@ -1,5 +1,6 @@
 import type { ServiceTokenView } from '../../contracts/mail.js';
 import { type Actor, recordAudit } from '../audit/audit.service.js';
+import { hashToken } from '../accounts/sessions.service.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { authenticateBearerToken, type BearerTokenStore, newBearerToken } from '../security/bearer-tokens.js';
@@ -42,13 +43,15 @@ export async function createServiceToken(ctx: AppContext, actor: Actor, name: st
 
 /** Revoking a revoked token answers the same and is audited once: a retried DELETE changes nothing. */
 export async function revokeToken(ctx: AppContext, actor: Actor, id: string) {
-  return ctx.db.transaction().execute(async (trx) => {
+  const view = await ctx.db.transaction().execute(async (trx) => {
     const revokedNow = await revokeServiceToken(trx, id, ctx.clock.now().toISOString());
     const row = await findServiceToken(trx, id);
     if (!row) throw notFound();
     if (revokedNow) await recordAudit(trx, ctx.clock, actor, 'service_token.revoke', row.name, { id });
     return serviceTokenView(row);
   });
+  keptCallers(ctx).clear();
+  return view;
 }
 
 export async function listServiceTokenViews(ctx: AppContext) {
@@ -61,7 +64,40 @@ const serviceTokens: BearerTokenStore<ServiceTokenRow> = {
   recordUse: touchServiceToken,
 };
 
+/** How long this instance lets a token in without looking it up; the mail it brings is checked at insert. */
+const CALLER_KEPT_MS = 10_000;
+const MAX_CALLERS_KEPT = 1_000;
+
+/** Tokens each installation let in lately, by hash, until when. */
+const callersKept = new WeakMap<AppContext, Map<string, { caller: ServiceCaller; until: number }>>();
+
+function keptCallers(ctx: AppContext) {
+  let kept = callersKept.get(ctx);
+  if (!kept) {
+    kept = new Map();
+    callersKept.set(ctx, kept);
+  }
+  return kept;
+}
+
+/**
+ * The application a service token stands for. A token let in is kept for a few seconds, so a
+ * burst of mail does not look it up for every request: the group insert admits a mail only while
+ * its token is live (insertOutboxRowsIfCurrent), and an Idempotency-Key finds only a live token's
+ * mail, so a token revoked on any instance sends and reads nothing from that moment. Revoking on
+ * this instance also forgets what it kept.
+ */
 export async function authenticateServiceToken(ctx: AppContext, token: string): Promise<ServiceCaller | null> {
+  const kept = keptCallers(ctx);
+  const hash = hashToken(token);
+  const now = ctx.clock.now().getTime();
+  const entry = kept.get(hash);
+  if (entry && entry.until > now) return entry.caller;
+  kept.delete(hash);
   const row = await authenticateBearerToken(ctx, serviceTokens, token);
-  return row && { tokenId: row.id, name: row.name };
+  if (!row) return null;
+  const caller = { tokenId: row.id, name: row.name };
+  if (kept.size >= MAX_CALLERS_KEPT) kept.delete(kept.keys().next().value!);
+  kept.set(hash, { caller, until: now + CALLER_KEPT_MS });
+  return caller;
 }
