@@ -1,5 +1,5 @@
 import type { OutgoingMessage } from '../../contracts/mail.js';
-import type { AppContext } from '../context.js';
+import { type AppContext, perContext } from '../context.js';
 import { unauthenticated } from '../errors.js';
 import { type MailSettingsRecord, readMailSettings } from '../settings/mail-settings.service.js';
 import { type EnqueueOptions, outboxRowsFor } from './enqueue.js';
@@ -98,14 +98,5 @@ function answer(mail: Waiting, outcome: { row: OutboxRow } | { error: unknown })
   else mail.failed(outcome.error);
 }
 
-const batchers = new WeakMap<AppContext, IntakeBatcher>();
-
 /** The process's batcher for this installation. */
-export function intakeBatcherOf(ctx: AppContext): IntakeBatcher {
-  let batcher = batchers.get(ctx);
-  if (!batcher) {
-    batcher = new IntakeBatcher(ctx);
-    batchers.set(ctx, batcher);
-  }
-  return batcher;
-}
+export const intakeBatcherOf = perContext((ctx) => new IntakeBatcher(ctx));

@@ -1,7 +1,7 @@
 import type { ServiceTokenView } from '../../contracts/mail.js';
 import { type Actor, recordAudit } from '../audit/audit.service.js';
 import { hashToken } from '../accounts/sessions.service.js';
-import type { AppContext } from '../context.js';
+import { type AppContext, perContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { authenticateBearerToken, type BearerTokenStore, newBearerToken } from '../security/bearer-tokens.js';
 import {
@@ -69,16 +69,7 @@ const CALLER_KEPT_MS = 10_000;
 const MAX_CALLERS_KEPT = 1_000;
 
 /** Tokens each installation let in lately, by hash, until when. */
-const callersKept = new WeakMap<AppContext, Map<string, { caller: ServiceCaller; until: number }>>();
-
-function keptCallers(ctx: AppContext) {
-  let kept = callersKept.get(ctx);
-  if (!kept) {
-    kept = new Map();
-    callersKept.set(ctx, kept);
-  }
-  return kept;
-}
+const keptCallers = perContext(() => new Map<string, { caller: ServiceCaller; until: number }>());
 
 /**
  * The application a service token stands for. A token let in is kept for a few seconds, so a
