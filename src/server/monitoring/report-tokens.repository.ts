@@ -1,7 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Database } from '../db/database.js';
-import { findUsableTokenByHash } from '../security/bearer-tokens.js';
 import type { ReportTokensTable } from '../db/schema.js';
+import { findUsableTokenByHash } from '../security/bearer-tokens.js';
 
 export type ReportTokenRow = Selectable<ReportTokensTable>;
 

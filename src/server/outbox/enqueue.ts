@@ -5,7 +5,7 @@ import type { Database } from '../db/database.js';
 import { parseOrThrow } from '../errors.js';
 import { newId } from '../ids.js';
 import { type MailSettingsRecord, readMailSettings } from '../settings/mail-settings.service.js';
-import { insertOutboxRows, type OutboxRow } from './outbox.repository.js';
+import { insertOutboxRow, type OutboxRow } from './outbox.repository.js';
 import { storeMessage } from './stored-error.js';
 
 export interface EnqueueOptions {
@@ -44,20 +44,9 @@ export async function enqueueMail(
   message: OutgoingMessage,
   options: EnqueueOptions = {},
 ): Promise<OutboxRow> {
-  const [row] = await enqueueMails(ctx, trx, [{ message, options }]);
+  const row = outboxRowFor(ctx, await readMailSettings(trx), message, options);
+  await insertOutboxRow(trx, row);
   return row;
-}
-
-/** Several mails in one statement, the settings read once. */
-export async function enqueueMails(
-  ctx: Pick<AppContext, 'clock' | 'config'>,
-  trx: Database,
-  mails: { message: OutgoingMessage; options?: EnqueueOptions }[],
-): Promise<OutboxRow[]> {
-  const record = await readMailSettings(trx);
-  const rows = outboxRowsFor(ctx, record, mails);
-  await insertOutboxRows(trx, rows);
-  return rows;
 }
 
 /** The rows of these mails under these settings, not yet written. */

@@ -10,8 +10,8 @@ import type { StoredError } from './stored-error.js';
 
 export type OutboxRow = Selectable<MailOutboxTable>;
 
-export async function insertOutboxRows(db: Database, rows: Insertable<MailOutboxTable>[]): Promise<void> {
-  await db.insertInto('mail_outbox').values(rows).execute();
+export async function insertOutboxRow(db: Database, row: Insertable<MailOutboxTable>): Promise<void> {
+  await db.insertInto('mail_outbox').values(row).execute();
 }
 
 /** What a mail's row was made from: the saved settings' version and the authorised Gmail account. */
