@@ -22,8 +22,13 @@ export const SUPPRESSED_NOTE = storeMessage('mail.suppressed');
  * while no sender is configured yet.
  */
 export function messageIdFor(id: string, senderAddress: string | null, publicUrl: string): string {
-  const domain = senderAddress ? toAsciiAddress(senderAddress).split('@').pop() : new URL(publicUrl).hostname;
-  return `<${id}@${domain}>`;
+  return messageIdAt(id, messageIdDomain(senderAddress, publicUrl));
+}
+
+const messageIdAt = (id: string, domain: string) => `<${id}@${domain}>`;
+
+function messageIdDomain(senderAddress: string | null, publicUrl: string): string {
+  return senderAddress ? toAsciiAddress(senderAddress).split('@').pop()! : new URL(publicUrl).hostname;
 }
 
 /** The address mail leaves from with these settings, when one is configured. */
@@ -44,7 +49,7 @@ export async function enqueueMail(
   message: OutgoingMessage,
   options: EnqueueOptions = {},
 ): Promise<OutboxRow> {
-  const row = outboxRowFor(ctx, await readMailSettings(trx), message, options);
+  const row = rowMaker(ctx, await readMailSettings(trx))(message, options);
   await insertOutboxRow(trx, row);
   return row;
 }
@@ -55,41 +60,41 @@ export function outboxRowsFor(
   record: MailSettingsRecord,
   mails: { message: OutgoingMessage; options?: EnqueueOptions }[],
 ): OutboxRow[] {
-  return mails.map(({ message, options }) => outboxRowFor(ctx, record, message, options ?? {}));
+  const rowOf = rowMaker(ctx, record);
+  return mails.map(({ message, options }) => rowOf(message, options ?? {}));
 }
 
-function outboxRowFor(
-  ctx: Pick<AppContext, 'clock' | 'config'>,
-  record: MailSettingsRecord,
-  message: OutgoingMessage,
-  options: EnqueueOptions,
-): OutboxRow {
-  const now = ctx.clock.now();
-  const nowIso = now.toISOString();
-  const id = newId();
+/** Makes rows under these settings; what the settings decide is worked out once, not per mail. */
+function rowMaker(ctx: Pick<AppContext, 'clock' | 'config'>, record: MailSettingsRecord) {
+  const domain = messageIdDomain(configuredSender(ctx, record), ctx.config.publicUrl);
   const suppressed = !record.settings.sendingEnabled;
-  return {
-    id,
-    message_id: messageIdFor(id, configuredSender(ctx, record), ctx.config.publicUrl),
-    kind: options.kind ?? 'app',
-    state: suppressed ? 'suppressed' : 'queued',
-    message: JSON.stringify(message),
-    recipients: message.to.map(formatMailbox).join(', '),
-    cc_recipients: message.cc.map(formatMailbox).join(', '),
-    bcc_recipients: message.bcc.map(formatMailbox).join(', '),
-    subject: message.subject,
-    attempts: 0,
-    created_at: nowIso,
-    next_attempt_at: nowIso,
-    expires_at: new Date(now.getTime() + ctx.config.outbox.retryWindowMs).toISOString(),
-    lease_owner: null,
-    lease_expires_at: null,
-    send_started_at: null,
-    finished_at: suppressed ? nowIso : null,
-    last_error: suppressed ? SUPPRESSED_NOTE.details : null,
-    last_error_code: suppressed ? SUPPRESSED_NOTE.code : null,
-    service_token_id: options.serviceTokenId ?? null,
-    idempotency_key: options.idempotencyKey ?? null,
+  return (message: OutgoingMessage, options: EnqueueOptions): OutboxRow => {
+    const now = ctx.clock.now();
+    const nowIso = now.toISOString();
+    const id = newId();
+    return {
+      id,
+      message_id: messageIdAt(id, domain),
+      kind: options.kind ?? 'app',
+      state: suppressed ? 'suppressed' : 'queued',
+      message: JSON.stringify(message),
+      recipients: message.to.map(formatMailbox).join(', '),
+      cc_recipients: message.cc.map(formatMailbox).join(', '),
+      bcc_recipients: message.bcc.map(formatMailbox).join(', '),
+      subject: message.subject,
+      attempts: 0,
+      created_at: nowIso,
+      next_attempt_at: nowIso,
+      expires_at: new Date(now.getTime() + ctx.config.outbox.retryWindowMs).toISOString(),
+      lease_owner: null,
+      lease_expires_at: null,
+      send_started_at: null,
+      finished_at: suppressed ? nowIso : null,
+      last_error: suppressed ? SUPPRESSED_NOTE.details : null,
+      last_error_code: suppressed ? SUPPRESSED_NOTE.code : null,
+      service_token_id: options.serviceTokenId ?? null,
+      idempotency_key: options.idempotencyKey ?? null,
+    };
   };
 }
 
