@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
 import type { DatabaseTarget } from '../config.js';
 import { createPrivateFile, makePrivateDir } from '../security/private-files.js';
+import { preparingPool } from './prepared-statements.js';
 import type { DB } from './schema.js';
 import { MAIN_CONNECTION_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 
@@ -104,7 +105,7 @@ export function openDatabase(target: DatabaseTarget): DatabaseHandle {
   // and the pool discards the broken client.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return { db, dialect: 'postgres', target, close: () => db.destroy() };
 }
 

@@ -2,6 +2,7 @@ import { CompiledQuery, type Expression, type ExpressionBuilder, type Insertable
 import type { DeliveryState, MailKind } from '../../contracts/mail.js';
 import type { Database, DialectName } from '../db/database.js';
 import { reusableQuery } from '../db/reusable-query.js';
+import { preparedOnPostgres } from '../db/prepared-statements.js';
 import type { DB, MailOutboxTable } from '../db/schema.js';
 import { GMAIL_PROVIDER_KEY } from '../google/oauth-mail-provider.js';
 import type { PageCursor } from '../http/pagination.js';
@@ -40,10 +41,11 @@ const insertIfCurrentSql = {
     `insert into mail_outbox (${OUTBOX_COLUMNS}) select ` +
     OUTBOX_COLUMNS.split(', ').map((column) => `json_extract(value, '$.${column}')`).join(', ') +
     ` from json_each(?) where ${unchangedSettings(() => '?')} and ${liveToken(`json_extract(value, '$.service_token_id')`)} returning id`,
-  postgres:
+  postgres: preparedOnPostgres(
     `insert into mail_outbox (${OUTBOX_COLUMNS}) select ${OUTBOX_COLUMNS}` +
-    ` from jsonb_populate_recordset(null::mail_outbox, cast($1 as jsonb)) as mail` +
-    ` where ${unchangedSettings((n) => `$${n}`)} and ${liveToken('mail.service_token_id')} returning id`,
+      ` from jsonb_populate_recordset(null::mail_outbox, cast($1 as jsonb)) as mail` +
+      ` where ${unchangedSettings((n) => `$${n}`)} and ${liveToken('mail.service_token_id')} returning id`,
+  ),
 };
 
 /**
