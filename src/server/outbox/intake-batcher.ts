@@ -18,13 +18,20 @@ interface Waiting {
 const MAX_GROUP = 200;
 /** A group is written again after a settings save; saves that keep coming that fast are a fault. */
 const MAX_ROUNDS = 5;
+/**
+ * Groups written at once. On PostgreSQL a group's insert waits for the flush to disk and for CPU
+ * that delivery shares; groups written meanwhile overlap that wait (with the worker delivering,
+ * 1,550 requests/s with one, 2,070 with three; no gain with sending off). SQLite writes on the
+ * event loop itself, so a second write could not overlap the first.
+ */
+const GROUPS_AT_ONCE = { postgres: 3, sqlite: 1 };
 
 /**
  * Mail from the HTTP API written as a group commit, as the worker records sent mail: a write
- * starts at the end of the event-loop turn, the next as soon as it ended, each carrying every
- * request that arrived meanwhile. Each request still answers only once its own mail is
- * committed. A group that fails (an idempotency key that arrived twice at once) is written again
- * mail by mail, so one request's fault is only its own.
+ * starts at the end of the event-loop turn, carrying every request that arrived meanwhile, and
+ * while GROUPS_AT_ONCE are being written the next one waits for one of them to end. Each request
+ * still answers only once its own mail is committed. A group that fails (an idempotency key that
+ * arrived twice at once) is written again mail by mail, so one request's fault is only its own.
  *
  * A group is one statement that inserts a mail only while the settings it was made from are
  * still the saved ones and its service token is still live (insertOutboxRowsIfCurrent). So the
@@ -35,23 +42,41 @@ const MAX_ROUNDS = 5;
  */
 export class IntakeBatcher {
   private waiting: Waiting[] = [];
-  private writing: Promise<void> | null = null;
+  private groupsBeingWritten = 0;
+  private groupScheduled = false;
   private settings: MailSettingsRecord | null = null;
+  private readonly groupsAtOnce: number;
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: AppContext) {
+    this.groupsAtOnce = GROUPS_AT_ONCE[ctx.database.dialect];
+  }
 
   enqueue(message: OutgoingMessage, options: EnqueueOptions): Promise<OutboxRow> {
     return new Promise((done, failed) => {
       this.waiting.push({ message, options, done, failed });
-      this.writing ??= new Promise(setImmediate).then(() => this.writeWhileWaiting());
+      this.scheduleGroup();
     });
   }
 
-  private async writeWhileWaiting(): Promise<void> {
+  /** The next group starts at the end of this event-loop turn, if fewer than GROUPS_AT_ONCE are being written. */
+  private scheduleGroup(): void {
+    if (this.groupScheduled || this.groupsBeingWritten >= this.groupsAtOnce || this.waiting.length === 0) return;
+    this.groupScheduled = true;
+    setImmediate(() => {
+      this.groupScheduled = false;
+      void this.writeNextGroup();
+    });
+  }
+
+  private async writeNextGroup(): Promise<void> {
+    const group = this.waiting.splice(0, MAX_GROUP);
+    this.groupsBeingWritten++;
+    this.scheduleGroup();
     try {
-      while (this.waiting.length > 0) await this.write(this.waiting.splice(0, MAX_GROUP));
+      await this.write(group);
     } finally {
-      this.writing = null;
+      this.groupsBeingWritten--;
+      this.scheduleGroup();
     }
   }
 
