@@ -85,7 +85,7 @@ export async function authenticateServiceToken(ctx: AppContext, token: string): 
   const entry = kept.get(hash);
   if (entry && entry.until > now) return entry.caller;
   kept.delete(hash);
-  const row = await authenticateBearerToken(ctx, serviceTokens, token);
+  const row = await authenticateBearerToken(ctx, serviceTokens, token, hash);
   if (!row) return null;
   const caller = { tokenId: row.id, name: row.name };
   if (kept.size >= MAX_CALLERS_KEPT) kept.delete(kept.keys().next().value!);

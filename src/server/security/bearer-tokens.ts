@@ -51,7 +51,6 @@ export function findUsableTokenByHash<Table extends BearerTokenTable>(table: Tab
 /** last_used_at is written at most this often per token: a call a second must not mean a write a second. */
 const RECORD_USE_EVERY_MS = 60_000;
 
-
 /** Where a kind of bearer token is kept: found by hash while not revoked, and its use recorded. */
 export interface BearerTokenStore<Row extends { id: string; last_used_at: string | null }> {
   prefix: string;
@@ -59,14 +58,18 @@ export interface BearerTokenStore<Row extends { id: string; last_used_at: string
   recordUse(db: Database, id: string, nowIso: string): Promise<void>;
 }
 
-/** The stored token a presented one stands for, or null; records its use now and then. */
+/**
+ * The stored token a presented one stands for, or null; records its use now and then. A caller
+ * that has hashed the token already passes the hash.
+ */
 export async function authenticateBearerToken<Row extends { id: string; last_used_at: string | null }>(
   ctx: Pick<AppContext, 'db' | 'clock'>,
   store: BearerTokenStore<Row>,
   token: string,
+  tokenHash = hashToken(token),
 ): Promise<Row | null> {
   if (!token.startsWith(store.prefix)) return null;
-  const row = await store.findUsable(ctx.db, hashToken(token));
+  const row = await store.findUsable(ctx.db, tokenHash);
   if (!row) return null;
   const now = ctx.clock.now();
   if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) >= RECORD_USE_EVERY_MS) {
