@@ -18,6 +18,12 @@ export async function startCountingSink(delayMs = 0) {
   const port = await reply<number>('port');
   return {
     port,
+    pid: child.pid!,
+    received: async () => {
+      const count = reply<number>('count');
+      child.send({ count: true });
+      return count;
+    },
     reset: async () => {
       const done = reply('reset');
       child.send({ reset: true });

@@ -1,7 +1,7 @@
 /**
  * A loopback SMTP sink in its own process that only counts what it receives, so the cost of
  * receiving neither hides nor inflates the difference between the two senders being compared.
- * The parent asks for a reset or waits for a count over IPC.
+ * The parent asks for a reset or the count, or waits for a count, over IPC.
  */
 import { SMTPServer } from 'smtp-server';
 
@@ -35,8 +35,10 @@ server.listen(0, '127.0.0.1', () => {
   process.send!({ port: (server.server.address() as { port: number }).port });
 });
 
-process.on('message', (command: { reset?: true; until?: number; close?: true }) => {
-  if (command.reset) {
+process.on('message', (command: { reset?: true; count?: true; until?: number; close?: true }) => {
+  if (command.count) {
+    process.send!({ count: received });
+  } else if (command.reset) {
     received = 0;
     process.send!({ reset: true });
   } else if (command.until !== undefined) {

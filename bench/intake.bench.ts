@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { createThrowawayDatabase } from '../test/support/throwaway-database.js';
-import { startCountingSink } from './counting-sink-client.js';
+import { type CountingSink, startCountingSink } from './counting-sink-client.js';
+import { cpuPerRequest, cpuSnapshot } from './cpu-accounting.js';
 import { ADMIN_DATABASE_URL, sinkSettings } from './support.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -46,7 +47,8 @@ async function stop(child: ChildProcess) {
   await exited;
 }
 
-async function load(url: string, headers: Record<string, string>) {
+async function load(url: string, headers: Record<string, string>, processes: Record<string, number> = {}) {
+  const before = cpuSnapshot({ ...processes, 'load generator': process.pid });
   const result = await autocannon({
     url,
     method: 'POST',
@@ -57,10 +59,11 @@ async function load(url: string, headers: Record<string, string>) {
   });
   const unexpected = result.non2xx + result.errors + result.timeouts;
   if (unexpected > 0) throw new Error(`${unexpected} requests failed (${result.non2xx} non-2xx, ${result.errors} errors)`);
-  return { rps: result.requests.average, p99: result.latency.p99, total: result.requests.total };
+  const cpu = cpuPerRequest(before, cpuSnapshot({ ...processes, 'load generator': process.pid }), result.requests.total);
+  return { rps: result.requests.average, p99: result.latency.p99, total: result.requests.total, cpu };
 }
 
-async function tayori(database: 'sqlite' | 'postgres', sinkPort: number) {
+async function tayori(database: 'sqlite' | 'postgres', sink: CountingSink) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tayori-intake-'));
   const postgres = database === 'postgres' ? await createThrowawayDatabase(ADMIN_DATABASE_URL, 'tayori_intake') : null;
   const port = await freePort();
@@ -91,11 +94,13 @@ async function tayori(database: 'sqlite' | 'postgres', sinkPort: number) {
     const { csrfToken } = (await signIn.json()) as { csrfToken: string };
     const admin = (method: string, path: string, body: unknown) =>
       fetch(`${base}${path}`, { method, headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    await admin('PUT', '/api/settings/mail', sinkSettings(sinkPort));
+    await admin('PUT', '/api/settings/mail', sinkSettings(sink.port));
     const { token } = ((await (await admin('POST', '/api/mail/tokens', { name: 'bench' })).json()) as { token: { token: string } }).token;
     const headers = { authorization: `Bearer ${token}` };
     await load(`${base}/api/mail/messages`, headers); // warm-up
-    return await load(`${base}/api/mail/messages`, headers);
+    const deliveredBefore = await sink.received();
+    const result = await load(`${base}/api/mail/messages`, headers, { tayori: child.pid!, sink: sink.pid });
+    return { ...result, delivered: (await sink.received()) - deliveredBefore };
   } finally {
     await stop(child);
     await postgres?.drop();
@@ -109,16 +114,20 @@ async function echo() {
   const url = `http://127.0.0.1:${chunk.toString().trim()}/api/mail/messages`;
   try {
     await load(url, {});
-    return await load(url, {});
+    return await load(url, {}, { 'bare route': child.pid! });
   } finally {
     await stop(child);
   }
 }
 
 const sink = await startCountingSink();
-const results = { sqlite: await tayori('sqlite', sink.port), postgres: await tayori('postgres', sink.port), echo: await echo() };
+const results = { sqlite: await tayori('sqlite', sink), postgres: await tayori('postgres', sink), echo: await echo() };
 await sink.close();
-for (const [side, r] of Object.entries(results)) console.log(`${side}: ${r.rps.toFixed(0)} requests/s, p99 ${r.p99} ms (${r.total} in ${DURATION_S} s)`);
+for (const [side, r] of Object.entries(results)) {
+  const delivered = 'delivered' in r ? `, ${r.delivered} delivered meanwhile` : '';
+  console.log(`${side}: ${r.rps.toFixed(0)} requests/s, p99 ${r.p99} ms (${r.total} in ${DURATION_S} s${delivered})`);
+  if (r.cpu) console.log(`  CPU µs per request: ${r.cpu}`);
+}
 const ratios = { sqlite: results.sqlite.rps / results.echo.rps, postgres: results.postgres.rps / results.echo.rps };
 console.log(`intake_vs_echo_ratio_sqlite ${ratios.sqlite.toFixed(3)} (p99 ${results.sqlite.p99} ms)`);
 console.log(`intake_vs_echo_ratio_postgres ${ratios.postgres.toFixed(3)} (p99 ${results.postgres.p99} ms)`);
