@@ -1,3 +1,6 @@
+import { connect } from 'node:net';
+import { Readable } from 'node:stream';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/server/config.js';
 import { managedRelayTarget, type SmtpTarget } from '../src/server/transports/delivery-target.js';
@@ -85,6 +88,63 @@ describe('sending through a real SMTP server', () => {
     expect(mail.subject).toBe('【Tayori】アカウント停止のお知らせ');
     expect(mail.text).toContain('山田太郎 様');
     expect(mail.envelope).toEqual({ from: 'tayori@example.jp', to: ['taro@example.jp'] });
+  });
+
+  /** Sends over a plain connection whose writes are recorded; answers what followed the DATA command. */
+  async function writesAfterData(mail: Record<string, unknown>): Promise<string[]> {
+    const server = await sink({ tls: 'none' });
+    const transport = createSmtpTransport(ctx, target({ port: server.port }), { pool: false });
+    const writes: string[] = [];
+    (transport.transporter as SMTPTransport).getSocket = (_options, callback) => {
+      const socket = connect(server.port, '127.0.0.1', () => callback(null, { connection: socket }));
+      const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
+      socket.write = ((chunk: unknown, ...rest: unknown[]) => {
+        writes.push(String(chunk));
+        return write(chunk, ...rest);
+      }) as typeof socket.write;
+    };
+    try {
+      await transport.sendMail({ ...JAPANESE_MAIL, ...mail });
+    } finally {
+      transport.close();
+    }
+    await server.waitForMessages(1);
+    return writes.slice(writes.findIndex((written) => written.startsWith('DATA')) + 1);
+  }
+
+  it('hands the server a message with HTML and an attachment in one write, and then the final dot', async () => {
+    const attachment = { filename: '納品書.pdf', contentType: 'application/pdf', content: Buffer.alloc(20_000, 7) };
+    const [message, ...rest] = await writesAfterData({ html: '<p>山田太郎 様</p>', attachments: [attachment] });
+    expect(rest).toEqual(['.\r\n']);
+    expect(message).toMatch(/^Message-ID: <fixed-id@tayori\.test>\r$/m);
+    expect(message).toContain('Content-Type: text/html');
+    expect(message).toContain(Buffer.alloc(57, 7).toString('base64')); // a full line of the attachment
+    expect(message).toMatch(/--\r\n$/); // the closing MIME boundary
+  });
+
+  it('holds back no more than about 64 KiB of a streamed attachment before writing', async () => {
+    const piece = 64 * 1024;
+    const kilobytes = Array.from({ length: 300 }, () => Buffer.alloc(1_000, 7));
+    const writes = await writesAfterData({ attachments: [{ filename: 'data.bin', content: Readable.from(kilobytes) }] });
+    const pieces = writes.slice(0, -1);
+    expect(pieces.join('').length).toBeGreaterThan(400_000);
+    expect(pieces.length).toBeGreaterThan(400_000 / (piece + 4_000));
+    for (const written of pieces.slice(0, -1)) {
+      expect(written.length).toBeGreaterThanOrEqual(piece);
+      expect(written.length).toBeLessThan(piece + 4_000);
+    }
+    expect(writes.at(-1)).toBe('.\r\n');
+  });
+
+  it('fails the send when a part of the message cannot be read, instead of waiting for it', async () => {
+    const server = await sink({ tls: 'none' });
+    const unreadable = new Readable({
+      read() {
+        this.destroy(new Error('読み込めません'));
+      },
+    });
+    await expect(send(target({ port: server.port }), { attachments: [{ filename: 'a.bin', content: unreadable }] })).rejects.toThrow('読み込めません');
+    expect(server.messages).toHaveLength(0);
   });
 
   it('never upgrades a plain (なし) connection, even when the server offers STARTTLS', async () => {

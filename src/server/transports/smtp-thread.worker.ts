@@ -7,11 +7,12 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import nodemailer from 'nodemailer';
+import { writeMessagesWhole } from './message-writes.js';
 import type { SendRequest, SendOutcome, ThreadedError } from './smtp-thread.js';
 
 const port = parentPort!;
 yieldToTheMainThread();
-const transporter = nodemailer.createTransport(workerData.options);
+const transporter = writeMessagesWhole(nodemailer.createTransport(workerData.options));
 
 /** The fields of a nodemailer error that say what went wrong (faults.ts reads them). */
 const ERROR_FIELDS = ['name', 'message', 'code', 'originalCode', 'responseCode', 'response', 'command', 'timeoutType'] as const;

@@ -5,6 +5,7 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { AppContext } from '../context.js';
 import { gmailProvider } from '../google/oauth-mail-provider.js';
 import type { SmtpTarget } from './delivery-target.js';
+import { writeMessagesWhole } from './message-writes.js';
 import { trustedCertificates } from './tls-trust.js';
 import { xoauth2Login } from './xoauth2.js';
 
@@ -88,5 +89,5 @@ export function createSmtpTransport(
   target: SmtpTarget,
   options: PoolChoice,
 ): Transporter<SMTPTransport.SentMessageInfo> {
-  return nodemailer.createTransport(smtpTransportOptions(ctx, target, options)) as Transporter<SMTPTransport.SentMessageInfo>;
+  return writeMessagesWhole(nodemailer.createTransport(smtpTransportOptions(ctx, target, options)) as Transporter<SMTPTransport.SentMessageInfo>);
 }
