@@ -19,6 +19,7 @@ const HOSTILE = [
   'Ⅻ.jp', 'ß.com', 'a\u0000b.com', 'a\r\nb.com', 'a\tb.com', '<a>.com', 'a|b.com', 'a^b.com', 'localhost', 'LOCALHOST.',
   'x'.repeat(64) + '.com', 'x'.repeat(300), '日本語。jp', 'a\u3002b', '\u0430pple.com', 'xn--80ak6aa92e.com', '%', '%zz.com',
   '127.0.0.1', '[127.0.0.1]', '0', '4294967295', '4294967296', '١٢٣.com', 'a.b.c.d.e.f', '*.example.com', 'ex ample',
+  'a.0x1f', 'a.0x', 'a.0xg', 'a.09', 'a.1e', '0x1f.com', 'ab--cd.jp', 'xn--.jp', 'a.xn--b', 'a.b-', '-', 'a.-', 'tanaka.example.jp',
 ];
 
 /** A reproducible stream of odd strings: letters, digits, dots, hyphens, Unicode and punctuation. */
