@@ -40,8 +40,20 @@ function yieldToTheMainThread(): void {
   }
 }
 
+/** Outcomes that end in the same turn of the loop cross together: every message wakes the main thread. */
+const finished: SendOutcome[] = [];
+
+function report(outcome: SendOutcome): void {
+  if (finished.push(outcome) === 1) setImmediate(postFinished);
+}
+
+function postFinished(): void {
+  if (finished.length > 0) port.postMessage(finished.splice(0));
+}
+
 port.on('message', async (request: SendRequest | 'close') => {
   if (request === 'close') {
+    postFinished();
     transporter.close();
     port.close();
     return;
@@ -59,5 +71,5 @@ port.on('message', async (request: SendRequest | 'close') => {
   } catch (error) {
     outcome = { id: request.id, error: asThreadedError(error) };
   }
-  port.postMessage(outcome);
+  report(outcome);
 });
