@@ -24,7 +24,6 @@ export interface SendRequest {
   mail: Mail.Options;
 }
 
-/** The thread posts outcomes in arrays: those of the mails that ended in the same turn of its loop. */
 export type SendOutcome = { id: number; info: SentInfo } | { id: number; error: ThreadedError };
 
 const THREAD_ENTRY = new URL('./smtp-thread.worker', import.meta.url);
@@ -66,8 +65,8 @@ export class SmtpThread implements MailSender {
     const thread = startThread(THREAD_ENTRY, { options: this.options });
     const started = { thread, waiting: new Map() as Waiting };
     thread.unref();
-    thread.on('message', (outcomes: SendOutcome[]) => {
-      for (const outcome of outcomes) settle(started.waiting, outcome);
+    thread.on('message', (outcome: SendOutcome) => {
+      settle(started.waiting, outcome);
       if (started.waiting.size === 0) thread.unref();
     });
     thread.on('error', (error) => this.ended(started, error));

@@ -40,20 +40,8 @@ function yieldToTheMainThread(): void {
   }
 }
 
-/** Outcomes that end in the same turn of the loop cross together: every message wakes the main thread. */
-const finished: SendOutcome[] = [];
-
-function report(outcome: SendOutcome): void {
-  if (finished.push(outcome) === 1) setImmediate(postFinished);
-}
-
-function postFinished(): void {
-  if (finished.length > 0) port.postMessage(finished.splice(0));
-}
-
 port.on('message', async (request: SendRequest | 'close') => {
   if (request === 'close') {
-    postFinished();
     transporter.close();
     port.close();
     return;
@@ -71,5 +59,5 @@ port.on('message', async (request: SendRequest | 'close') => {
   } catch (error) {
     outcome = { id: request.id, error: asThreadedError(error) };
   }
-  report(outcome);
+  port.postMessage(outcome);
 });
