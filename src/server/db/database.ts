@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { DatabaseTarget } from '../config.js';
 import { createPrivateFile, makePrivateDir } from '../security/private-files.js';
-import { preparingPool } from './prepared-statements.js';
+import { preparingPool, withStatementCache } from './prepared-statements.js';
 import type { DB } from './schema.js';
 import { MAIN_CONNECTION_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 
@@ -57,31 +57,6 @@ function whileBusy<T>(run: () => T): T {
       Atomics.wait(pause, 0, 0, BUSY_RETRY_MS);
     }
   }
-}
-
-const PREPARED_STATEMENTS_KEPT = 500;
-
-/**
- * Kysely prepares every query anew; preparing costs as much as running a small statement, and
- * better-sqlite3 runs on the event loop, so the outbox and the login path pay it on every mail
- * and every attempt. The connection keeps its prepared statements by SQL text instead (the
- * queries are few and parameterised). Kysely runs one statement at a time on the connection and
- * never leaves a statement iterating, so reusing one is safe.
- */
-function withStatementCache(connection: SQLite.Database): SqliteDatabase {
-  const statements = new Map<string, SQLite.Statement>();
-  return {
-    close: () => connection.close(),
-    prepare(sql: string) {
-      let statement = statements.get(sql);
-      if (!statement) {
-        if (statements.size >= PREPARED_STATEMENTS_KEPT) statements.delete(statements.keys().next().value!);
-        statement = connection.prepare(sql);
-        statements.set(sql, statement);
-      }
-      return statement;
-    },
-  } as unknown as SqliteDatabase;
 }
 
 export function openDatabase(target: DatabaseTarget): DatabaseHandle {

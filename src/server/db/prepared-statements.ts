@@ -1,4 +1,5 @@
-import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+import type SQLite from 'better-sqlite3';
+import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult, SqliteDatabase } from 'kysely';
 import type { Pool, PoolClient } from 'pg';
 
 const statementNames = new Map<string, string>();
@@ -46,4 +47,29 @@ export function preparingPool(pool: Pool): PostgresPool {
     },
     end: () => pool.end(),
   };
+}
+
+const PREPARED_STATEMENTS_KEPT = 500;
+
+/**
+ * Kysely prepares every query anew; preparing costs as much as running a small statement, and
+ * better-sqlite3 runs on the event loop, so the outbox and the login path pay it on every mail
+ * and every attempt. The connection keeps its prepared statements by SQL text instead (the
+ * queries are few and parameterised). Kysely runs one statement at a time on the connection and
+ * never leaves a statement iterating, so reusing one is safe.
+ */
+export function withStatementCache(connection: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => connection.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        if (statements.size >= PREPARED_STATEMENTS_KEPT) statements.delete(statements.keys().next().value!);
+        statement = connection.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  } as unknown as SqliteDatabase;
 }
