@@ -10,6 +10,7 @@ import * as oauthAuthorisations from './migrations/2026112720_oauth_authorisatio
 import * as monitoring from './migrations/2026112740_monitoring.js';
 import * as lockout from './migrations/2026112730_lockout.js';
 import * as rateLimits from './migrations/2026112790_rate_limits.js';
+import * as outboxLeanerIndexes from './migrations/2026112800_outbox_leaner_indexes.js';
 
 /** Exported for tests that need a database as an older version left it. */
 export const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '2026112740_monitoring': monitoring,
   '2026112730_lockout': lockout,
   '2026112790_rate_limits': rateLimits,
+  '2026112800_outbox_leaner_indexes': outboxLeanerIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -68,6 +68,11 @@ export async function insertOutboxRowsIfCurrent(
 
 /** The mail a live token sent with this key: a revoked token, even one the API still kept, reads nothing. */
 export function findByIdempotencyKey(db: Database, serviceTokenId: string, key: string): Promise<OutboxRow | undefined> {
+  return idempotencyKeyLookup(db, serviceTokenId, key).executeTakeFirst();
+}
+
+/** The query of findByIdempotencyKey (a test reads its plan: it must stay an index lookup). */
+export function idempotencyKeyLookup(db: Database, serviceTokenId: string, key: string) {
   return db
     .selectFrom('mail_outbox')
     .selectAll()
@@ -75,8 +80,7 @@ export function findByIdempotencyKey(db: Database, serviceTokenId: string, key: 
     .where('idempotency_key', '=', key)
     .where((eb) =>
       eb.exists(eb.selectFrom('service_tokens').select('service_tokens.id').where('service_tokens.id', '=', serviceTokenId).where('revoked_at', 'is', null)),
-    )
-    .executeTakeFirst();
+    );
 }
 
 type Claim = {
