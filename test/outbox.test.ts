@@ -10,7 +10,7 @@ import { buildApp } from '../src/server/app.js';
 import { outgoingMessageSchema } from '../src/contracts/mail.js';
 import { parseOrThrow } from '../src/server/errors.js';
 import { createMailApi, outboxRowsFor } from '../src/server/outbox/enqueue.js';
-import { idempotencyKeyLookup, insertOutboxRowsIfCurrent } from '../src/server/outbox/outbox.repository.js';
+import { claimDueMails, idempotencyKeyLookup, insertOutboxRowsIfCurrent, markSent } from '../src/server/outbox/outbox.repository.js';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
 import { readMailSettings } from '../src/server/settings/mail-settings.service.js';
 import { type Client, createTestApp, login, type TestApp } from './support/app.js';
@@ -121,6 +121,29 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
         ? sql<{ text: string }>`select pg_get_indexdef('mail_outbox_idempotency'::regclass) as text`
         : sql<{ text: string }>`select sql as text from sqlite_master where name = 'mail_outbox_idempotency'`;
     expect((await definition.execute(t.ctx.db)).rows[0].text).toMatch(/where .*idempotency_key.* is not null/i);
+  });
+
+  it.skipIf(dialect.name !== 'postgres')('records sent mails through the primary key, not a scan of the outbox, while it holds thousands of mails', async () => {
+    // What a burst on a new installation meets: thousands of mails and no statistics yet.
+    const settings = await readMailSettings(t.ctx.db);
+    for (let group = 0; group < 15; group++) {
+      const rows = outboxRowsFor(t.ctx, settings, Array.from({ length: 200 }, (_, i) => ({ message: parseOrThrow(outgoingMessageSchema, { ...japaneseMail, subject: `一斉${group}-${i}` }) })));
+      await insertOutboxRowsIfCurrent(t.ctx.db, 'postgres', rows, { version: settings.version, gmailAccount: null });
+    }
+    const nowIso = clock.now().toISOString();
+    const claim = { owner: 'worker-a', nowIso, leaseExpiresAt: new Date(clock.now().getTime() + 60_000).toISOString(), limit: 2, takeOverAbandoned: false };
+    const claimed = await claimDueMails(t.ctx.db, 'postgres', claim);
+    const seqScansDuringMarkSent = await t.ctx.db.transaction().execute(async (trx) => {
+      // Counts of this connection not yet flushed to pg_stat_user_tables, read before and after.
+      const seqScans = async () =>
+        Number((await sql<{ n: string }>`select seq_scan as n from pg_stat_xact_user_tables where relname = 'mail_outbox'`.execute(trx)).rows[0]?.n ?? 0);
+      const before = await seqScans();
+      await markSent(trx, 'postgres', { ids: claimed.map((row) => row.id), owner: 'worker-a' }, nowIso);
+      return (await seqScans()) - before;
+    });
+    expect(seqScansDuringMarkSent).toBe(0);
+    const states = await t.ctx.db.selectFrom('mail_outbox').select(['state', 'lease_owner']).where('id', 'in', claimed.map((row) => row.id)).execute();
+    expect(states).toEqual([{ state: 'sent', lease_owner: null }, { state: 'sent', lease_owner: null }]);
   });
 
   it('writes a burst of requests together, each answered with its own mail, and a key sent twice at once only once', async () => {

@@ -191,6 +191,11 @@ const sentOutcome = (nowIso: string, noteCode: string | null, noteDetails: strin
  * Sent, compiled once per database: the IDs travel as one JSON array, so groups of any size share
  * the statement. The worker's group commit writes one every couple of mails, and building and
  * compiling the Kysely query each time cost about a third of such a write.
+ *
+ * On PostgreSQL the IDs are an array compared with `= any`, not a set-returning function joined
+ * with `in`: the planner takes any such function for 100 rows and, below some 10,000 mails in
+ * the table, hashed them against a scan of the whole outbox at every write (0.6 ms at 3,000
+ * mails against 0.1 ms through the primary key).
  */
 const markSentStatements = {
   sqlite: reusableQuery((db: Database, nowIso: string, noteCode: string | null, noteDetails: string | null, idsJson: string, owner: string) =>
@@ -198,7 +203,7 @@ const markSentStatements = {
   ),
   postgres: reusableQuery((db: Database, nowIso: string, noteCode: string | null, noteDetails: string | null, idsJson: string, owner: string) =>
     endLease(db, owner, sentOutcome(nowIso, noteCode, noteDetails)).where(
-      sql<SqlBool>`id in (select jsonb_array_elements_text(cast(${idsJson} as jsonb)))`,
+      sql<SqlBool>`id = any(array(select jsonb_array_elements_text(cast(${idsJson} as jsonb))))`,
     ),
   ),
 };
