@@ -1,11 +1,11 @@
 import { readdirSync, readlinkSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { sql } from 'kysely';
+import { type Migration, Migrator, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DatabaseTarget, loadConfig } from '../src/server/config.js';
 import { type DatabaseHandle, openDatabase } from '../src/server/db/database.js';
-import { migrateToLatest } from '../src/server/db/migrate.js';
+import { migrateToLatest, migrations } from '../src/server/db/migrate.js';
 import { spawnTayori } from './support/cli.js';
 import { dialects } from './support/databases.js';
 import { freshInstallationEachTest } from './support/installation.js';
@@ -120,6 +120,27 @@ describe.each(dialects())('migrations on $name', (dialect) => {
     expect(tables).toEqual(expect.arrayContaining(FOUNDATION_TABLES));
     expect(await migrateToLatest(db)).toEqual([]);
     expect(await recordedMigrations(db.db)).toEqual(onceEach());
+  });
+
+  it('leaves nothing of a start whose migrations fail halfway, and the next start applies them all', async () => {
+    const { db } = open();
+    const failing: Record<string, Migration> = {
+      ...migrations,
+      '2099010100_half_done': {
+        async up(trx) {
+          await trx.schema.createTable('half_done').addColumn('id', 'text').execute();
+          throw new Error('the process died here');
+        },
+      },
+    };
+    const { error } = await new Migrator({ db, provider: { getMigrations: async () => failing } }).migrateToLatest();
+    expect(String(error)).toContain('the process died here');
+    const tables = (await db.introspection.getTables()).map((table) => table.name);
+    expect(tables).not.toContain('half_done');
+    expect(tables).not.toContain('mail_outbox');
+
+    expect(await migrateToLatest(handle!)).toEqual(MIGRATION_FILES);
+    expect(await recordedMigrations(db)).toEqual(onceEach());
   });
 
   it('lets two processes migrate the same fresh database at once: both succeed, each migration runs once', async () => {

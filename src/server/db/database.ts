@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql } from 'kysely';
 import type { DatabaseTarget } from '../config.js';
 import { createPrivateFile, makePrivateDir } from '../security/private-files.js';
 import { preparingPool, withStatementCache } from './prepared-statements.js';
@@ -59,12 +59,30 @@ function whileBusy<T>(run: () => T): T {
   }
 }
 
+/**
+ * SQLite runs schema changes inside transactions, but Kysely's adapter says it cannot, so its
+ * Migrator ran SQLite migrations bare: a process killed halfway through one left half a schema,
+ * and the next start failed on the table or index already there. Said truthfully, the pending
+ * migrations of a start run in one transaction, as on PostgreSQL, and a kill rolls them back.
+ */
+class SqliteAdapterWithTransactionalDdl extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class SqliteDialectWithTransactionalDdl extends SqliteDialect {
+  override createAdapter(): SqliteAdapter {
+    return new SqliteAdapterWithTransactionalDdl();
+  }
+}
+
 export function openDatabase(target: DatabaseTarget): DatabaseHandle {
   if (target.dialect === 'sqlite') {
     const connection = openSqlite(target.file);
     connection.pragma(`wal_autocheckpoint = ${MAIN_CONNECTION_AUTOCHECKPOINT_PAGES}`);
     const checkpointer = new WalCheckpointer(target.file);
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+    const db = new Kysely<DB>({ dialect: new SqliteDialectWithTransactionalDdl({ database: withStatementCache(connection) }) });
     const close = async () => {
       await db.destroy();
       await checkpointer.stop();
