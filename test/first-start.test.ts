@@ -1,7 +1,11 @@
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort, runTayori, spawnTayori, waitForStatus } from './support/cli.js';
-import { tempDir } from './support/databases.js';
+import { buildApp } from '../src/server/app.js';
+import { createContext, prepareInstallation } from '../src/server/bootstrap.js';
+import { loadConfig } from '../src/server/config.js';
+import { dialects, tempDir } from './support/databases.js';
+import { freshInstallationEachTest } from './support/installation.js';
 
 const GENERATED_PASSWORD = /パスワード: (\S+)/;
 
@@ -88,5 +92,37 @@ describe('first start of a new installation (SQLite, no configuration)', () => {
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('ログインID ghost の利用者はいません。');
     await stopServer(server);
+  });
+});
+
+describe.each(dialects())('the first administrator on $name', (dialect) => {
+  const installation = freshInstallationEachTest(dialect);
+
+  it('is shown before it is committed: a start that dies right after showing it leaves none, and the next start shows a password that signs in', async () => {
+    const ctx = createContext(loadConfig(installation.env({ TAYORI_LOG_LEVEL: 'silent', TAYORI_LOGIN_RATE_LIMIT_PER_MINUTE: '0' })));
+    try {
+      const killed = new Error('the process died right after printing the notice');
+      await expect(
+        prepareInstallation(ctx, () => {
+          throw killed;
+        }),
+      ).rejects.toBe(killed);
+      expect(await ctx.db.selectFrom('users').select('login_id').execute()).toEqual([]);
+
+      const notices: string[] = [];
+      await prepareInstallation(ctx, (text) => notices.push(text));
+      await prepareInstallation(ctx, (text) => notices.push(text));
+      expect(notices).toHaveLength(1);
+      const [, password] = GENERATED_PASSWORD.exec(notices[0])!;
+      const app = await buildApp(ctx);
+      try {
+        const signIn = await app.inject({ method: 'POST', url: '/api/session', payload: { loginId: 'admin', password } });
+        expect(signIn.statusCode).toBe(200);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await ctx.database.close();
+    }
   });
 });

