@@ -1,10 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/**
- * Where a benchmark's CPU goes, process by process (Linux /proc): each side is given its cost in
- * CPU microseconds per request, so "where does the time go" covers PostgreSQL, the sink and the
- * load generator as well as the server measured. Elsewhere it reports nothing.
- */
+// Where a benchmark's CPU goes, process by process (Linux /proc): each side is given its cost in
+// CPU microseconds per request, so "where does the time go" covers PostgreSQL, the sink and the
+// load generator as well as the server measured. Elsewhere it reports nothing.
+
 /** /proc counts CPU in clock ticks of 1/100 s (USER_HZ, the same on every Linux kernel build). */
 const MICROSECONDS_PER_TICK = 1e6 / 100;
 
