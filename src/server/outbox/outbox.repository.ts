@@ -104,6 +104,18 @@ type Claim = {
  * fault. The worker's own rows are never taken over by itself (it renews their lease).
  */
 export async function claimDueMails(db: Database, dialect: DialectName, claim: Claim): Promise<OutboxRow[]> {
+  if (dialect !== 'postgres') return claimInIndexOrder(db, dialect, claim);
+  // PostgreSQL plans the claim from the outbox's statistics. Until autovacuum has analysed the
+  // table (up to a minute into a new installation's first burst), it takes the queued mails for a
+  // handful and reads every one of them to sort them, at each claim of twenty: 9.6 ms at 10,000
+  // queued mails against 0.7 ms. With sorting off for the claim's transaction, reading the due
+  // index in order is the only plan left, whatever the statistics say.
+  if (!db.isTransaction) return db.transaction().execute((trx) => claimDueMails(trx, dialect, claim));
+  await sql`set local enable_sort = off`.execute(db);
+  return claimInIndexOrder(db, dialect, claim);
+}
+
+async function claimInIndexOrder(db: Database, dialect: DialectName, claim: Claim): Promise<OutboxRow[]> {
   const abandoned = claim.takeOverAbandoned
     ? await claimWhere(db, dialect, claim, claim.limit, { countAttempt: false }, (eb) =>
         eb.and([eb('state', '=', 'sending'), eb('lease_expires_at', '<=', claim.nowIso), eb('lease_owner', '!=', claim.owner)]),
