@@ -9,20 +9,35 @@ const MICROSECONDS_PER_TICK = 1e6 / 100;
 
 type Ticks = Record<string, number>;
 
-function processTicks(pid: number): number {
+/** The fields of /proc/<pid>/stat after the command name: [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime. */
+function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]); // utime + stime, all threads
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return 0; // it ended meanwhile
+    return null; // it ended meanwhile
   }
+}
+
+/**
+ * utime + stime of all its threads; for PostgreSQL's postmaster also the CPU of the backends it
+ * has reaped (cutime + cstime): a connection closed during the measurement (the pool closes idle
+ * ones) would otherwise take its CPU out of the sum.
+ */
+function processTicks(pid: number, role: string): number {
+  const fields = statFields(pid);
+  if (!fields) return 0;
+  const own = Number(fields[11]) + Number(fields[12]);
+  const isPostmaster = role === 'postgres' && roleOf(Number(fields[1]), {}) !== 'postgres';
+  return isPostmaster ? own + Number(fields[13]) + Number(fields[14]) : own;
 }
 
 function roleOf(pid: number, named: Record<string, number>): string | null {
   for (const [role, namedPid] of Object.entries(named)) if (namedPid === pid) return role;
   try {
-    if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('postgres')) return 'postgres';
+    // Backends and helpers are named `postgres: …`; the postmaster by its program's path.
+    const program = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
+    if (program.startsWith('postgres') || program.endsWith('/postgres')) return 'postgres';
   } catch {
     // it ended meanwhile
   }
@@ -42,7 +57,7 @@ export function cpuSnapshot(named: Record<string, number>): Ticks | null {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const role = roleOf(Number(entry), named);
-    if (role) ticks[role] = (ticks[role] ?? 0) + processTicks(Number(entry));
+    if (role) ticks[role] = (ticks[role] ?? 0) + processTicks(Number(entry), role);
   }
   return ticks;
 }
