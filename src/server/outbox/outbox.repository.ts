@@ -108,8 +108,9 @@ export async function claimDueMails(db: Database, dialect: DialectName, claim: C
   // PostgreSQL plans the claim from the outbox's statistics. Until autovacuum has analysed the
   // table (up to a minute into a new installation's first burst), it takes the queued mails for a
   // handful and reads every one of them to sort them, at each claim of twenty: 9.6 ms at 10,000
-  // queued mails against 0.7 ms. With sorting off for the claim's transaction, reading the due
-  // index in order is the only plan left, whatever the statistics say.
+  // queued mails against 0.7 ms. With sorting off for the claim's transaction (a caller's
+  // transaction, when given one, for the rest of it), reading the due index in order is the only
+  // plan left, whatever the statistics say.
   if (!db.isTransaction) return db.transaction().execute((trx) => claimDueMails(trx, dialect, claim));
   await sql`set local enable_sort = off`.execute(db);
   return claimInIndexOrder(db, dialect, claim);
