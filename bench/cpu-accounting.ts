@@ -9,27 +9,21 @@ const MICROSECONDS_PER_TICK = 1e6 / 100;
 
 type Ticks = Record<string, number>;
 
-/** The fields of /proc/<pid>/stat after the command name: [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime. */
-function statFields(pid: number): string[] | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return null; // it ended meanwhile
-  }
-}
-
 /**
- * utime + stime of all its threads; for PostgreSQL's postmaster also the CPU of the backends it
- * has reaped (cutime + cstime): a connection closed during the measurement (the pool closes idle
- * ones) would otherwise take its CPU out of the sum.
+ * utime + stime of all its threads; for PostgreSQL also the CPU of the children it has reaped
+ * (cutime + cstime): the postmaster's holds every backend that ended during the measurement (the
+ * pool closes idle connections), which would otherwise leave the sum. Other PostgreSQL
+ * processes reap nothing.
  */
 function processTicks(pid: number, role: string): number {
-  const fields = statFields(pid);
-  if (!fields) return 0;
-  const own = Number(fields[11]) + Number(fields[12]);
-  const isPostmaster = role === 'postgres' && roleOf(Number(fields[1]), {}) !== 'postgres';
-  return isPostmaster ? own + Number(fields[13]) + Number(fields[14]) : own;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const own = Number(fields[11]) + Number(fields[12]);
+    return role === 'postgres' ? own + Number(fields[13]) + Number(fields[14]) : own;
+  } catch {
+    return 0; // it ended meanwhile
+  }
 }
 
 function roleOf(pid: number, named: Record<string, number>): string | null {
