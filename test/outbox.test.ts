@@ -658,6 +658,31 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     expect(await deliveries()).toHaveLength(0);
   });
 
+  it('takes a recipient given as {address} without a name, as nodemailer would', async () => {
+    const response = await submit({ to: [{ address: 'yamada@example.jp' }], replyTo: { address: 'sales@example.co.jp' }, subject: '件名', text: 'x' });
+    expect(response.statusCode).toBe(202);
+    expect(response.json().delivery.to).toBe('yamada@example.jp');
+    await deliverDue();
+    const [mail] = await sink.waitForMessages(1);
+    expect(mail.envelope.to).toEqual(['yamada@example.jp']);
+    expect(mail.headers.get('reply-to')).toMatchObject({ value: [{ name: '', address: 'sales@example.co.jp' }] });
+  });
+
+  it('says how recipients are written when they have another shape, and queues nothing', async () => {
+    const shapes = [[{ email: 'yamada@example.jp' }], [{ name: 5, address: 'yamada@example.jp' }], [42], 42, null];
+    for (const to of shapes) {
+      const response = await submit({ to, replyTo: ['sales@example.co.jp'], subject: '件名', text: 'x' });
+      expect(response.statusCode).toBe(422);
+      const fields = response.json().error.fields.map((f: { path: string; code: string; message: string }) => [f.path, f.code]);
+      expect(fields).toEqual([
+        ['to', 'mail.recipients_shape'],
+        ['replyTo', 'mail.mailbox_shape'],
+      ]);
+      expect(response.json().error.fields[0].message).toContain('"address"');
+    }
+    expect(await deliveries()).toHaveLength(0);
+  });
+
   it('takes the Message-ID domain from the sender, not localhost', async () => {
     const { delivery } = (await submit(japaneseMail)).json();
     expect(delivery.messageId).toMatch(/^<[0-9a-f]+@example\.jp>$/);

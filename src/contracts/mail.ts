@@ -25,15 +25,18 @@ const attachmentSchema = z.strictObject({
 });
 
 /**
- * A recipient or reply-to as the application gives it: a plain address, or a name with it for
- * ordinary business mail (`{"name": "山田 太郎 様", "address": "yamada@example.jp"}` becomes
- * `"山田 太郎 様" <yamada@example.jp>`, the name encoded per RFC 2047 on the wire).
+ * A recipient or reply-to as the application gives it: a plain address, or an address with a name
+ * for ordinary business mail (`{"name": "山田 太郎 様", "address": "yamada@example.jp"}` becomes
+ * `"山田 太郎 様" <yamada@example.jp>`, the name encoded per RFC 2047 on the wire). The name may be
+ * left out, as nodemailer allows.
  */
 export type Mailbox = string | { name: string; address: string };
 
 export const MAX_DISPLAY_NAME = 200;
 
-const mailboxInput = z.union([z.string().max(1000), z.strictObject({ name: z.string().max(1000), address: z.string().max(1000) })]);
+const mailboxInput = z.union([z.string().max(1000), z.strictObject({ name: z.string().max(1000).optional(), address: z.string().max(1000) })], {
+  error: 'mail.mailbox_shape',
+});
 
 type Issue = { message: string; path: (string | number)[]; params?: Record<string, string | number> };
 
@@ -56,7 +59,7 @@ function parseMailbox(input: z.infer<typeof mailboxInput>, path: (string | numbe
     issues.push({ message: parsed.problem.code, path: addressPath, params: { item: parsed.problem.item } });
     return null;
   }
-  const name = typeof input === 'string' ? null : parseDisplayName(input.name, [...path, 'name'], issues);
+  const name = typeof input === 'string' || input.name === undefined ? null : parseDisplayName(input.name, [...path, 'name'], issues);
   return name === null ? parsed.address : { name, address: parsed.address };
 }
 
@@ -67,7 +70,7 @@ export const formatMailbox = (mailbox: Mailbox) =>
   typeof mailbox === 'string' ? mailbox : `"${mailbox.name.replace(/["\\]/g, '\\$&')}" <${mailbox.address}>`;
 
 /** to / cc / bcc: `a@x.jp; b@y.jp` as on the screen, or an array of addresses and {name, address}. */
-const recipientListSchema = z.union([z.string().max(100_000), z.array(mailboxInput)]).transform((value, ctx) => {
+const recipientListSchema = z.union([z.string().max(100_000), z.array(mailboxInput)], { error: 'mail.recipients_shape' }).transform((value, ctx) => {
   const issues: Issue[] = [];
   const mailboxes: Mailbox[] = [];
   if (typeof value === 'string') {

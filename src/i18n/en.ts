@@ -66,6 +66,8 @@ export const en: Record<MessageKey, string> = {
 
   'mail.no_recipients': 'Give at least one recipient (to, cc or bcc).',
   'mail.no_body': 'Give a body (text or html).',
+  'mail.recipients_shape': 'Give recipients as a string like "a@example.jp; b@example.jp", or as an array of addresses or {"name": name, "address": address} objects.',
+  'mail.mailbox_shape': 'Give an address, or {"name": name, "address": address}.',
   'mail.attachments_too_large': 'Attachments may total at most {max}.',
   'mail.suppressed': 'Not sent: mail sending is disabled.',
   'mail.partially_rejected': 'Some recipients were refused by the server: {addresses}',

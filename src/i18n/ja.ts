@@ -70,6 +70,8 @@ export const ja = {
   // ── mail (SPEC §2) ─────────────────────────────────────────────
   'mail.no_recipients': '宛先(to / cc / bcc)を一つ以上指定してください。',
   'mail.no_body': '本文(text または html)を指定してください。',
+  'mail.recipients_shape': '宛先は「a@example.jp; b@example.jp」の形の文字列、またはメールアドレスか {"name": 名前, "address": メールアドレス} を並べた配列で指定してください。',
+  'mail.mailbox_shape': 'メールアドレス、または {"name": 名前, "address": メールアドレス} の形で指定してください。',
   'mail.attachments_too_large': '添付ファイルは合計{max}までです。',
   'mail.suppressed': 'メール送信が無効のため、送信しませんでした。',
   'mail.partially_rejected': '一部の宛先がサーバーに拒否されました: {addresses}',
