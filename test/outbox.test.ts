@@ -205,8 +205,9 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
       attachments: [{ filename: 'big.bin', content: 'A'.repeat(14_000_000) }],
     });
     expect(response.statusCode).toBe(422);
-    const paths = response.json().error.fields.map((f: { path: string }) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['to', 'cc', 'subject', 'attachments.0.content']));
+    const fields = response.json().error.fields.map((f: { path: string; message: string }) => [f.path, f.message]);
+    expect(fields.map(([path]: string[]) => path)).toEqual(expect.arrayContaining(['to', 'cc', 'subject', 'attachments']));
+    expect(fields.filter(([path]: string[]) => path.startsWith('attachments'))).toEqual([['attachments', '添付ファイルは合計10 MBまでです。']]);
     const halfOfTooMuch = Buffer.alloc(5_500_000, 1).toString('base64');
     const tooMuch = await submit({
       to: 'a@example.jp',
