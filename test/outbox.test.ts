@@ -684,6 +684,24 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     expect(await deliveries()).toHaveLength(0);
   });
 
+  it('lists the missing body and recipients in the same answer as the other fields’ problems', async () => {
+    const problems = async (body: unknown) => {
+      const response = await submit(body);
+      expect(response.statusCode).toBe(422);
+      return response.json().error.fields.map((f: { path: string; code: string }) => [f.path, f.code]);
+    };
+    expect(await problems({ to: 'yamada@', subject: '件名' })).toEqual([
+      ['to', 'address.malformed'],
+      ['text', 'mail.no_body'],
+    ]);
+    expect(await problems({ subject: '件名\r\n', text: '本文\u0000' })).toEqual([
+      ['subject', 'validation.control_chars'],
+      ['to', 'mail.no_recipients'],
+      ['text', 'validation.control_chars'],
+    ]);
+    expect(await deliveries()).toHaveLength(0);
+  });
+
   it('takes the Message-ID domain from the sender, not localhost', async () => {
     const { delivery } = (await submit(japaneseMail)).json();
     expect(delivery.messageId).toMatch(/^<[0-9a-f]+@example\.jp>$/);

@@ -131,17 +131,25 @@ export const outgoingMessageSchema = z
       })
       .default([]),
   })
-  .superRefine((message, ctx) => {
-    if (message.to.length + message.cc.length + message.bcc.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: 'mail.no_recipients' });
-    }
-    if (message.text === undefined && message.html === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['text'], message: 'mail.no_body' });
-    }
-    for (const [field, body] of [['text', message.text], ['html', message.html]] as const) {
-      if (body?.includes('\u0000')) ctx.addIssue({ code: 'custom', path: [field], message: 'validation.control_chars' });
-    }
-  });
+  .superRefine(
+    (message, ctx) => {
+      const recipientLists: unknown[] = [message.to, message.cc, message.bcc];
+      if (recipientLists.every((list) => Array.isArray(list) && list.length === 0)) {
+        ctx.addIssue({ code: 'custom', path: ['to'], message: 'mail.no_recipients' });
+      }
+      if (message.text === undefined && message.html === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['text'], message: 'mail.no_body' });
+      }
+      for (const [field, body] of [['text', message.text], ['html', message.html]] as const) {
+        if (typeof body === 'string' && body.includes('\u0000')) ctx.addIssue({ code: 'custom', path: [field], message: 'validation.control_chars' });
+      }
+    },
+    {
+      // Also while other fields have problems, so that one answer lists them all. A field that
+      // failed holds what was sent, or no list at all for recipients, which is then not "none".
+      when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
+    },
+  );
 
 /** The bytes a base64 text decodes to, counted as Node's `Buffer.byteLength(text, 'base64')` does. */
 export function base64DecodedLength(base64: string): number {
