@@ -676,7 +676,7 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
   });
 
   it('says how recipients are written when they have another shape, and queues nothing', async () => {
-    const shapes = [[{ email: 'yamada@example.jp' }], [{ name: 5, address: 'yamada@example.jp' }], [42], 42, null];
+    const shapes = [[{ email: 'yamada@example.jp' }], [{ name: 5, address: 'yamada@example.jp' }], [42], 42, true];
     for (const to of shapes) {
       expect(await refusedFields({ to, replyTo: ['sales@example.co.jp'], subject: '件名', text: 'x' })).toEqual([
         ['to', 'mail.recipients_shape'],
@@ -686,6 +686,23 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     const { fields } = (await submit({ to: [42], subject: '件名', text: 'x' })).json().error;
     expect(fields[0].message).toContain('"address"');
     expect(await deliveries()).toHaveLength(0);
+  });
+
+  it('takes a field sent as null as left out, as many JSON serialisers write an unset field', async () => {
+    const leftOut = { cc: null, bcc: null, replyTo: null, fromName: null, html: null, attachments: null };
+    const response = await submit({ to: ['yamada@example.jp'], subject: '件名', text: '本文', ...leftOut });
+    expect(response.statusCode).toBe(202);
+    expect(response.json().delivery).toMatchObject({ to: 'yamada@example.jp', cc: '', bcc: '' });
+    await deliverDue();
+    const [mail] = await sink.waitForMessages(1);
+    expect(mail.envelope.to).toEqual(['yamada@example.jp']);
+    expect(mail.headers.has('reply-to')).toBe(false);
+    expect(mail.text?.trim()).toBe('本文');
+    expect(mail.headers.get('content-type')).toMatchObject({ value: 'text/plain' });
+    expect(await refusedFields({ to: null, subject: '件名', text: null })).toEqual([
+      ['to', 'mail.no_recipients'],
+      ['text', 'mail.no_body'],
+    ]);
   });
 
   it('lists the missing body and recipients in the same answer as the other fields’ problems', async () => {

@@ -112,24 +112,40 @@ const fromNameSchema = z
     return issues.length > 0 ? z.NEVER : (name ?? undefined);
   });
 
+/**
+ * A field sent as null counts as left out: many JSON serialisers (Jackson, System.Text.Json, Go's
+ * pointers) write a field that was not set as null.
+ */
+const leftOutWhenNull = <T extends z.ZodType>(schema: T) =>
+  schema
+    .nullable()
+    .transform((value) => value ?? undefined)
+    .optional();
+const emptyWhenNull = <Item, Input>(schema: z.ZodType<Item[], Input>) =>
+  schema
+    .nullable()
+    .transform((value): Item[] => value ?? [])
+    .default([]);
+
 export const outgoingMessageSchema = z
   .strictObject({
-    to: recipientListSchema.default([]),
-    cc: recipientListSchema.default([]),
-    bcc: recipientListSchema.default([]),
-    replyTo: replyToSchema.optional(),
-    fromName: fromNameSchema.optional(),
+    to: emptyWhenNull(recipientListSchema),
+    cc: emptyWhenNull(recipientListSchema),
+    bcc: emptyWhenNull(recipientListSchema),
+    replyTo: leftOutWhenNull(replyToSchema),
+    fromName: leftOutWhenNull(fromNameSchema),
     subject: singleLineText(998),
-    text: z.string().max(2_000_000).optional(),
-    html: z.string().max(5_000_000).optional(),
-    attachments: z
-      .array(attachmentSchema)
-      .max(50)
-      .refine((attachments) => attachments.reduce((sum, a) => sum + base64DecodedLength(a.content), 0) <= MAX_ATTACHMENTS_BYTES, {
-        error: 'mail.attachments_too_large',
-        params: { max: '10 MB' },
-      })
-      .default([]),
+    text: leftOutWhenNull(z.string().max(2_000_000)),
+    html: leftOutWhenNull(z.string().max(5_000_000)),
+    attachments: emptyWhenNull(
+      z
+        .array(attachmentSchema)
+        .max(50)
+        .refine((attachments) => attachments.reduce((sum, a) => sum + base64DecodedLength(a.content), 0) <= MAX_ATTACHMENTS_BYTES, {
+          error: 'mail.attachments_too_large',
+          params: { max: '10 MB' },
+        }),
+    ),
   })
   .superRefine(
     (message, ctx) => {
