@@ -143,7 +143,7 @@ export const outgoingMessageSchema = z
         .max(50)
         .refine((attachments) => attachments.reduce((sum, a) => sum + base64DecodedLength(a.content), 0) <= MAX_ATTACHMENTS_BYTES, {
           error: 'mail.attachments_too_large',
-          params: { max: '10 MB' },
+          params: { max: `${MAX_ATTACHMENTS_BYTES / (1024 * 1024)} MB` },
         }),
     ),
   })
