@@ -88,6 +88,15 @@ describe('first start of a new installation (SQLite, no configuration)', () => {
     expect((await signIn(baseUrl, 'admin', generated)).status).toBe(401);
     expect((await signIn(baseUrl, 'admin', 'chosen-admin-pass')).status).toBe(200);
 
+    // Without a password on standard input, one is generated and shown before the user is committed.
+    const withGenerated = await runTayori(['admin', 'create', '--login', 'suzuki'], env, { stdin: '' });
+    expect(withGenerated.code, withGenerated.stderr).toBe(0);
+    const [passwordLine, createdLine] = withGenerated.stdout.trim().split('\n');
+    expect(createdLine).toBe('suzuki を一般ユーザーとして作成しました。');
+    const suzukiPassword = passwordLine.match(/^生成したパスワード\(一度だけ表示します\): (\S+)$/)?.[1];
+    expect(suzukiPassword).toBeDefined();
+    expect((await signIn(baseUrl, 'suzuki', suzukiPassword!)).status).toBe(200);
+
     const unknown = await runTayori(['admin', 'set-password', 'ghost'], env, { stdin: 'whatever-pass-1\n' });
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('ログインID ghost の利用者はいません。');

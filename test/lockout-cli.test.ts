@@ -21,14 +21,17 @@ describe.each(dialects())('tayori admin unlock on $name', (dialect) => {
     expect((await attemptLogin(t.app, 'admin', ADMIN_PASSWORD)).statusCode).toBe(401);
 
     const unlocked = await runTayori(['admin', 'unlock', 'ADMIN'], env());
-    expect(unlocked, unlocked.stderr).toMatchObject({ code: 0, stdout: 'suspension of ADMIN lifted\n' });
+    expect(unlocked, unlocked.stderr).toMatchObject({ code: 0, stdout: 'ADMIN のアカウント停止を解除しました。\n' });
     const admin = await login(t.app);
     expect(await suspensions(admin)).toEqual([]);
     const audit = (await admin.request('GET', '/api/audit?action=account.unlock')).json().entries;
     expect(audit).toMatchObject([{ actor: 'cli', target: 'admin' }]);
 
-    expect(await runTayori(['admin', 'unlock', 'admin'], env())).toMatchObject({ code: 0, stdout: 'admin is not suspended\n' });
-    expect(await runTayori(['admin', 'unlock', 'nobody'], env())).toMatchObject({ code: 1, stderr: 'no user with login ID nobody\n' });
+    expect(await runTayori(['admin', 'unlock', 'admin'], env())).toMatchObject({ code: 0, stdout: 'admin は停止されていません。\n' });
+    expect(await runTayori(['admin', 'unlock', 'nobody'], env())).toMatchObject({ code: 1, stderr: 'ログインID nobody の利用者はいません。\n' });
+    const inEnglish = { ...env(), LANG: 'en_US.UTF-8' };
+    expect(await runTayori(['admin', 'unlock', 'admin'], inEnglish)).toMatchObject({ code: 0, stdout: 'admin is not suspended.\n' });
+    expect(await runTayori(['admin', 'unlock', 'nobody'], inEnglish)).toMatchObject({ code: 1, stderr: 'No user with login ID nobody.\n' });
   });
 });
 

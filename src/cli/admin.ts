@@ -33,9 +33,14 @@ export function adminCommands(program: Command) {
           timeZone: options.timeZone,
           password,
         });
-        const user = await createUser(ctx, systemActor('cli'), input);
+        // A generated password is shown just before the user is committed, as at the first start:
+        // a command killed between the two then leaves no user nobody can sign in as.
+        const user = await createUser(ctx, systemActor('cli'), input, {
+          beforeCommit: () => {
+            if (generated) say('cli.admin.generated_password', { password });
+          },
+        });
         say('cli.admin.created', { login: user.loginId, role: text(`cli.role.${user.role}`) });
-        if (generated) say('cli.admin.generated_password', { password });
       });
     });
 
@@ -60,16 +65,16 @@ export function adminCommands(program: Command) {
 
   admin
     .command('unlock <loginId>')
-    .description('lift the suspension of an account (アカウント停止), e.g. when every administrator is suspended')
+    .description(text('cli.help.unlock'))
     .action(async (loginId: string) => {
       await withInstallation(async (ctx) => {
         const outcome = await unlockByLoginId(ctx, systemActor('cli'), loginId);
         if (outcome === 'no_such_user') {
-          console.error(`no user with login ID ${loginId}`);
+          complain('cli.admin.no_such_user', { login: loginId });
           process.exitCode = 1;
           return;
         }
-        console.log(outcome === 'lifted' ? `suspension of ${loginId} lifted` : `${loginId} is not suspended`);
+        say(outcome === 'lifted' ? 'cli.admin.unlocked' : 'cli.admin.not_suspended', { login: loginId });
       });
     });
 }

@@ -33,6 +33,8 @@ export const cliMessages = defineMessages(
     'cli.admin.generated_password': '生成したパスワード(一度だけ表示します): {password}',
     'cli.admin.no_such_user': 'ログインID {login} の利用者はいません。',
     'cli.admin.password_changed': '{login} のパスワードを変更しました。この利用者のセッションはすべて終了しました。',
+    'cli.admin.unlocked': '{login} のアカウント停止を解除しました。',
+    'cli.admin.not_suspended': '{login} は停止されていません。',
     'cli.migrate.applied': 'マイグレーションを適用しました: {names}',
     'cli.migrate.up_to_date': 'データベースは最新です。',
     'cli.secrets.rotated': '{count}件の秘密情報を鍵 {key} で暗号化し直しました。',
@@ -63,6 +65,7 @@ export const cliMessages = defineMessages(
     'cli.help.locale': 'ja または en',
     'cli.help.time_zone': 'IANAタイムゾーン',
     'cli.help.set_password': '利用者のパスワードを設定します(標準入力から。なければ生成)。その利用者のセッションは終了します',
+    'cli.help.unlock': '利用者のアカウント停止を解除します(管理者が全員停止されたときなど)',
     'cli.help.secrets': '保存した秘密情報を暗号化する鍵',
     'cli.help.rotate':
       '鍵ファイルの場合: 新しい鍵を加え、すべての秘密情報をその鍵で暗号化し直します。TAYORI_SECRET_KEY の場合: 新しい鍵を先頭に置いて(新,旧)から実行します',
@@ -101,6 +104,8 @@ export const cliMessages = defineMessages(
     'cli.admin.generated_password': 'Generated password (shown once): {password}',
     'cli.admin.no_such_user': 'No user with login ID {login}.',
     'cli.admin.password_changed': 'Password of {login} changed; every session of theirs ended.',
+    'cli.admin.unlocked': 'Suspension of {login} lifted.',
+    'cli.admin.not_suspended': '{login} is not suspended.',
     'cli.migrate.applied': 'Applied: {names}',
     'cli.migrate.up_to_date': 'Already up to date.',
     'cli.secrets.rotated': 'Re-encrypted {count} secret(s) with key {key}.',
@@ -131,6 +136,7 @@ export const cliMessages = defineMessages(
     'cli.help.locale': 'ja or en',
     'cli.help.time_zone': 'IANA time zone',
     'cli.help.set_password': "set a user's password (from standard input, or generated and printed once); ends their sessions",
+    'cli.help.unlock': "lift a user's suspension (アカウント停止), e.g. when every administrator is suspended",
     'cli.help.secrets': 'the keys that encrypt stored secrets',
     'cli.help.rotate':
       'with a key file: add a new key and re-encrypt every secret with it. With TAYORI_SECRET_KEY: put the new key first (new,old), then run this',
