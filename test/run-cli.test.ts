@@ -112,7 +112,7 @@ describe.each(dialects())('tayori run on $name', (dialect) => {
     );
     expect(wrongKind.code).toBe(5);
     expect(wrongKind.stdout).toBe('ran\n');
-    expect(wrongKind.stderr).toContain('could not report the start: HTTP 403');
+    expect(wrongKind.stderr).toContain('tayori run: 開始を報告できませんでした: HTTP 403');
     expect(await findRun('別の種類')).toBeUndefined();
   });
 
@@ -124,6 +124,13 @@ describe.each(dialects())('tayori run on $name', (dialect) => {
     const long = await runTayori(['run', '--kind', 'data-source', '--name', 'x'.repeat(201), '--', 'touch', marker], besideServer());
     expect(long.code).toBe(2);
     expect(long.stderr).toContain('200文字以内');
+    const longInEnglish = await runTayori(['run', '--kind', 'data-source', '--name', 'x'.repeat(201), '--', 'touch', marker], {
+      ...besideServer(),
+      LANG: 'en_US.UTF-8',
+    });
+    expect(longInEnglish.stderr).toContain('tayori run: --name: Enter at most 200 characters.');
+    const noToken = await runTayori(['run', '--kind', 'data-source', '--name', 'x', '--url', 'http://127.0.0.1:9', '--', 'touch', marker], besideServer());
+    expect(noToken).toMatchObject({ code: 2, stderr: 'tayori run: --url には --token(または TAYORI_REPORT_TOKEN)も指定してください\n' });
     expect((await t.ctx.db.selectFrom('runs').select('id').execute()).length).toBe(0);
   });
 });

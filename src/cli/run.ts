@@ -4,6 +4,7 @@ import { type Command, Option } from 'commander';
 import { MAX_RUN_ERROR, sanitiseRunError, startRunRequest, THREAD_KINDS } from '../contracts/monitoring.js';
 import { AppError, errorBody, parseOrThrow } from '../server/errors.js';
 import { configOrExit } from './context.js';
+import { cliLocale, complain, text } from './output.js';
 import { databaseReporter, httpReporter, type RunReporter } from './run-reporters.js';
 
 interface RunOptions {
@@ -24,16 +25,16 @@ const COMMAND_NOT_STARTED = 127;
 export function runCommand(program: Command) {
   program
     .command('run')
-    .description('run COMMAND as a monitored background run (スレッド監視) and exit with its exit code')
-    .addOption(new Option('--kind <kind>', 'kind of the run').choices(THREAD_KINDS).makeOptionMandatory())
-    .requiredOption('--name <name>', 'which data source, calendar or account (up to 200 characters)')
-    .option('--url <url>', 'report to this Tayori server (with --token); without it, straight to the database of this configuration')
-    .addOption(new Option('--token <token>', 'report token of the kind').env('TAYORI_REPORT_TOKEN'))
-    .argument('<command...>', 'the command and its arguments, after --')
+    .description(text('cli.help.run'))
+    .addOption(new Option('--kind <kind>', text('cli.help.run_kind')).choices(THREAD_KINDS).makeOptionMandatory())
+    .requiredOption('--name <name>', text('cli.help.run_name'))
+    .option('--url <url>', text('cli.help.run_url'))
+    .addOption(new Option('--token <token>', text('cli.help.run_token')).env('TAYORI_REPORT_TOKEN'))
+    .argument('<command...>', text('cli.help.run_command'))
     .action(async (command: string[], options: RunOptions) => {
       const run = parseRunOrExit(options);
       if (options.url && !options.token) {
-        console.error('tayori run: --url needs --token (or TAYORI_REPORT_TOKEN)');
+        complain('cli.run.url_needs_token');
         process.exit(2);
       }
       const config = configOrExit();
@@ -47,7 +48,7 @@ function parseRunOrExit(options: RunOptions) {
     return parseOrThrow(startRunRequest, { kind: options.kind, name: options.name });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    for (const field of errorBody(error, 'ja').error.fields ?? []) console.error(`tayori run: --${field.path}: ${field.message}`);
+    for (const field of errorBody(error, cliLocale).error.fields ?? []) console.error(`tayori run: --${field.path}: ${field.message}`);
     process.exit(2);
   }
 }
@@ -58,11 +59,11 @@ function parseRunOrExit(options: RunOptions) {
  * failure is printed and never stops the command: the job itself matters more than its report.
  */
 async function superviseRun(reporter: RunReporter, run: { kind: (typeof THREAD_KINDS)[number]; name: string }, command: string[], heartbeatMs: number) {
-  const report = (what: string, action: () => Promise<void>) =>
+  const report = (what: 'start' | 'heartbeat' | 'outcome', action: () => Promise<void>) =>
     action().then(
       () => true,
       (error: unknown) => {
-        console.error(`tayori run: could not report the ${what}: ${error instanceof Error ? error.message : String(error)}`);
+        complain(`cli.run.not_reported.${what}`, { reason: error instanceof Error ? error.message : String(error) });
         return false;
       },
     );
