@@ -87,7 +87,11 @@ describe('configuration', () => {
     expect(config.trustProxy).toBe(1);
     expect(loadConfig({ TAYORI_TRUST_PROXY: '2' }).trustProxy).toBe(2);
     expect(loadConfig({ TAYORI_TRUST_PROXY: '10.0.0.0/8, 192.0.2.10' }).trustProxy).toBe('10.0.0.0/8,192.0.2.10');
-    expect(() => loadConfig({ TAYORI_TRUST_PROXY: 'everyone' })).toThrow(/TAYORI_TRUST_PROXY/);
+    expect(loadConfig({ TAYORI_TRUST_PROXY: '2001:db8::/32,10.0.0.0/255.0.0.0' }).trustProxy).toBe('2001:db8::/32,10.0.0.0/255.0.0.0');
+    // Each of these once passed the check and stopped the server only after the first start's work.
+    for (const wrong of ['everyone', 'deadbeef', 'abc,10.0.0.0/8', '10.0.0.0/33', '10.0.0.1/8/8', '10.0.0.0/', '2001:db8::/129', '10.0.0.0,']) {
+      expect(() => loadConfig({ TAYORI_TRUST_PROXY: wrong }), wrong).toThrow(/TAYORI_TRUST_PROXY/);
+    }
     expect(config.initialAdmin).toMatchObject({ login: 'ops.admin', email: 'ops@example.jp' });
   });
 

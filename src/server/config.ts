@@ -30,7 +30,7 @@ const flag = (defaultValue: '0' | '1') =>
 const trustedProxies = z
   .string()
   .default('off')
-  .refine((value) => /^(0|1|true|false|on|off|yes|no|\d{1,2}|[\d.:a-fA-F/]+(\s*,\s*[\d.:a-fA-F/]+)*)$/.test(value), {
+  .refine((value) => /^(0|1|true|false|on|off|yes|no|\d{1,2})$/.test(value) || value.split(',').every((entry) => isAddressOrRange(entry.trim())), {
     message: 'config.trust_proxy',
   })
   .transform((value): boolean | number | string => {
@@ -38,6 +38,16 @@ const trustedProxies = z
     if (['1', 'true', 'on', 'yes'].includes(value)) return 1;
     return /^\d+$/.test(value) ? Number(value) : value.replace(/\s+/g, '');
   });
+
+/** `192.0.2.10`, `10.0.0.0/8`, `10.0.0.0/255.0.0.0` or `2001:db8::/32`, as proxy-addr reads them. */
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (family === 4 && isIP(prefix) === 4) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 const integer = (defaultValue: number, min: number, max: number) =>
   z
