@@ -10,7 +10,7 @@ import { loadConfig } from '../src/server/config.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
 import { createMailApi } from '../src/server/outbox/enqueue.js';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
-import { createSecretBox, generateKey, keyFilePath, keyId, loadKeyRing } from '../src/server/security/secret-box.js';
+import { createSecretBox, generateKey, keyFilePath, keyId, loadKeyRing, readKeyFile, retiredKeyFilePath } from '../src/server/security/secret-box.js';
 import { createTestApp, login, type TestApp } from './support/app.js';
 import { runTayori } from './support/cli.js';
 import { testClock } from './support/clock.js';
@@ -134,6 +134,21 @@ describe.each(dialects())('secrets rotate on $name', (dialect) => {
     }
   }
 
+  /** Stores an SMTP password and returns its ciphertext, as a backup taken then would hold it. */
+  async function storedSmtpPasswordAfter(env: Record<string, string>, password: string): Promise<string> {
+    await storeSmtpPassword(env, password);
+    return storedSmtpPassword(env);
+  }
+
+  async function putSmtpPassword(env: Record<string, string>, ciphertext: string): Promise<void> {
+    const ctx = createContext(loadConfig(env));
+    try {
+      await ctx.db.updateTable('mail_settings').set({ smtp_password: ciphertext }).execute();
+    } finally {
+      await ctx.database.close();
+    }
+  }
+
   async function storedSmtpPassword(env: Record<string, string>): Promise<string> {
     const ctx = createContext(loadConfig(env));
     try {
@@ -159,6 +174,59 @@ describe.each(dialects())('secrets rotate on $name', (dialect) => {
     expect(createSecretBox(ring).keyIdOf(ciphertext)).toBe(newKeyId);
     expect(createSecretBox(ring).decrypt(ciphertext, PURPOSE)).toBe('smtp-pass-1');
     expect(statSync(keyFilePath(installation.dataDir)).mode & 0o777).toBe(0o600);
+
+    // The replaced key is kept apart, decrypt only, for backups made before the rotation.
+    const retiredFile = retiredKeyFilePath(installation.dataDir);
+    expect(result.stdout).toContain(`古い鍵は ${retiredFile} に移しました`);
+    expect(statSync(retiredFile).mode & 0o777).toBe(0o600);
+    expect(readKeyFile(retiredFile).map((key) => keyId(Buffer.from(key, 'base64')))).toEqual([oldKeyId]);
+  });
+
+  it('with the key file: a running instance encrypts with the new key and reads re-encrypted secrets at once', async () => {
+    await storeSmtpPassword(envWith(), 'smtp-pass-3');
+    const running = createContext(loadConfig(envWith()));
+    try {
+      const oldKeyId = running.secrets.currentKeyId;
+      expect((await runTayori(['secrets', 'rotate'], envWith())).code).toBe(0);
+      const newKeyId = keyId(Buffer.from(loadKeyRing(undefined, installation.dataDir)[0], 'base64'));
+      expect(running.secrets.decrypt(await storedSmtpPassword(envWith()), PURPOSE)).toBe('smtp-pass-3');
+      expect(running.secrets.currentKeyId).toBe(newKeyId);
+      expect(running.secrets.keyIdOf(running.secrets.encrypt('saved after the rotation', PURPOSE))).toBe(newKeyId);
+      expect(newKeyId).not.toBe(oldKeyId);
+    } finally {
+      await running.database.close();
+    }
+  });
+
+  it('with the key file: a backup from before a rotation still decrypts, and the next rotation moves it to the new key', async () => {
+    const envelope = await storedSmtpPasswordAfter(envWith(), 'smtp-pass-4');
+    expect((await runTayori(['secrets', 'rotate'], envWith())).code).toBe(0);
+    await putSmtpPassword(envWith(), envelope); // as restoring the backup would
+    const restored = createContext(loadConfig(envWith()));
+    try {
+      expect(restored.secrets.decrypt(envelope, PURPOSE)).toBe('smtp-pass-4');
+    } finally {
+      await restored.database.close();
+    }
+    expect((await runTayori(['secrets', 'rotate'], envWith())).stdout).toContain('1件の秘密情報を鍵');
+    const current = createSecretBox(loadKeyRing(undefined, installation.dataDir));
+    expect(current.decrypt(await storedSmtpPassword(envWith()), PURPOSE)).toBe('smtp-pass-4');
+  });
+
+  it('changes nothing when a stored secret is under a key it does not have, or when there is no key at all', async () => {
+    await storeSmtpPassword(envWith({ TAYORI_SECRET_KEY: generateKey() }), 'smtp-pass-5');
+    const stored = await storedSmtpPassword(envWith({ TAYORI_SECRET_KEY: generateKey() }));
+
+    // The operator's shell lacks the service's TAYORI_SECRET_KEY: no key file is made up.
+    const withoutKey = await runTayori(['secrets', 'rotate'], envWith());
+    expect(withoutKey).toMatchObject({ code: 1, stdout: '' });
+    expect(withoutKey.stderr).toContain(`鍵ファイル ${keyFilePath(installation.dataDir)} がありません。`);
+    expect(existsSync(keyFilePath(installation.dataDir))).toBe(false);
+
+    const wrongKeys = await runTayori(['secrets', 'rotate'], envWith({ TAYORI_SECRET_KEY: generateKey(), LANG: 'en_US.UTF-8' }));
+    expect(wrongKeys).toMatchObject({ code: 1, stdout: '' });
+    expect(wrongKeys.stderr).toContain('Some stored secrets are encrypted with a key this configuration does not have');
+    expect(await storedSmtpPassword(envWith({ TAYORI_SECRET_KEY: generateKey() }))).toBe(stored);
   });
 
   it('with TAYORI_SECRET_KEY=new,old: afterwards the new key alone decrypts every secret', async () => {

@@ -9,7 +9,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { ensureOrganisation } from './organisation/organisation.service.js';
 import { warnAboutLooseModes } from './security/private-files.js';
-import { createSecretBox, loadKeyRing } from './security/secret-box.js';
+import { openSecretBox } from './security/secret-box.js';
 import { trustedCertificates } from './transports/tls-trust.js';
 
 export function createContext(config: Config, options: { clock?: Clock; log?: Logger } = {}): AppContext {
@@ -21,7 +21,7 @@ export function createContext(config: Config, options: { clock?: Clock; log?: Lo
     database,
     db: database.db,
     clock: options.clock ?? systemClock,
-    secrets: createSecretBox(loadKeyRing(config.secretKeys, config.dataDir)),
+    secrets: openSecretBox(config.secretKeys, config.dataDir),
     log: options.log ?? createLogger(config.logLevel),
   };
 }

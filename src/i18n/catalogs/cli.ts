@@ -39,6 +39,12 @@ export const cliMessages = defineMessages(
     'cli.migrate.up_to_date': 'データベースは最新です。',
     'cli.secrets.rotated': '{count}件の秘密情報を鍵 {key} で暗号化し直しました。',
     'cli.secrets.old_keys_unused': 'すべての秘密情報が TAYORI_SECRET_KEY の最初の鍵で暗号化されています。ほかの鍵は削除できます。',
+    'cli.secrets.retired_kept':
+      '古い鍵は {file} に移しました(復号にだけ使います)。この入れ替えより前のバックアップを復元するときに必要です。そのようなバックアップがなくなったら、このファイルを削除してください。',
+    'cli.secrets.no_key_file':
+      '鍵ファイル {file} がありません。サービスが TAYORI_SECRET_KEY で鍵を指定しているなら、同じ値を設定してから実行してください。何も変更していません。',
+    'cli.secrets.key_missing':
+      '保存済みの秘密情報に、この設定にない鍵({keys})で暗号化されたものがあります。何も変更していません。サービスと同じ TAYORI_SECRET_KEY(または同じデータディレクトリの鍵ファイル)で実行してください。',
     'cli.settings.saved': 'メール送信設定を保存しました(バージョン {version})。',
     'cli.file.unreadable': '{file} を読み込めません: {reason}',
     'cli.file.not_json': '{file} はJSONとして正しくありません: {reason}',
@@ -120,6 +126,12 @@ export const cliMessages = defineMessages(
     'cli.migrate.up_to_date': 'Already up to date.',
     'cli.secrets.rotated': 'Re-encrypted {count} secret(s) with key {key}.',
     'cli.secrets.old_keys_unused': 'Every secret now uses the first key of TAYORI_SECRET_KEY; the others can be removed.',
+    'cli.secrets.retired_kept':
+      'The old key was moved to {file} (used only to decrypt): restoring a backup made before this rotation needs it. Delete that file once no such backup is kept.',
+    'cli.secrets.no_key_file':
+      'There is no key file {file}. If the service takes its keys from TAYORI_SECRET_KEY, set the same value and run this again. Nothing was changed.',
+    'cli.secrets.key_missing':
+      'Some stored secrets are encrypted with a key this configuration does not have ({keys}). Nothing was changed. Run this with the same TAYORI_SECRET_KEY (or the key file of the same data directory) as the service.',
     'cli.settings.saved': 'Mail settings saved (version {version}).',
     'cli.file.unreadable': 'Cannot read {file}: {reason}',
     'cli.file.not_json': '{file} is not valid JSON: {reason}',

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files.js';
 
@@ -85,6 +85,11 @@ export function keyFilePath(dataDir: string): string {
   return join(dataDir, 'secret.key');
 }
 
+/** Where `tayori secrets rotate` keeps the keys it replaced: they still decrypt a backup made before. */
+export function retiredKeyFilePath(dataDir: string): string {
+  return join(dataDir, 'secret.key.retired');
+}
+
 /** Keys from TAYORI_SECRET_KEY, or else from the key file, created (mode 0600) on first use. */
 export function loadKeyRing(configuredKeys: string[] | undefined, dataDir: string): string[] {
   if (configuredKeys && configuredKeys.length > 0) return configuredKeys;
@@ -93,10 +98,67 @@ export function loadKeyRing(configuredKeys: string[] | undefined, dataDir: strin
     makePrivateDir(dataDir);
     createKeyFileOnce(file, [generateKey()]);
   }
+  return readKeyFile(file);
+}
+
+export function readKeyFile(file: string): string[] {
+  if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith('#'));
+}
+
+/**
+ * The installation's secret box. With TAYORI_SECRET_KEY, those keys. With the key file, its keys
+ * and then the retired ones (decrypt only), read again whenever either file is replaced: after
+ * `tayori secrets rotate` a running instance encrypts with the new key and reads what was
+ * re-encrypted at once, instead of failing until it is restarted, and a restored backup made
+ * before a rotation still decrypts.
+ */
+export function openSecretBox(configuredKeys: string[] | undefined, dataDir: string): SecretBox {
+  if (configuredKeys && configuredKeys.length > 0) return createSecretBox(configuredKeys);
+  const files = [keyFilePath(dataDir), retiredKeyFilePath(dataDir)];
+  loadKeyRing(undefined, dataDir);
+  let seen = '';
+  let box: SecretBox | undefined;
+  const current = (): SecretBox => {
+    const stamp = files.map(fileStamp).join('|');
+    if (box === undefined || stamp !== seen) {
+      box = createSecretBox(files.flatMap(readKeyFile));
+      seen = stamp;
+    }
+    return box;
+  };
+  current();
+  return {
+    get currentKeyId() {
+      return current().currentKeyId;
+    },
+    encrypt: (plaintext, purpose) => current().encrypt(plaintext, purpose),
+    decrypt: (ciphertext, purpose) => current().decrypt(ciphertext, purpose),
+    keyIdOf: (ciphertext) => current().keyIdOf(ciphertext),
+  };
+}
+
+/** Changes when the file is replaced (a rename gives a new inode) or rewritten. */
+function fileStamp(file: string): string {
+  try {
+    const { ino, mtimeMs, size } = statSync(file);
+    return `${ino}:${mtimeMs}:${size}`;
+  } catch {
+    return 'none';
+  }
+}
+
+/** Appends keys to the retired key file (mode 0600), with when they were retired. */
+export function retireKeys(dataDir: string, keys: string[], when: Date): void {
+  const file = retiredKeyFilePath(dataDir);
+  const ids = keys.map((key) => keyId(Buffer.from(key, 'base64'))).join(', ');
+  appendFileSync(file, `# retired ${when.toISOString()} (${ids}): delete once no backup from before then is kept\n${keys.join('\n')}\n`, {
+    mode: PRIVATE_FILE_MODE,
+  });
+  chmodSync(file, PRIVATE_FILE_MODE);
 }
 
 export function writeKeyFile(file: string, keys: string[]): void {
