@@ -65,6 +65,17 @@ describe.each(dialects())('Prometheus metrics on $name', (dialect) => {
     expect(sample(after, 'tayori_process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 
+  it('leaves a failed test mail out of the outbox counts, so the operator’s check does not look like mail lost', async () => {
+    sink.rejectRecipient('gone@example.jp', '550 5.1.1 User unknown');
+    const admin = await login(t.app);
+    const check = await admin.request('POST', '/api/settings/mail/test-mail', { ...smtpSettingsForm(sink.port), to: 'gone@example.jp' });
+    expect(check.json()).toMatchObject({ ok: false });
+    expect((await admin.request('GET', '/api/mail/deliveries?kind=test')).json().deliveries).toMatchObject([{ state: 'failed' }]);
+
+    expect(sample(await scrape(), 'tayori_outbox_mails{state="failed"}')).toBe(0);
+    expect((await admin.request('GET', '/api/health')).json().outbox).toEqual({});
+  });
+
   it('counts the accounts suspended after repeated login failures', async () => {
     const admin = await login(t.app);
     expect((await admin.request('PUT', '/api/settings/lockout', { threshold: 2, windowMinutes: 30, durationMinutes: 30 })).statusCode).toBe(200);
