@@ -37,7 +37,7 @@ describe('file modes of the data dir (SQLite, dev mailbox)', () => {
     rmSync(parent, { recursive: true, force: true });
   });
 
-  async function start() {
+  async function start(extraEnv: Record<string, string> = {}) {
     const sink = new Writable({
       write(chunk, _encoding, done) {
         log += String(chunk);
@@ -49,6 +49,7 @@ describe('file modes of the data dir (SQLite, dev mailbox)', () => {
       TAYORI_INITIAL_ADMIN_PASSWORD: 'initial-admin-password',
       TAYORI_DEV_MAILBOX: '1',
       TAYORI_DEV_MAILBOX_PORT: '0',
+      ...extraEnv,
     });
     ctx = createContext(config, { log: createLogger('warn', sink) });
     await prepareInstallation(ctx, () => {});
@@ -101,5 +102,17 @@ describe('file modes of the data dir (SQLite, dev mailbox)', () => {
       { path: join(dataDir, 'tayori.sqlite-wal'), mode: '644', expected: '600' },
       { path: join(dataDir, 'tayori.sqlite-shm'), mode: '644', expected: '600' },
     ]);
+  });
+
+  it('warns at start about a TAYORI_ variable that is no setting, with the setting it likely misspells', async () => {
+    await start({ TAYORI_METRIC_PORT: '9301', TAYORI_NO_SUCH_THING_AT_ALL: '1', TAYORI_REPORT_TOKEN: 'tyrr_x' });
+    const warnings = log
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.level === 40);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].msg).toContain('TAYORI_METRIC_PORT (did you mean TAYORI_METRICS_PORT?)');
+    expect(warnings[0].unknown).toEqual([{ name: 'TAYORI_METRIC_PORT', didYouMean: 'TAYORI_METRICS_PORT' }, { name: 'TAYORI_NO_SUCH_THING_AT_ALL' }]);
   });
 });

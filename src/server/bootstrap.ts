@@ -34,6 +34,15 @@ export function createContext(config: Config, options: { clock?: Clock; log?: Lo
 export async function prepareInstallation(ctx: AppContext, announce: (text: string) => void = console.log) {
   await migrateToLatest(ctx.database);
   warnAboutLooseModes(ctx);
+  warnAboutUnknownVariables(ctx);
   await ensureOrganisation(ctx);
   await ensureInitialAdmin(ctx, (created) => announce(firstStartNotice(ctx.config, created)));
+}
+
+/** Told at every start, as loose file modes are: an unknown variable leaves its setting at the default. */
+function warnAboutUnknownVariables(ctx: Pick<AppContext, 'config' | 'log'>): void {
+  const unknown = ctx.config.unknownVariables;
+  if (unknown.length === 0) return;
+  const named = unknown.map(({ name, didYouMean }) => (didYouMean ? `${name} (did you mean ${didYouMean}?)` : name)).join(', ');
+  ctx.log.warn({ unknown }, `ignored environment variables that are no Tayori setting: ${named}`);
 }

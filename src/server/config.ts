@@ -289,7 +289,35 @@ export function loadConfig(env: Environment = process.env) {
       heartbeatLossMinutes: e.TAYORI_HEARTBEAT_LOSS_MINUTES,
       leaseMs: e.TAYORI_MONITOR_LEASE_MS,
     },
+    unknownVariables: unknownVariablesOf(Object.keys(known)),
   });
+}
+
+/** TAYORI_ variables that are not settings of the process, and so not unknown ones. */
+const NOT_SETTINGS = new Set(['TAYORI_REPORT_TOKEN', 'TAYORI_REQUIRE_POSTGRES']);
+
+/**
+ * TAYORI_ variables no setting has, each with the setting it most likely misspells: a typo
+ * (TAYORI_METRIC_PORT) would otherwise leave its setting at the default without a word.
+ */
+function unknownVariablesOf(names: string[]): { name: string; didYouMean?: string }[] {
+  const settings = Object.keys(environmentSchema.shape);
+  return names
+    .filter((name) => !(name in environmentSchema.shape) && !NOT_SETTINGS.has(name))
+    .map((name) => {
+      const nearest = settings.reduce((best, setting) => (editDistance(name, setting) < editDistance(name, best) ? setting : best));
+      return editDistance(name, nearest) <= 3 ? { name, didYouMean: nearest } : { name };
+    });
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length];
 }
 
 export type Config = ReturnType<typeof loadConfig>;
