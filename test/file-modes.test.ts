@@ -56,6 +56,13 @@ describe('file modes of the data dir (SQLite, dev mailbox)', () => {
     return ctx;
   }
 
+  const warningsLogged = () =>
+    log
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.level === 40);
+
   it('keeps the database, its WAL, the key and the dev mailbox private: directories 0700, files 0600', async () => {
     const started = await start();
     const mailbox = await startDevMailbox(started);
@@ -88,11 +95,7 @@ describe('file modes of the data dir (SQLite, dev mailbox)', () => {
     chmodSync(join(dataDir, 'tayori.sqlite'), 0o644);
 
     await start();
-    const warnings = log
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line))
-      .filter((line) => line.level === 40);
+    const warnings = warningsLogged();
     expect(warnings).toHaveLength(1);
     expect(warnings[0].msg).toContain('chmod');
     // SQLite gives its -wal and -shm files the mode of the database file.
@@ -106,11 +109,7 @@ describe('file modes of the data dir (SQLite, dev mailbox)', () => {
 
   it('warns at start about a TAYORI_ variable that is no setting, with the setting it likely misspells', async () => {
     await start({ TAYORI_METRIC_PORT: '9301', TAYORI_NO_SUCH_THING_AT_ALL: '1', TAYORI_REPORT_TOKEN: 'tyrr_x' });
-    const warnings = log
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line))
-      .filter((line) => line.level === 40);
+    const warnings = warningsLogged();
     expect(warnings).toHaveLength(1);
     expect(warnings[0].msg).toContain('TAYORI_METRIC_PORT (did you mean TAYORI_METRICS_PORT?)');
     expect(warnings[0].unknown).toEqual([{ name: 'TAYORI_METRIC_PORT', didYouMean: 'TAYORI_METRICS_PORT' }, { name: 'TAYORI_NO_SUCH_THING_AT_ALL' }]);
