@@ -62,8 +62,15 @@ export function toAsciiAddress(address: string): string {
   return `${address.slice(0, at)}@${domainToAscii(address.slice(at + 1))}`;
 }
 
+/**
+ * Characters the URL host parser behind domainToAscii reads as the end of a host or decodes
+ * (`a@good.jp/evil` would become `a@good.jp`, `a@ex%61mple.jp` `a@example.jp`): an address must
+ * be delivered to what was written, or refused.
+ */
+const ENDS_OR_ESCAPES_A_HOST = /[/\\?#%:@[\]]/;
+
 function toAsciiDomain(domain: string): string | null {
-  if (domain.length > 253 || domain.endsWith('.')) return null;
+  if (domain.length > 253 || domain.endsWith('.') || ENDS_OR_ESCAPES_A_HOST.test(domain)) return null;
   const ascii = domainToAscii(domain.toLowerCase());
   if (!ascii || ascii.length > 253) return null;
   const labels = ascii.split('.');

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { parseAddress, parseAddressList } from './address.js';
+
+describe('an address is delivered to what was written, or refused', () => {
+  it('refuses a domain the URL host parser would cut short or decode', () => {
+    for (const written of ['a@good.jp/evil', 'a@good.jp\\evil.jp', 'a@good.jp?x=1', 'a@good.jp#x', 'a@ex%61mple.jp', 'a@good.jp:25', 'a@[192.0.2.1]']) {
+      expect(parseAddress(written), written).toMatchObject({ ok: false, problem: { code: 'address.domain_invalid' } });
+    }
+    expect(parseAddressList('ops@corp.example.jp/attacker.example; sec@ex%61mple.jp')).toMatchObject({ ok: false });
+  });
+
+  it('still takes an internationalised domain, and keeps it as written', () => {
+    expect(parseAddress('info@例え.jp')).toEqual({ ok: true, address: 'info@例え.jp' });
+    expect(parseAddress('Info@Example.JP')).toMatchObject({ ok: true });
+  });
+});
