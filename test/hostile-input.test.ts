@@ -91,6 +91,35 @@ describe.each(dialects())('hostile input on $name', (dialect) => {
     });
   });
 
+  describe('bodies that would hold up the server for everyone', () => {
+    it('a body over 1 MB is refused with 413 on every route but the mail API, also on a path that does not exist', async () => {
+      const bigObject = JSON.stringify(Object.fromEntries(Array.from({ length: 120_000 }, (_, i) => [`k${i}`, 1])));
+      expect(bigObject.length).toBeGreaterThan(1024 * 1024);
+      for (const url of ['/api/session', '/no-such-path', '/api/settings/mail']) {
+        const response = await t.app.inject({ method: 'POST', url, payload: bigObject, headers: { 'content-type': 'application/json' } });
+        expect(response.statusCode, url).toBe(413);
+        expect(response.json(), url).toMatchObject({ error: { code: 'error.payload_too_large' } });
+      }
+    });
+
+    it('a 422 lists at most 100 problems, however many unknown fields the body has', async () => {
+      const manyKeys = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, 1]));
+      const response = await t.app.inject({ method: 'POST', url: '/api/session', payload: { loginId: 'admin', password: 'x', ...manyKeys } });
+      expect(response.statusCode).toBe(422);
+      expect(response.json().error.fields).toHaveLength(100);
+      expect(response.body.length).toBeLessThan(20_000);
+    });
+
+    it('JSON nested 100,000 levels deep is answered as bad input, not 500', async () => {
+      const deep = `${'['.repeat(100_000)}"\\ud800"${']'.repeat(100_000)}`;
+      const response = await t.app.inject({ method: 'POST', url: '/api/session', payload: deep, headers: { 'content-type': 'application/json' } });
+      expect(response.statusCode, response.body.slice(0, 200)).toBe(422);
+      expect(response.json().error.fields[0].code).toBe('validation.lone_surrogate');
+      const plain = await t.app.inject({ method: 'POST', url: '/api/session', payload: `${'['.repeat(100_000)}${']'.repeat(100_000)}`, headers: { 'content-type': 'application/json' } });
+      expect(plain.statusCode).toBe(422);
+    });
+  });
+
   describe("Fastify's own errors answer in the app's shape and language", () => {
     it('a path parameter over 100 characters: not found, without echoing the URL', async () => {
       const longId = 'a'.repeat(150);

@@ -24,8 +24,11 @@ import { authenticateServiceToken } from './outbox/service-tokens.service.js';
 import { screenRoutes } from './screen/screen.routes.js';
 import { mailSettingsRoutes } from './settings/mail-settings.routes.js';
 
-/** Largest request body: attachments of up to 10 MB arrive base64-encoded inside JSON. */
-const BODY_LIMIT = 16 * 1024 * 1024;
+/**
+ * Largest request body but for mail (mail.routes.ts): settings, users and reports are small, and
+ * every body is parsed and walked on the event loop, also on a path that turns out not to exist.
+ */
+const BODY_LIMIT = 1024 * 1024;
 
 export interface BuildOptions {
   /** Sees every route as it is registered: the route-guard test enumerates them with it. */

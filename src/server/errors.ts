@@ -26,8 +26,14 @@ export const forbidden = () => new AppError('error.forbidden', 403);
 export const unauthenticated = () => new AppError('error.unauthenticated', 401);
 export const conflict = (code: MessageKey = 'error.conflict') => new AppError(code, 409);
 
+/**
+ * Problems listed in one answer. A body of 80,000 unknown keys would otherwise be answered with
+ * 80,000 problems, an answer ten times its size (found trying the API as an attacker would).
+ */
+export const MAX_FIELD_PROBLEMS = 100;
+
 export function validationError(fields: FieldProblem[]): AppError {
-  return new AppError('error.validation', 422, {}, fields);
+  return new AppError('error.validation', 422, {}, fields.slice(0, MAX_FIELD_PROBLEMS));
 }
 
 export function fieldError(path: string, code: MessageKey, params?: MessageParams): AppError {

@@ -32,17 +32,45 @@ const LONE_SURROGATE = /\p{Cs}/u;
  */
 export function refuseLoneSurrogates(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    const path = pathToLoneSurrogate(request.body, []);
+    const path = pathToLoneSurrogate(request.body);
     if (path) throw fieldError(path.join('.'), 'validation.lone_surrogate');
   });
 }
 
-function pathToLoneSurrogate(value: unknown, path: string[]): string[] | null {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path : null;
-  if (typeof value !== 'object' || value === null) return null;
-  for (const [key, item] of Object.entries(value)) {
-    const found = LONE_SURROGATE.test(key) ? [...path, key] : pathToLoneSurrogate(item, [...path, key]);
-    if (found) return found;
+/** Where a value sits in the body, linked to its parent's place: no path is copied unless it is reported. */
+interface Place {
+  value: unknown;
+  key: string;
+  parent: Place | null;
+}
+
+const pathOf = (place: Place): string[] => {
+  const path: string[] = [];
+  for (let at: Place | null = place; at?.parent; at = at.parent) path.push(at.key);
+  return path.reverse();
+};
+
+/**
+ * Walked with a list of its own rather than by recursion: a body nested 100,000 levels deep
+ * (JSON.parse takes it) overflowed the stack and was answered 500.
+ */
+function pathToLoneSurrogate(body: unknown): string[] | null {
+  const pending: Place[] = [{ value: body, key: '', parent: null }];
+  for (let place = pending.pop(); place !== undefined; place = pending.pop()) {
+    const { value } = place;
+    if (typeof value === 'string' && LONE_SURROGATE.test(value)) return pathOf(place);
+    if (typeof value !== 'object' || value === null) continue;
+    const keys = Object.keys(value);
+    const badKey = keys.find((key) => LONE_SURROGATE.test(key));
+    if (badKey !== undefined) return [...pathOf(place), badKey];
+    // Pushed last to first, so that the first problem in the body is the one reported; a string
+    // only when it holds the problem, so that a body of many plain values costs nothing more.
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const item = (value as Record<string, unknown>)[keys[i]];
+      if (typeof item === 'string' ? LONE_SURROGATE.test(item) : typeof item === 'object' && item !== null) {
+        pending.push({ value: item, key: keys[i], parent: place });
+      }
+    }
   }
   return null;
 }

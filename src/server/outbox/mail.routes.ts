@@ -9,8 +9,12 @@ import { fetchPage } from '../http/pagination.js';
 import { deliveryView, readDeliveryLog, submitApplicationMail } from './mail.service.js';
 import { createServiceToken, listServiceTokenViews, revokeToken } from './service-tokens.service.js';
 
+const MAIL_BODY_LIMIT = 16 * 1024 * 1024;
+
 export function mailRoutes(app: FastifyInstance, ctx: AppContext) {
-  app.post('/api/mail/messages', { config: { access: 'service' } }, async (request, reply) => {
+  // Only a live service token gets this far (checked before the body is read), and attachments
+  // of up to 10 MB arrive base64-encoded inside the JSON.
+  app.post('/api/mail/messages', { bodyLimit: MAIL_BODY_LIMIT, config: { access: 'service' } }, async (request, reply) => {
     const headers = { 'Idempotency-Key': request.headers['idempotency-key'] };
     const { 'Idempotency-Key': idempotencyKey } = parseOrThrow(mailRequestHeadersSchema, headers);
     const message = parseOrThrow(outgoingMessageSchema, request.body);
