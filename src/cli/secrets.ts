@@ -35,20 +35,19 @@ export function secretsCommands(program: Command) {
         // Decrypt only: a restored backup may still hold secrets under a key an earlier rotation retired.
         const retired = secretKeys ? [] : readKeyFile(retiredKeyFilePath(dataDir));
         if (!(await allSecretsReadable(ctx, [...keys, ...retired]))) return;
+        const ring = secretKeys ?? [generateKey(), ...keys];
+        // The new key is on disk before any secret uses it: a crash mid-way loses nothing.
+        if (!secretKeys) writeKeyFile(file, ring);
+        const box = createSecretBox([...ring, ...retired]);
+        const rewritten = await reencryptAllSecrets(ctx.db, box);
+        say('cli.secrets.rotated', { count: rewritten, key: box.currentKeyId });
         if (secretKeys) {
-          const rewritten = await reencryptAllSecrets(ctx.db, createSecretBox(secretKeys));
-          say('cli.secrets.rotated', { count: rewritten, key: createSecretBox(secretKeys).currentKeyId });
           say('cli.secrets.old_keys_unused');
           return;
         }
-        const ring = [generateKey(), ...keys];
-        // The new key is on disk before any secret uses it: a crash mid-way loses nothing.
-        writeKeyFile(file, ring);
-        const rewritten = await reencryptAllSecrets(ctx.db, createSecretBox([...ring, ...retired]));
         // Old keys leave the key file only once nothing is encrypted with them any more.
         retireKeys(dataDir, keys, ctx.clock.now());
         writeKeyFile(file, [ring[0]]);
-        say('cli.secrets.rotated', { count: rewritten, key: createSecretBox(ring).currentKeyId });
         say('cli.secrets.retired_kept', { file: retiredKeyFilePath(dataDir) });
       });
     });
