@@ -89,6 +89,7 @@ export const en: Record<MessageKey, string> = {
   'smtp.timeout_connect': 'Connecting to the SMTP server timed out. Check that no firewall blocks it and that the port and encryption type are right.',
   'smtp.timeout_greeting': 'Connected, but the SMTP server never sent its greeting. If the port is for SSL/TLS only (such as 465), choose "SSL/TLS" as the encryption type. Check the port as well.',
   'smtp.timeout_socket': 'The SMTP server stopped answering and the connection timed out. Check the server and the network.',
+  'smtp.timeout_send': 'The SMTP server answered so slowly that one mail could not be sent within the time limit, so the send was cut off. Check the server and the network.',
   'smtp.tls_mismatch': 'No SSL/TLS connection could be made: the server on this port speaks plain text or STARTTLS. Check the encryption type and port (for example 465 is SSL/TLS, 587 is STARTTLS).',
   'smtp.starttls_unavailable': 'The SMTP server does not support STARTTLS (server reply: {reply}). Check the encryption type and port.',
   'smtp.certificate_untrusted': 'The SMTP server certificate is not trusted (self-signed or from an unknown certificate authority). For a company CA, ask the operator to add its certificate to TAYORI_SMTP_CA_FILE.',

@@ -151,6 +151,7 @@ const environmentSchema = z
     TAYORI_SMTP_GREETING_TIMEOUT_MS: integer(10_000, 100, 600_000),
     TAYORI_SMTP_SOCKET_TIMEOUT_MS: integer(30_000, 100, 600_000),
     TAYORI_TEST_MAIL_TIMEOUT_MS: integer(40_000, 100, 600_000),
+    TAYORI_SMTP_SEND_TIMEOUT_MS: integer(120_000, 100, 3_600_000),
     TAYORI_OUTBOX_POLL_MS: integer(1_000, 10, 600_000),
     TAYORI_OUTBOX_LEASE_MS: integer(120_000, 100, 3_600_000),
     TAYORI_OUTBOX_CONCURRENCY: integer(5, 1, 100),
@@ -272,6 +273,8 @@ export function loadConfig(env: Environment = process.env) {
       greetingMs: e.TAYORI_SMTP_GREETING_TIMEOUT_MS,
       socketMs: e.TAYORI_SMTP_SOCKET_TIMEOUT_MS,
       testMailMs: e.TAYORI_TEST_MAIL_TIMEOUT_MS,
+      /** One whole send: a server that trickles bytes never trips the socket timeout, which counts silence. */
+      sendMs: e.TAYORI_SMTP_SEND_TIMEOUT_MS,
     },
     outbox: {
       pollMs: e.TAYORI_OUTBOX_POLL_MS,

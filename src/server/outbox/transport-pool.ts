@@ -36,4 +36,13 @@ export class TransportPool {
     this.current?.sender.close();
     this.current = null;
   }
+
+  /** Ends the sender's conversations at once and forgets it; false when it is not this pool's. */
+  abandon(sender: MailSender): boolean {
+    if (this.current?.sender !== sender) return false;
+    if (sender.abort) sender.abort();
+    else sender.close();
+    this.current = null;
+    return true;
+  }
 }

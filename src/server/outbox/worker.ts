@@ -5,7 +5,7 @@ import { newId } from '../ids.js';
 import { metrics } from '../metrics/registry.js';
 import { readMailSettings } from '../settings/mail-settings.service.js';
 import { resolveDeliveryTarget, type SmtpTarget } from '../transports/delivery-target.js';
-import { classifySmtpError, type DeliveryFault } from '../transports/faults.js';
+import { classifySmtpError, type DeliveryFault, SEND_TIMEOUT } from '../transports/faults.js';
 import type { MailSender } from '../transports/smtp-thread.js';
 import { createSmtpTransport } from '../transports/smtp-transport.js';
 import { fallbackAlertTarget } from './alert-fallback.js';
@@ -212,7 +212,7 @@ export class OutboxWorker {
     let fault: DeliveryFault | null = null;
     const timeSend = metrics.sendSeconds.startTimer({ transport: target.via });
     try {
-      const info = await transporter.sendMail(composeMail(row, target.from));
+      const info = await this.withinSendTime(transporter, transporter.sendMail(composeMail(row, target.from)));
       timeSend();
       await this.recordSent(row, (info.rejected ?? []).map(String), info.rejectedErrors?.[0]?.message ?? null);
       this.backoff.recovered();
@@ -227,6 +227,25 @@ export class OutboxWorker {
     metrics.sends.inc({ outcome: fault?.scope ?? 'sent', transport: target.via });
     this.ctx.log.debug({ mailId: row.id, messageId: row.message_id, kind: row.kind, outcome: fault?.code ?? 'sent' }, 'outbox delivery');
     return fault?.scope === 'transport' ? fault : null;
+  }
+
+  /**
+   * A send that outlasts TAYORI_SMTP_SEND_TIMEOUT_MS fails as a transport fault, and every
+   * conversation of its sender ends: a server that trickles bytes never trips the socket timeout,
+   * and one endless conversation would otherwise hold this pass, and every mail after it, for good.
+   * The mails in flight stay queued (no attempt counted); the next pass starts new connections.
+   */
+  private withinSendTime<T>(transporter: MailSender, send: Promise<T>): Promise<T> {
+    const limitMs = this.ctx.config.smtpTimeouts.sendMs;
+    let timer: NodeJS.Timeout | undefined;
+    const cutOff = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // Rejected first: ending the sender fails its sends too, and the race takes the first.
+        reject(Object.assign(new Error(`the send took longer than ${limitMs} ms`), { code: 'ETIMEDOUT', timeoutType: SEND_TIMEOUT }));
+        if (!this.pool.abandon(transporter)) transporter.close();
+      }, limitMs);
+    });
+    return Promise.race([send, cutOff]).finally(() => clearTimeout(timer));
   }
 
   /** Accepted: recorded with the group commit; accepted for only some recipients: with a note of the others. */

@@ -133,9 +133,13 @@ function isQuotaReply(reply: string): boolean {
   return QUOTA_TEXT.test(reply);
 }
 
+/** The outbox worker's own timeout of one whole send (worker.ts), classified like nodemailer's. */
+export const SEND_TIMEOUT = 'SEND_TIMEOUT';
+
 function timeoutCode(timeoutType: string | undefined): MessageKey {
   if (timeoutType === 'GREETING_TIMEOUT') return 'smtp.timeout_greeting';
   if (timeoutType === 'SOCKET_TIMEOUT') return 'smtp.timeout_socket';
+  if (timeoutType === SEND_TIMEOUT) return 'smtp.timeout_send';
   if (timeoutType === 'UPGRADE_TIMEOUT') return 'smtp.tls_mismatch';
   return 'smtp.timeout_connect';
 }

@@ -8,6 +8,8 @@ import type { SmtpTransportOptions } from './smtp-transport.js';
 export interface MailSender {
   sendMail(mail: Mail.Options): Promise<SentInfo>;
   close(): void;
+  /** Ends every conversation at once, however far it got: the mails in flight fail. */
+  abort?(): void;
 }
 
 /** The part of nodemailer's answer the worker reads: recipients the server refused. */
@@ -58,6 +60,13 @@ export class SmtpThread implements MailSender {
   close(): void {
     this.current?.thread.postMessage('close');
     this.current = null;
+  }
+
+  abort(): void {
+    const aborted = this.current;
+    if (!aborted) return;
+    this.ended(aborted, Object.assign(new Error('SMTP thread ended'), { code: 'ETHREAD' }));
+    void aborted.thread.terminate();
   }
 
   private started(): { thread: Worker; waiting: Waiting } {

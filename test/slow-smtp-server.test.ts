@@ -1,0 +1,88 @@
+import { createServer, type Socket } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMailApi } from '../src/server/outbox/enqueue.js';
+import { requestPromptDelivery } from '../src/server/outbox/transport-state.repository.js';
+import { OutboxWorker } from '../src/server/outbox/worker.js';
+import { createTestApp, login, type TestApp } from './support/app.js';
+import { dialects } from './support/databases.js';
+import { saveMailSettings, smtpSettingsForm } from './support/mail-settings.js';
+import { type SmtpSink, startSmtpSink } from './support/smtp-sink.js';
+
+/**
+ * An SMTP server that greets, then answers EHLO with a reply that never ends, one line at a
+ * time: it is never silent for long, so the socket timeout (which counts silence) never fires.
+ */
+async function startTricklingServer() {
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let linesSent = 0;
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+    socket.write('220 trickle.example.jp ESMTP\r\n');
+    socket.once('data', () => {
+      const timer = setInterval(() => {
+        linesSent++;
+        socket.write(`250-still thinking ${linesSent}\r\n`);
+      }, 100);
+      timers.add(timer);
+      socket.on('close', () => clearInterval(timer));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    linesSent: () => linesSent,
+    openConnections: () => sockets.size,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const timer of timers) clearInterval(timer);
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe.each(dialects())('a server that trickles its answers, on $name', (dialect) => {
+  let t: TestApp;
+  let trickler: Awaited<ReturnType<typeof startTricklingServer>>;
+  let sink: SmtpSink;
+  let worker: OutboxWorker | undefined;
+
+  beforeEach(async ({ skip }) => {
+    if (dialect.skip) skip('no PostgreSQL');
+    trickler = await startTricklingServer();
+    sink = await startSmtpSink({ tls: 'none' });
+    t = await createTestApp(dialect, { env: { TAYORI_SMTP_SEND_TIMEOUT_MS: '1500' } });
+  });
+  afterEach(async () => {
+    await worker?.stop();
+    await t?.close();
+    await trickler?.close();
+    await sink?.close();
+  });
+
+  it('is cut off after TAYORI_SMTP_SEND_TIMEOUT_MS: the mail stays queued, the fault shows, and a working server saved next takes the mail', async () => {
+    const admin = await login(t.app);
+    await saveMailSettings(admin, smtpSettingsForm(trickler.port));
+    await createMailApi(t.ctx).enqueue(t.ctx.db, { to: 'tanaka@example.jp', subject: '件名', text: '本文' });
+    worker = new OutboxWorker(t.ctx);
+
+    // Before, this pass never ended: the one conversation held it, and every mail after it.
+    await worker.deliverDueMails();
+    expect(trickler.linesSent(), 'the server kept talking: no silence for the socket timeout').toBeGreaterThan(2);
+    const transport = (await admin.request('GET', '/api/health')).json().transport;
+    expect(transport).toMatchObject({ state: 'failing', reason: { code: 'smtp.timeout_send' } });
+    expect(transport.reason.message).toContain('制限時間内に終わらなかった');
+    const [queued] = (await admin.request('GET', '/api/mail/deliveries')).json().deliveries;
+    expect(queued).toMatchObject({ state: 'queued', attempts: 0 });
+
+    await saveMailSettings(admin, smtpSettingsForm(sink.port));
+    await requestPromptDelivery(t.ctx.db);
+    await worker.deliverDueMails();
+    const [mail] = await sink.waitForMessages(1);
+    expect(mail.envelope.to).toEqual(['tanaka@example.jp']);
+    expect((await admin.request('GET', '/api/mail/deliveries')).json().deliveries[0]).toMatchObject({ state: 'sent' });
+  });
+});
