@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, createTestApp, createUserAndLogin, login, type TestApp } from './support/app.js';
 import { type TestClock, testClock } from './support/clock.js';
 import { dialects } from './support/databases.js';
+import { setLockoutPolicy, suspensions } from './support/lockout.js';
 import { runHousekeeping } from '../src/server/housekeeping.js';
 
 describe.each(dialects())('accounts and sessions on $name', (dialect) => {
@@ -139,6 +140,22 @@ describe.each(dialects())('accounts and sessions on $name', (dialect) => {
     expect((await user.request('GET', '/api/me')).statusCode).toBe(200);
     expect((await other.request('GET', '/api/me')).statusCode).toBe(401);
     await login(t.app, 'suzuki', 'another-pass-9');
+  });
+
+  it('counts wrong current passwords of a password change toward アカウント停止, as wrong logins', async () => {
+    const admin = await login(t.app);
+    await setLockoutPolicy(admin, { threshold: 3, windowMinutes: 30, durationMinutes: 30 });
+    const user = await createUserAndLogin(t.app, admin, { loginId: 'tanaka' });
+    const guess = (currentPassword: string) => user.request('PUT', '/api/me/password', { currentPassword, newPassword: 'taken-over-99' });
+    for (let i = 0; i < 3; i++) expect((await guess(`guess-${i}`)).statusCode).toBe(422);
+
+    // Suspended by the third guess: the right password no longer changes it, and the admins know.
+    const right = await guess('user-password-1');
+    expect(right.statusCode).toBe(422);
+    expect(right.json().error.fields[0]).toMatchObject({ path: 'currentPassword', code: 'accounts.password_change_suspended' });
+    expect((await suspensions(admin)).map((s) => s.loginId)).toEqual(['tanaka']);
+    expect((await admin.request('GET', '/api/audit?action=account.suspend')).json().entries).toMatchObject([{ target: 'tanaka' }]);
+    expect((await t.app.inject({ method: 'POST', url: '/api/session', payload: { loginId: 'tanaka', password: 'taken-over-99' } })).statusCode).toBe(401);
   });
 
   it('lets every user edit their own profile but not their role', async () => {

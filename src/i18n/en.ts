@@ -130,6 +130,7 @@ export const en: Record<MessageKey, string> = {
 
   'accounts.login_failed': 'The login ID or password is wrong.',
   'accounts.current_password_wrong': 'The current password is wrong.',
+  'accounts.password_change_suspended': 'This account is suspended, so its password cannot be changed. Ask an administrator to lift the suspension.',
   'accounts.login_id_taken': 'This login ID is already in use.',
   'accounts.cannot_deactivate_self': 'You cannot deactivate yourself.',
   'accounts.last_admin': 'This would leave no active administrator.',

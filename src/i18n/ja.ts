@@ -137,6 +137,7 @@ export const ja = {
   // ── accounts ──────────────────────────────────────────────────
   'accounts.login_failed': 'ログインIDまたはパスワードが正しくありません。',
   'accounts.current_password_wrong': '現在のパスワードが正しくありません。',
+  'accounts.password_change_suspended': 'このアカウントは停止されているため、パスワードを変更できません。管理者に停止の解除を依頼してください。',
   'accounts.login_id_taken': 'このログインIDは既に使われています。',
   'accounts.cannot_deactivate_self': '自分自身を無効にすることはできません。',
   'accounts.last_admin': '有効なシステム管理者が一人もいなくなるため、この変更はできません。',

@@ -28,6 +28,7 @@ import {
   writeLockoutPolicyRow,
 } from './lockout.repository.js';
 import { type SuspensionFacts, suspensionMailCopy, suspensionMailToUser } from './suspension-mail.js';
+import { verifyPassword } from './passwords.js';
 import { findUserById, findUserByLoginId, type UserRow } from './users.repository.js';
 
 const MINUTE_MS = 60_000;
@@ -90,6 +91,22 @@ function failureAt(now: Date, { user, policy: policyRow }: LoginAccount, ip: str
  */
 export function countAttemptAsFailed(ctx: AppContext, account: LoginAccount, ip: string | null): Promise<boolean> {
   return recordLoginFailureShortOfThreshold(ctx.db, failureAt(ctx.clock.now(), account, ip));
+}
+
+/**
+ * Checks an account's password, counting a wrong one toward アカウント停止 as a failed login
+ * (SPEC §3), whoever asks: the login and the current password of a password change. `counts`
+ * false (an inactive account) checks without counting. The attempt is counted before the hash
+ * is checked, so a burst of guesses in parallel cannot all slip under the threshold; the right
+ * password resets the count, and is refused after all if a suspension began meanwhile.
+ */
+export async function passwordAccepted(ctx: AppContext, account: LoginAccount, password: string, ip: string | null, counts = true): Promise<boolean> {
+  const countedAlready = counts && (await countAttemptAsFailed(ctx, account, ip));
+  if (!(await verifyPassword(account.user.password_hash, password))) {
+    if (counts && !countedAlready) await recordFailedLogin(ctx, account, ip);
+    return false;
+  }
+  return !counts || acceptSuccessfulLogin(ctx, account.user.id);
 }
 
 /**

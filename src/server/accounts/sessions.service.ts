@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { findAccountForLogin } from './lockout.repository.js';
-import { acceptSuccessfulLogin, countAttemptAsFailed, isSuspended, recordFailedLogin } from './lockout.service.js';
-import { verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { isSuspended, passwordAccepted } from './lockout.service.js';
+import { verifyAgainstDummy } from './passwords.js';
 import { attemptStart, lastAsLongAsACheckedRefusal, rememberCheckedRefusal } from './refusal-timing.js';
 import {
   deleteExpiredSessions,
@@ -49,13 +49,8 @@ export async function authenticate(ctx: AppContext, loginId: string, password: s
     throw loginFailed();
   }
   // An inactive account cannot sign in anyway: its failures are not counted and mail nobody.
-  const counts = user.active === 1;
-  const countedAlready = counts && (await countAttemptAsFailed(ctx, account, client.ip));
-  if (!(await verifyPassword(user.password_hash, password))) {
-    if (counts && !countedAlready) await recordFailedLogin(ctx, account, client.ip);
-    throw refusedAfterCheck(startedAt);
-  }
-  if (user.active !== 1 || !(await acceptSuccessfulLogin(ctx, user.id))) throw refusedAfterCheck(startedAt);
+  const active = user.active === 1;
+  if (!(await passwordAccepted(ctx, account, password, client.ip, active)) || !active) throw refusedAfterCheck(startedAt);
   return user;
 }
 

@@ -4,7 +4,9 @@ import { type Actor, diffForAudit, recordAudit } from '../audit/audit.service.js
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
 import { AppError, fieldError, notFound } from '../errors.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { findAccountForLogin } from './lockout.repository.js';
+import { isSuspended, passwordAccepted } from './lockout.service.js';
+import { hashPassword } from './passwords.js';
 import { deleteSessionsOfUser } from './sessions.repository.js';
 import {
   countActiveAdmins,
@@ -164,7 +166,10 @@ export async function changeOwnPassword(
   input: { currentPassword: string; newPassword: string },
 ): Promise<void> {
   const user = await requireUser(ctx.db, userId);
-  if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
+  // Guessing the current password from a session is guessing a login: counted the same way.
+  const account = await findAccountForLogin(ctx.db, user.login_id);
+  if (!account || isSuspended(account.suspension, ctx.clock.now())) throw fieldError('currentPassword', 'accounts.password_change_suspended');
+  if (!(await passwordAccepted(ctx, account, input.currentPassword, actor.ip))) {
     throw fieldError('currentPassword', 'accounts.current_password_wrong');
   }
   const passwordHash = await hashPassword(input.newPassword);
