@@ -44,6 +44,55 @@ async function startTricklingServer() {
   };
 }
 
+/**
+ * An SMTP server that answers every command at once and takes the whole message, then never
+ * confirms it: it stays silent, or it trickles a reply that never ends.
+ */
+async function startUnconfirmingServer(afterMessage: 'silent' | 'trickle') {
+  const sockets = new Set<Socket>();
+  let messagesTaken = 0;
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+    socket.write('220 unconfirming.example.jp ESMTP\r\n');
+    let buffered = '';
+    let inData = false;
+    socket.on('data', (chunk) => {
+      buffered += chunk.toString('latin1');
+      if (inData) {
+        if (!buffered.includes('\r\n.\r\n')) return;
+        messagesTaken++;
+        inData = false;
+        if (afterMessage === 'trickle') {
+          const timer = setInterval(() => socket.write('250-still storing\r\n'), 100);
+          socket.on('close', () => clearInterval(timer));
+        }
+        return;
+      }
+      for (let end = buffered.indexOf('\r\n'); end >= 0 && !inData; end = buffered.indexOf('\r\n')) {
+        const command = buffered.slice(0, end).toUpperCase();
+        buffered = buffered.slice(end + 2);
+        if (command.startsWith('EHLO')) socket.write('250-unconfirming.example.jp\r\n250 8BITMIME\r\n');
+        else if (command === 'DATA') {
+          inData = true;
+          socket.write('354 go ahead\r\n');
+        } else socket.write('250 ok\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    messagesTaken: () => messagesTaken,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 describe.each(dialects())('a server that trickles its answers, on $name', (dialect) => {
   let t: TestApp;
   let trickler: Awaited<ReturnType<typeof startTricklingServer>>;
@@ -84,5 +133,42 @@ describe.each(dialects())('a server that trickles its answers, on $name', (diale
     const [mail] = await sink.waitForMessages(1);
     expect(mail.envelope.to).toEqual(['tanaka@example.jp']);
     expect((await admin.request('GET', '/api/mail/deliveries')).json().deliveries[0]).toMatchObject({ state: 'sent' });
+  });
+});
+
+describe.each(dialects())('a server that takes the whole message and never confirms it, on $name', (dialect) => {
+  let t: TestApp;
+  let server: Awaited<ReturnType<typeof startUnconfirmingServer>>;
+  let worker: OutboxWorker | undefined;
+
+  afterEach(async () => {
+    await worker?.stop();
+    await t?.close();
+    await server?.close();
+  });
+
+  it.for([
+    { afterMessage: 'silent' as const, ending: 'the socket timeout' },
+    { afterMessage: 'trickle' as const, ending: 'TAYORI_SMTP_SEND_TIMEOUT_MS' },
+  ])('($afterMessage, ended by $ending): counts an attempt, says it may have arrived, and is not sent again at the next pass', async ({ afterMessage }, { skip }) => {
+    if (dialect.skip) skip('no PostgreSQL');
+    server = await startUnconfirmingServer(afterMessage);
+    t = await createTestApp(dialect, { env: { TAYORI_SMTP_SOCKET_TIMEOUT_MS: '500', TAYORI_SMTP_SEND_TIMEOUT_MS: '1500' } });
+    const admin = await login(t.app);
+    await saveMailSettings(admin, smtpSettingsForm(server.port));
+    await createMailApi(t.ctx).enqueue(t.ctx.db, { to: 'tanaka@example.jp', subject: '件名', text: '本文' });
+    worker = new OutboxWorker(t.ctx);
+
+    await worker.deliverDueMails();
+    expect(server.messagesTaken()).toBe(1);
+    const [mail] = (await admin.request('GET', '/api/mail/deliveries')).json().deliveries;
+    expect(mail).toMatchObject({ state: 'queued', attempts: 1, lastError: { code: 'mail.possibly_delivered' } });
+    expect(mail.lastError.message).toContain('届いている可能性があります');
+    expect(Date.parse(mail.nextAttemptAt)).toBeGreaterThan(Date.parse(mail.createdAt));
+
+    // Before, the mail stayed due with no attempt counted, and every pass sent it once more.
+    await requestPromptDelivery(t.ctx.db);
+    await worker.deliverDueMails();
+    expect(server.messagesTaken()).toBe(1);
   });
 });

@@ -71,6 +71,8 @@ export const en: Record<MessageKey, string> = {
   'mail.attachments_too_large': 'Attachments may total at most {max}.',
   'mail.suppressed': 'Not sent: mail sending is disabled.',
   'mail.partially_rejected': 'Some recipients were refused by the server: {addresses}',
+  'mail.possibly_delivered':
+    'The whole mail had been sent, but the SMTP server never confirmed it: the connection timed out or was lost first. It may have arrived. In case it did not, it will be sent again later with the same Message-ID, so the recipient may get it twice.',
   'mail.expired': 'Gave up: the mail could not be sent within {hours} hours. Last error: {reason}',
   'mail.not_configured': 'No mail server is configured. Set the SMTP server address and sender address in Mail settings.',
   'mail.idempotency_conflict': 'This idempotency key was already used for a different mail.',

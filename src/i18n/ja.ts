@@ -75,6 +75,8 @@ export const ja = {
   'mail.attachments_too_large': '添付ファイルは合計{max}までです。',
   'mail.suppressed': 'メール送信が無効のため、送信しませんでした。',
   'mail.partially_rejected': '一部の宛先がサーバーに拒否されました: {addresses}',
+  'mail.possibly_delivered':
+    'メールを最後まで送った後、SMTPサーバから受け付けの応答がないまま時間切れになったか、接続が切れました。届いている可能性があります。届いていない場合に備えて時間をおいて同じMessage-IDで再送するため、同じメールが2通届くことがあります。',
   'mail.expired': '{hours}時間以内に送信できなかったため、送信を中止しました。最後のエラー: {reason}',
   'mail.not_configured': 'メールサーバーが設定されていません。[メール送信設定]でSMTPサーバアドレスと送信元メールアドレスを設定してください。',
   'mail.idempotency_conflict': 'この冪等性キーは別の内容のメールで使用済みです。',

@@ -8,7 +8,10 @@ import { storeFault, storeMessage } from './stored-error.js';
  * What a failed send means for the mail (SPEC §2.3):
  * - permanent: it fails now, the server's reply recorded;
  * - transient: it is retried with back-off, the last try at the end of its window;
- * - transport-wide: not the mail's fault — it stays due, uncounted, and the worker backs off.
+ * - transport-wide: not the mail's fault — it stays due, uncounted, and the worker backs off;
+ * - possibly delivered (no answer after the whole message went): retried as a transient fault,
+ *   so the copies a server that took it in silently gets are counted and spaced by the back-off,
+ *   not sent again at every pass. The copies carry the same Message-ID.
  * Only once its window has ended does a mail fail for a transient or transport-wide fault.
  */
 export async function recordFailure(ctx: AppContext, owner: string, row: OutboxRow, fault: DeliveryFault): Promise<void> {
@@ -24,14 +27,14 @@ export async function recordFailure(ctx: AppContext, owner: string, row: OutboxR
     await markFailed(ctx.db, mail, nowIso, storeMessage('mail.expired', { hours, reason: fault.reply ?? fault.code }, fault.reply ?? null));
     return;
   }
-  if (fault.scope === 'transport') {
+  if (fault.scope === 'transport' && !fault.possiblyDelivered) {
     await requeue(ctx.db, mail, { nextAttemptAt: row.next_attempt_at, error: storeFault(fault), countAttempt: false });
     return;
   }
   const retryAt = new Date(now.getTime() + retryDelayMs(row.attempts, ctx.config.outbox)).toISOString();
   await requeue(ctx.db, mail, {
     nextAttemptAt: retryAt < row.expires_at ? retryAt : row.expires_at,
-    error: storeFault(fault),
+    error: fault.possiblyDelivered ? storeMessage('mail.possibly_delivered') : storeFault(fault),
     countAttempt: true,
   });
 }

@@ -5,7 +5,8 @@ import { newId } from '../ids.js';
 import { metrics } from '../metrics/registry.js';
 import { readMailSettings } from '../settings/mail-settings.service.js';
 import { resolveDeliveryTarget, type SmtpTarget } from '../transports/delivery-target.js';
-import { classifySmtpError, type DeliveryFault, SEND_TIMEOUT } from '../transports/faults.js';
+import { afterWholeMessage, classifySmtpError, type DeliveryFault, SEND_TIMEOUT } from '../transports/faults.js';
+import { ON_MESSAGE_WRITTEN } from '../transports/message-writes.js';
 import type { MailSender } from '../transports/smtp-thread.js';
 import { createSmtpTransport } from '../transports/smtp-transport.js';
 import { fallbackAlertTarget } from './alert-fallback.js';
@@ -210,9 +211,11 @@ export class OutboxWorker {
   /** Sends one mail and records the outcome; returns the fault when the whole transport is failing. */
   private async deliverOne(row: OutboxRow, target: SmtpTarget, transporter: MailSender): Promise<DeliveryFault | null> {
     let fault: DeliveryFault | null = null;
+    let messageWritten = false;
+    const mail = { ...composeMail(row, target.from), [ON_MESSAGE_WRITTEN]: () => (messageWritten = true) };
     const timeSend = metrics.sendSeconds.startTimer({ transport: target.via });
     try {
-      const info = await this.withinSendTime(transporter, transporter.sendMail(composeMail(row, target.from)));
+      const info = await this.withinSendTime(transporter, transporter.sendMail(mail));
       timeSend();
       await this.recordSent(row, (info.rejected ?? []).map(String), info.rejectedErrors?.[0]?.message ?? null);
       this.backoff.recovered();
@@ -220,6 +223,7 @@ export class OutboxWorker {
     } catch (error) {
       timeSend();
       fault = classifySmtpError(error);
+      if (messageWritten) fault = afterWholeMessage(fault);
       await recordFailure(this.ctx, this.owner, row, fault);
     } finally {
       this.held.forget(row.id);

@@ -16,6 +16,8 @@ export interface DeliveryFault {
   params?: MessageParams;
   /** The server's reply, quoted, when there was one. */
   reply?: string;
+  /** The whole message had gone to the server and it never answered: it may have taken the mail. */
+  possiblyDelivered?: true;
 }
 
 /** An error that already knows what it means for delivery (the OAuth token source throws these). */
@@ -115,6 +117,15 @@ function inGmailWords(classified: DeliveryFault, reply: string): DeliveryFault {
   const status = /^(\d{3})[ -](\d\.\d{1,3}\.\d{1,3})/.exec(reply);
   const code = status ? GMAIL_REPLIES[`${status[1]} ${status[2]}`] : undefined;
   return code ? { ...classified, code, reply, params: { reply } } : classified;
+}
+
+/**
+ * A conversation that ended with no answer from the server after the whole message had gone
+ * (a timeout or a dropped connection while the server took it in) may have delivered the mail:
+ * RFC 1047's duplicate problem. An answer (451, 554…) says what happened and stays as it is.
+ */
+export function afterWholeMessage(deliveryFault: DeliveryFault): DeliveryFault {
+  return deliveryFault.reply === undefined ? { ...deliveryFault, possiblyDelivered: true } : deliveryFault;
 }
 
 /** The fault as a sentence in the reader's language, the server's reply quoted in it. */

@@ -1,5 +1,14 @@
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import type { Transporter } from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer/index.js';
+
+/**
+ * A mail option nodemailer copies along untouched: called once the whole message has been handed
+ * to the connection. A conversation that fails after that may have delivered the mail.
+ */
+export const ON_MESSAGE_WRITTEN = 'tayoriOnMessageWritten';
+
+export type MailToSend = Mail.Options & { [ON_MESSAGE_WRITTEN]?: () => void };
 
 /** The most of a message held back before writing (a part nodemailer produces whole is written whole). */
 const MESSAGE_WRITE_BYTES = 64 * 1024;
@@ -10,11 +19,17 @@ const MESSAGE_WRITE_BYTES = 64 * 1024;
  * part's headers and boundaries. Every piece is a system call and a packet here and a read on
  * the server: four for a short text mail, seventeen with HTML and an attachment. With this, the
  * message leaves in one write (streamed content in writes of about MESSAGE_WRITE_BYTES), and
- * SMTP's final dot in one more.
+ * SMTP's final dot in one more. It also tells the sender, through ON_MESSAGE_WRITTEN, when the
+ * last of the message has gone.
  */
 export function writeMessagesWhole<T>(transporter: Transporter<T>): Transporter<T> {
   transporter.use('stream', (mail, done) => {
-    mail.message.processFunc((input: Readable) => gatheredWhole(input));
+    const onWritten = (mail.data as MailToSend)[ON_MESSAGE_WRITTEN];
+    mail.message.processFunc((input: Readable) => {
+      const output = gatheredWhole(input);
+      if (onWritten) output.once('end', onWritten);
+      return output;
+    });
     done();
   });
   return transporter;

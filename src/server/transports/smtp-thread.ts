@@ -2,11 +2,12 @@ import { Worker } from 'node:worker_threads';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { startThread } from '../threads.js';
 import type { NodemailerErrorFields } from './faults.js';
+import { type MailToSend, ON_MESSAGE_WRITTEN } from './message-writes.js';
 import type { SmtpTransportOptions } from './smtp-transport.js';
 
 /** What the outbox worker needs of a transport: nodemailer's pooled one, or the same on a thread. */
 export interface MailSender {
-  sendMail(mail: Mail.Options): Promise<SentInfo>;
+  sendMail(mail: MailToSend): Promise<SentInfo>;
   close(): void;
   /** Ends every conversation at once, however far it got: the mails in flight fail. */
   abort?(): void;
@@ -24,13 +25,16 @@ export type ThreadedError = NodemailerErrorFields & { message: string; name?: st
 export interface SendRequest {
   id: number;
   mail: Mail.Options;
+  /** The thread posts `{ id, written: true }` once the whole message has gone to the server. */
+  reportWritten: boolean;
 }
 
 export type SendOutcome = { id: number; info: SentInfo } | { id: number; error: ThreadedError };
+export type SendProgress = { id: number; written: true };
 
 const THREAD_ENTRY = new URL('./smtp-thread.worker', import.meta.url);
 
-type Waiting = Map<number, { resolve: (info: SentInfo) => void; reject: (error: Error) => void }>;
+type Waiting = Map<number, { resolve: (info: SentInfo) => void; reject: (error: Error) => void; onWritten?: () => void }>;
 
 /**
  * A nodemailer SMTP pool running on a thread of its own. Building each message and the SMTP
@@ -46,14 +50,16 @@ export class SmtpThread implements MailSender {
   /** `options`: nodemailer transport options, without functions (they cannot cross the thread). */
   constructor(private readonly options: SmtpTransportOptions) {}
 
-  sendMail(mail: Mail.Options): Promise<SentInfo> {
+  sendMail(mail: MailToSend): Promise<SentInfo> {
     const id = this.nextId++;
     const { thread, waiting } = this.started();
+    // A function cannot cross to the thread: the thread reports the moment instead.
+    const { [ON_MESSAGE_WRITTEN]: onWritten, ...postable } = mail;
     return new Promise((resolve, reject) => {
-      waiting.set(id, { resolve, reject });
+      waiting.set(id, { resolve, reject, onWritten });
       // A mail in flight keeps the process alive; an idle thread does not.
       thread.ref();
-      thread.postMessage({ id, mail } satisfies SendRequest);
+      thread.postMessage({ id, mail: postable, reportWritten: onWritten !== undefined } satisfies SendRequest);
     });
   }
 
@@ -74,7 +80,11 @@ export class SmtpThread implements MailSender {
     const thread = startThread(THREAD_ENTRY, { options: this.options });
     const started = { thread, waiting: new Map() as Waiting };
     thread.unref();
-    thread.on('message', (outcome: SendOutcome) => {
+    thread.on('message', (outcome: SendOutcome | SendProgress) => {
+      if ('written' in outcome) {
+        started.waiting.get(outcome.id)?.onWritten?.();
+        return;
+      }
       settle(started.waiting, outcome);
       if (started.waiting.size === 0) thread.unref();
     });

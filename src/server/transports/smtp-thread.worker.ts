@@ -7,8 +7,8 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import nodemailer from 'nodemailer';
-import { writeMessagesWhole } from './message-writes.js';
-import type { SendRequest, SendOutcome, ThreadedError } from './smtp-thread.js';
+import { ON_MESSAGE_WRITTEN, writeMessagesWhole } from './message-writes.js';
+import type { SendOutcome, SendProgress, SendRequest, ThreadedError } from './smtp-thread.js';
 
 const port = parentPort!;
 yieldToTheMainThread();
@@ -48,7 +48,10 @@ port.on('message', async (request: SendRequest | 'close') => {
   }
   let outcome: SendOutcome;
   try {
-    const info = await transporter.sendMail(request.mail);
+    const mail = request.reportWritten
+      ? { ...request.mail, [ON_MESSAGE_WRITTEN]: () => port.postMessage({ id: request.id, written: true } satisfies SendProgress) }
+      : request.mail;
+    const info = await transporter.sendMail(mail);
     outcome = {
       id: request.id,
       info: {
