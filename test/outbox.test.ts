@@ -777,3 +777,33 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     return rows.length;
   }
 });
+
+describe.each(dialects())('the alert while the worker leaves a failing server alone, on $name', (dialect) => {
+  let t: TestApp | undefined;
+  let worker: OutboxWorker | undefined;
+  afterEach(async () => {
+    await worker?.stop();
+    await t?.close();
+  });
+
+  it('goes when the incident reaches TAYORI_TRANSPORT_ALERT_AFTER_MS, not at the next try the back-off allows', async ({ skip }) => {
+    if (dialect.skip) skip('no PostgreSQL');
+    const clock = testClock();
+    // After one failure the worker waits 10–20 minutes before trying the server again.
+    t = await createTestApp(dialect, { clock, env: { TAYORI_OUTBOX_RETRY_BASE_MS: '1200000', TAYORI_TRANSPORT_ALERT_AFTER_MS: '300000' } });
+    const admin = await login(t.app);
+    await saveMailSettings(admin, smtpSettingsForm(await closedPort()));
+    await createMailApi(t.ctx).enqueue(t.ctx.db, { to: 'tanaka@example.jp', subject: '件名', text: '本文' });
+    worker = new OutboxWorker(t.ctx);
+    await worker.deliverDueMails();
+    const alerts = async () => (await admin.request('GET', '/api/mail/deliveries?kind=alert')).json().deliveries;
+    expect(await alerts()).toEqual([]);
+
+    clock.advance(5 * 60_000 + 1_000);
+    await worker.deliverDueMails();
+    expect((await admin.request('GET', '/api/health')).json().transport).toMatchObject({ state: 'failing', banner: true });
+    const [alert] = await alerts();
+    expect(alert).toMatchObject({ to: 'ops@example.jp', subject: '【Tayori】メールを送信できない状態が続いています' });
+    expect((await admin.request('GET', '/api/mail/deliveries?kind=app')).json().deliveries[0]).toMatchObject({ state: 'queued', attempts: 0 });
+  });
+});

@@ -28,6 +28,8 @@ const WORKING_WRITE_EVERY_MS = 10_000;
 export class TransportHealth {
   private lastWorkingWrite = 0;
   private known: 'unknown' | 'working' | 'failing' = 'unknown';
+  /** By then the incident this process saw start is old enough for the alert, whoever else saw it. */
+  private alertDueBy = Number.POSITIVE_INFINITY;
 
   constructor(private readonly ctx: AppContext) {}
 
@@ -42,11 +44,26 @@ export class TransportHealth {
   }
 
   async failing(fault: DeliveryFault): Promise<void> {
-    if (this.known !== 'failing') this.ctx.log.info({ reason: fault.code, reply: fault.reply }, 'mail transport failing');
-    this.known = 'failing';
     const now = this.ctx.clock.now();
+    if (this.known !== 'failing') {
+      this.ctx.log.info({ reason: fault.code, reply: fault.reply }, 'mail transport failing');
+      this.alertDueBy = now.getTime() + this.ctx.config.transportAlertAfterMs;
+    }
+    this.known = 'failing';
     await markTransportFailing(this.ctx.db, now.toISOString(), storeFault(fault));
     await this.alertOncePerIncident(now, NEEDS_AN_ADMINISTRATOR.has(fault.code) ? 0 : this.ctx.config.transportAlertAfterMs);
+  }
+
+  /**
+   * While the worker leaves a failing transport alone, no new failure comes to notice that the
+   * incident has lasted long enough: this sends the alert when the banner appears, not at the
+   * next try, which the back-off may put many minutes later.
+   */
+  async alertWhenDue(): Promise<void> {
+    const now = this.ctx.clock.now();
+    if (this.known !== 'failing' || now.getTime() < this.alertDueBy) return;
+    this.alertDueBy = Number.POSITIVE_INFINITY;
+    await this.alertOncePerIncident(now, this.ctx.config.transportAlertAfterMs);
   }
 
   private async alertOncePerIncident(now: Date, afterMs: number): Promise<void> {

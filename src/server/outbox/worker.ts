@@ -104,7 +104,10 @@ export class OutboxWorker {
    * Returns how many mails reached a final or retry state.
    */
   async deliverDueMails(): Promise<number> {
-    if (!(await this.backoff.mayDeliver())) return 0;
+    if (!(await this.backoff.mayDeliver())) {
+      await this.health.alertWhenDue();
+      return 0;
+    }
     const record = await readMailSettings(this.ctx.db);
     if (!record.settings.sendingEnabled) {
       await suppressWaitingMails(this.ctx.db, this.ctx.clock.now().toISOString(), SUPPRESSED_NOTE);
