@@ -101,7 +101,10 @@ describe.each(dialects())('connection test and test mail on $name', (dialect) =>
     it('reports a 421 at MAIL FROM as transport-wide', async () => {
       const server = await sink();
       server.failNext(1, 'mail', '421 4.3.2 Service shutting down');
-      expect((await testConnection(form(server))).json()).toMatchObject({ ok: false, scope: 'transport', code: 'smtp.server_closing', reply: '421 4.3.2 Service shutting down' });
+      const outcome = (await testConnection(form(server))).json();
+      expect(outcome).toMatchObject({ ok: false, scope: 'transport', code: 'smtp.server_closing', reply: '421 4.3.2 Service shutting down' });
+      // A check sends nothing later: it says to try again, not that the mail will be resent.
+      expect(outcome.message).toBe('SMTPサーバが一時的に処理できない状態です(サーバーの応答: 421 4.3.2 Service shutting down)。しばらくしてから、もう一度お試しください。');
     });
 
     it('answers in the admin’s language: refused connection in English', async () => {
@@ -246,8 +249,10 @@ describe.each(dialects())('connection test and test mail on $name', (dialect) =>
       server.failNext(1, 'rcpt', '451 4.3.0 Greylisted, try again');
       const response = await testMail(form(server));
       expect(response.json()).toMatchObject({ ok: false, scope: 'transient', code: 'smtp.recipient_deferred', reply: '451 4.3.0 Greylisted, try again' });
+      expect(response.json().message).not.toContain('再送');
       const [logged] = await testDeliveries();
       expect(logged).toMatchObject({ kind: 'test', state: 'failed', attempts: 1 });
+      expect(logged.lastError.message).toBe('SMTPサーバが宛先を一時的に受け付けませんでした(サーバーの応答: 451 4.3.0 Greylisted, try again)。しばらくしてから、もう一度お試しください。');
       expect(JSON.stringify(logged)).toContain('451 4.3.0 Greylisted, try again');
       expect(server.messages).toEqual([]);
     });
@@ -291,6 +296,23 @@ describe.each(dialects())('checks with special configuration on $name', (dialect
     expect(badRecipient.json().error.fields).toEqual([expect.objectContaining({ path: 'to', code: 'address.display_name' })]);
     expect(relay.messages[0].from).toBe('noreply@relay.example.net');
     expect(relay.messages[0].text).toContain('送信方法: メール自動設定機能');
+  });
+
+  it('gives up on a connection test after TAYORI_TEST_MAIL_TIMEOUT_MS, and does not speak of a test mail', async () => {
+    const silent = await startSilentServer();
+    t = await appWith(dialect, { TAYORI_SMTP_GREETING_TIMEOUT_MS: '60000', TAYORI_TEST_MAIL_TIMEOUT_MS: '400' });
+    const admin = await login(t.app);
+    try {
+      const response = await admin.request('POST', '/api/settings/mail/test-connection', form(silent));
+      expect(response.json()).toEqual({
+        ok: false,
+        scope: 'transport',
+        code: 'smtp.check.timeout',
+        message: '0.4秒以内に接続テストが終わりませんでした。SMTPサーバが応答していません。[SMTPサーバアドレス]、[ポート番号]、ファイアウォールを確認してください。',
+      });
+    } finally {
+      await silent.close();
+    }
   });
 
   it('gives up on a test mail after TAYORI_TEST_MAIL_TIMEOUT_MS, before the longer greeting timeout', async () => {

@@ -243,6 +243,14 @@ describe('transport-wide faults', () => {
     );
   });
 
+  it('authentication configured but not offered on the connection: the encryption type, not the password', async () => {
+    const server = await sink({ tls: 'none' });
+    const fault = await faultOf(target({ port: server.port, auth: { user: 'mailer', pass: 'any' } }));
+    expect(fault).toMatchObject({ scope: 'transport', code: 'smtp.auth_not_offered', reply: '500 Error: command not recognized' });
+    expect(describeFault('ja', fault)).toContain('[使用する暗号化接続の種類]で「STARTTLS」か「SSL/TLS」を選んでください');
+    expect(server.messages).toHaveLength(0);
+  });
+
   it('authentication required but not configured', async () => {
     const server = await sink({ tls: 'none', auth: { user: 'mailer', password: 'right' } });
     expect(await faultOf(target({ port: server.port }))).toMatchObject({ scope: 'transport', code: 'smtp.auth_required' });

@@ -1,3 +1,4 @@
+import { checkMessages } from './catalogs/checks.js';
 import { deliveryMessages } from './catalogs/delivery.js';
 import { lockoutScreenMessages } from './catalogs/lockout-screen.js';
 import { monitoringScreenMessages } from './catalogs/monitoring-screen.js';
@@ -99,6 +100,8 @@ export const en: Record<MessageKey, string> = {
   'smtp.certificate_name_mismatch': 'The SMTP server certificate does not match the SMTP server address. Enter the host name the certificate was issued for.',
   'smtp.tls_failed': 'No encrypted (TLS) connection could be made with the SMTP server. Check the encryption type and the server TLS settings.',
   'smtp.auth_rejected': 'The SMTP server rejected the authentication (server reply: {reply}). Check the user name and password.',
+  'smtp.auth_not_offered':
+    'The SMTP server does not accept SMTP authentication on this connection (server reply: {reply}). Many servers accept it only over an encrypted connection: choose "STARTTLS" or "SSL/TLS" under [Encryption]. If the server needs no authentication, turn [Use SMTP authentication] off.',
   'smtp.auth_failed': 'SMTP authentication could not be done. Check the authentication setting, user name and password.',
   'smtp.auth_required': 'The SMTP server requires authentication (server reply: {reply}). Turn SMTP authentication on and enter the user name and password.',
   'smtp.greeting_rejected': 'The SMTP server did not accept the connection (server reply: {reply}). Ask its administrator whether connections from this server are allowed.',
@@ -137,6 +140,7 @@ export const en: Record<MessageKey, string> = {
   'accounts.cannot_deactivate_self': 'You cannot deactivate yourself.',
   'accounts.last_admin': 'This would leave no active administrator.',
   ...deliveryMessages.en,
+  ...checkMessages.en,
   ...lockoutScreenMessages.en,
   ...monitoringScreenMessages.en,
   // Feature catalogs: the same spreads as in ja.ts, their .en side.

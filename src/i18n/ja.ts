@@ -1,3 +1,4 @@
+import { checkMessages } from './catalogs/checks.js';
 import { deliveryMessages } from './catalogs/delivery.js';
 import { lockoutScreenMessages } from './catalogs/lockout-screen.js';
 import { monitoringScreenMessages } from './catalogs/monitoring-screen.js';
@@ -104,6 +105,8 @@ export const ja = {
   'smtp.certificate_name_mismatch': 'SMTPサーバの証明書が[SMTPサーバアドレス]のホスト名と一致しません。証明書に記載されたホスト名を[SMTPサーバアドレス]に入力してください。',
   'smtp.tls_failed': 'SMTPサーバとの暗号化接続(TLS)を確立できませんでした。[使用する暗号化接続の種類]とサーバーのTLS設定を確認してください。',
   'smtp.auth_rejected': 'SMTPサーバに認証を拒否されました(サーバーの応答: {reply})。[認証ユーザ名]と[認証パスワード]を確認してください。',
+  'smtp.auth_not_offered':
+    'SMTPサーバがこの接続ではSMTP認証を受け付けていません(サーバーの応答: {reply})。暗号化した接続でだけ認証を受け付けるサーバーが多いため、[使用する暗号化接続の種類]で「STARTTLS」か「SSL/TLS」を選んでください。認証のいらないサーバーなら、[SMTP認証を有効にする]を「しない」にしてください。',
   'smtp.auth_failed': 'SMTP認証を行えませんでした。[SMTP認証を有効にする]、[認証ユーザ名]、[認証パスワード]を確認してください。',
   'smtp.auth_required': 'SMTPサーバが認証を求めています(サーバーの応答: {reply})。[SMTP認証を有効にする]を「する」にして、ユーザ名とパスワードを入力してください。',
   'smtp.greeting_rejected': 'SMTPサーバが接続を受け付けませんでした(サーバーの応答: {reply})。サーバーの管理者に、このサーバーからの接続が許可されているか確認してください。',
@@ -144,6 +147,7 @@ export const ja = {
   'accounts.cannot_deactivate_self': '自分自身を無効にすることはできません。',
   'accounts.last_admin': '有効なシステム管理者が一人もいなくなるため、この変更はできません。',
   ...deliveryMessages.ja,
+  ...checkMessages.ja,
   ...lockoutScreenMessages.ja,
   ...monitoringScreenMessages.ja,
   // Features with a catalog of their own (catalogs/<feature>.ts, made with defineMessages) are spread here.

@@ -1,4 +1,4 @@
-import { type Locale, t } from '../../i18n/index.js';
+import { type Locale, type MessageKey, t } from '../../i18n/index.js';
 import type { AppContext } from '../context.js';
 import { type FieldProblem, parseOrThrow, problemsFromZod, validationError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -44,7 +44,7 @@ export async function testConnection(ctx: AppContext, operator: CheckOperator, b
   try {
     await probeEnvelope(ctx, target, recipient, deadline);
   } catch (error) {
-    return failed(operator.locale, faultOf(ctx, error, deadline));
+    return failed(operator.locale, faultOf(ctx, error, deadline, 'smtp.check.timeout'));
   }
   const security = t(operator.locale, `smtp.security.${target.security}`);
   const message = t(operator.locale, 'smtp.check.connection_ok', { host: target.host, port: target.port, security });
@@ -172,7 +172,7 @@ async function sendDirectly(
     await transport.sendMail({ ...mail, from: target.from, signal: deadline });
     return null;
   } catch (error) {
-    return faultOf(ctx, error, deadline);
+    return faultOf(ctx, error, deadline, 'smtp.test_timeout');
   } finally {
     transport.close();
   }
@@ -194,7 +194,7 @@ async function recordTestDelivery(
       messageId: mail.messageId,
       startedAt: mail.startedAt.toISOString(),
       finishedAt: ctx.clock.now().toISOString(),
-      error: mail.fault ? storeFault(mail.fault) : null,
+      error: mail.fault ? storeFault(inCheckWords(mail.fault)) : null,
     });
   });
 }
@@ -213,11 +213,25 @@ function testMailBody(operator: CheckOperator, target: SmtpTarget, sentAt: Date)
 }
 
 /** Past the deadline every failure is the deadline's: nodemailer reports the abort its own way. */
-function faultOf(ctx: AppContext, error: unknown, deadline: AbortSignal): DeliveryFault {
+function faultOf(ctx: AppContext, error: unknown, deadline: AbortSignal, timeoutCode: MessageKey): DeliveryFault {
   if (!deadline.aborted) return classifySmtpError(error);
   const seconds = Math.round(ctx.config.smtpTimeouts.testMailMs / 100) / 10;
-  return { scope: 'transport', code: 'smtp.test_timeout', params: { seconds } };
+  return { scope: 'transport', code: timeoutCode, params: { seconds } };
 }
+
+/** A check sends nothing later: its answer says to try again where the outbox's says the mail will be. */
+const IN_CHECK_WORDS: Partial<Record<MessageKey, MessageKey>> = {
+  'smtp.server_closing': 'smtp.check.server_closing',
+  'smtp.quota': 'smtp.check.quota',
+  'smtp.sender_deferred': 'smtp.check.sender_deferred',
+  'smtp.recipient_deferred': 'smtp.check.recipient_deferred',
+  'smtp.message_deferred': 'smtp.check.message_deferred',
+  'smtp.connection_dropped': 'smtp.check.connection_dropped',
+  'gmail.refresh_busy': 'smtp.check.gmail_refresh_busy',
+  'gmail.refresh_unreachable': 'smtp.check.gmail_refresh_unreachable',
+};
+
+const inCheckWords = (fault: DeliveryFault): DeliveryFault => ({ ...fault, code: IN_CHECK_WORDS[fault.code] ?? fault.code });
 
 /**
  * The server answered: say so, and that the certificate was not verified when it was not. A
@@ -239,7 +253,7 @@ function failed(locale: Locale, fault: DeliveryFault): MailCheckOutcome {
     ok: false,
     scope: fault.scope,
     code: fault.code,
-    message: describeFault(locale, fault),
+    message: describeFault(locale, inCheckWords(fault)),
     ...(fault.reply ? { reply: fault.reply } : {}),
   };
 }

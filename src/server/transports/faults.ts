@@ -53,6 +53,13 @@ const EXPIRED_CERTIFICATE = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 const UNREACHABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 const DROPPED = new Set(['ECONNRESET', 'EPIPE']);
 const STARTTLS_FIRST = /STARTTLS (command )?(first|required)|must issue a STARTTLS|encryption required/i;
+/**
+ * AUTH answered "unrecognized", "not implemented", "bad sequence" or "mechanism not implemented"
+ * (500, 502, 503, 504): the server offers no login on this connection (Postfix offers it only
+ * after STARTTLS: `503 5.5.1 Error: authentication not enabled`), so the password is not what
+ * to check.
+ */
+const AUTH_NOT_OFFERED = /^50[0234][ -]/;
 const QUOTA_TEXT = /quota|rate.?limit|sending limit|too many (messages|mails|emails|connections)|limit (exceeded|reached)/i;
 
 const fault = (scope: FaultScope, code: MessageKey, reply?: string): DeliveryFault =>
@@ -89,6 +96,7 @@ function classifyReply(error: unknown, e: NodemailerErrorFields, reply: string |
       return reply ? fault('transport', 'smtp.starttls_unavailable', reply) : fault('transport', 'smtp.tls_failed');
     case 'EAUTH':
     case 'EOAUTH2':
+      if (reply && AUTH_NOT_OFFERED.test(reply)) return fault('transport', 'smtp.auth_not_offered', reply);
       return reply ? fault('transport', 'smtp.auth_rejected', reply) : fault('transport', 'smtp.auth_failed');
     case 'EPROTOCOL':
       if (reply && e.command === 'CONN') return fault('transport', 'smtp.greeting_rejected', reply);
