@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consoleLocaleOf } from '../src/server/config.js';
@@ -52,6 +54,7 @@ describe('the language of the tayori command (SQLite)', () => {
         invalid: '入力内容に誤りがあります。',
         field: '  [ポート番号] (smtp.port) 1以上の値を入力してください。',
         config: 'TAYORI_PORT: 0〜65535の範囲にしてください',
+        portTaken: (port: number) => `ポート${port}は、すでに別のプログラムが使っています。TAYORI_PORTで別のポートを指定するか、そのプログラムを止めてください。`,
       },
       en: {
         migrated: /^Applied: 2026/,
@@ -60,6 +63,7 @@ describe('the language of the tayori command (SQLite)', () => {
         invalid: 'Some values are not valid.',
         field: '  (smtp.port) Enter a value of at least 1.',
         config: 'TAYORI_PORT: must be between 0 and 65535',
+        portTaken: (port: number) => `Port ${port} is already in use by another program. Choose another port with TAYORI_PORT, or stop that program.`,
       },
     }[language as 'ja' | 'en'];
 
@@ -83,5 +87,16 @@ describe('the language of the tayori command (SQLite)', () => {
     const badConfig = await runTayori(['migrate'], { ...env(locale), TAYORI_PORT: '70000' });
     expect(badConfig.code).toBe(2);
     expect(badConfig.stderr).toContain(expected.config);
+
+    const holder = createServer().listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const { port } = holder.address() as { port: number };
+    try {
+      const clash = await runTayori(['serve'], { ...env(locale), TAYORI_PORT: String(port) });
+      expect(clash.code).toBe(1);
+      expect(clash.stderr.trim().split('\n').at(-1)).toBe(expected.portTaken(port));
+    } finally {
+      holder.close();
+    }
   });
 });

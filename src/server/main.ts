@@ -7,6 +7,7 @@ import { startHousekeeping } from './housekeeping.js';
 import { startMetricsServer } from './metrics/metrics.server.js';
 import { startMonitor } from './monitoring/monitor.js';
 import { startOutboxWorker } from './outbox/outbox.background.js';
+import { portProblem } from './port-problems.js';
 
 /** A background part of the process (outbox worker, dev mailbox, monitor) with a way to stop it. */
 export interface BackgroundService {
@@ -24,7 +25,9 @@ export async function serve(config: Config): Promise<void> {
   await prepareInstallation(ctx);
   const services = await startBackground(ctx, serveBackground);
   const app = await buildApp(ctx);
-  const address = await app.listen({ host: config.host, port: config.port });
+  const address = await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
+    throw portProblem(error, 'TAYORI_PORT', config.port);
+  });
   ctx.log.info({ url: config.publicUrl, address }, 'Tayori is listening');
   stopOnSignal(ctx, async () => {
     await app.close();
@@ -52,7 +55,10 @@ export function stopOnSignal(ctx: AppContext, stop: () => Promise<void>) {
     stopping = true;
     ctx.log.info({ signal }, 'shutting down');
     // Within the 30 s a supervisor usually allows: sends that outlast this are taken up again after their lease.
-    const forceExit = setTimeout(() => process.exit(1), 25_000);
+    const forceExit = setTimeout(() => {
+      ctx.log.error('shutdown did not finish within 25 s: exiting; mails still being sent are taken up again when their lease ends');
+      process.exit(1);
+    }, 25_000);
     forceExit.unref();
     try {
       await stop();

@@ -7,6 +7,8 @@ import { defineMessages } from '../define.js';
 export const cliMessages = defineMessages(
   {
     'config.invalid': '設定(環境変数)に誤りがあります:',
+    'serve.port_in_use': 'ポート{port}は、すでに別のプログラムが使っています。{variable}で別のポートを指定するか、そのプログラムを止めてください。',
+    'serve.port_not_allowed': 'ポート{port}を開く権限がありません(1024未満のポートには特別な権限が必要です)。{variable}で1024以上のポートを指定してください。',
     'config.flag': '0, 1, true, false, on, off, yes, no のいずれかにしてください',
     'config.whole_number': '整数にしてください',
     'config.between': '{min}〜{max}の範囲にしてください',
@@ -94,6 +96,8 @@ export const cliMessages = defineMessages(
   },
   {
     'config.invalid': 'Invalid configuration:',
+    'serve.port_in_use': 'Port {port} is already in use by another program. Choose another port with {variable}, or stop that program.',
+    'serve.port_not_allowed': 'Port {port} may not be opened by this user (ports below 1024 need special permission). Choose a port of 1024 or above with {variable}.',
     'config.flag': 'must be one of 0, 1, true, false, on, off, yes, no',
     'config.whole_number': 'must be a whole number',
     'config.between': 'must be between {min} and {max}',

@@ -4,6 +4,7 @@ import { DELIVERY_STATES } from '../../contracts/mail.js';
 import type { AppContext } from '../context.js';
 import { isDatabaseReachable } from '../db/database.js';
 import type { BackgroundService } from '../main.js';
+import { portProblem } from '../port-problems.js';
 import { countByState, oldestDueAt } from '../outbox/outbox.repository.js';
 import { readTransportState } from '../outbox/transport-state.repository.js';
 import { metrics, registry } from './registry.js';
@@ -41,6 +42,8 @@ export async function startMetricsServer(ctx: AppContext): Promise<BackgroundSer
     );
   });
   server.listen(port, '127.0.0.1');
-  await once(server, 'listening');
+  await once(server, 'listening').catch((error: unknown) => {
+    throw portProblem(error, 'TAYORI_METRICS_PORT', port);
+  });
   return { name: 'metrics', stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
