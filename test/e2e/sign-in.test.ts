@@ -35,6 +35,17 @@ describeInBrowser('signing in and out', () => {
     expect(new URL(suite.page.url()).pathname).toBe('/audit');
   });
 
+  it.each(['https://evil.example/', '//evil.example/', '/\\evil.example/', '/\t/evil.example/'])(
+    'signs in at home, on this site, when next=%j points elsewhere',
+    async (elsewhere) => {
+      await suite.page.goto(`${suite.server.baseUrl}/login?next=${encodeURIComponent(elsewhere)}`);
+      await tryToSignIn(ADMIN_LOGIN, ADMIN_PASSWORD);
+      await suite.page.getByRole('heading', { name: 'メール送信設定', level: 1 }).waitFor();
+      expect(new URL(suite.page.url()).origin).toBe(new URL(suite.server.baseUrl).origin);
+      expect(new URL(suite.page.url()).pathname).toBe('/settings/mail');
+    },
+  );
+
   it('signs out: the session ends and the pages lead back to the sign-in page', async () => {
     await signIn(suite.page, suite.server.baseUrl, '/settings/mail');
     await suite.page.getByRole('navigation', { name: 'メニュー' }).getByRole('link', { name: 'ログアウト' }).click();

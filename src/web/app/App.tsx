@@ -72,9 +72,15 @@ function Screen() {
   );
 }
 
-/** Only a path of this site: `?next=https://elsewhere` must not send a signed-in admin away. */
+/**
+ * Only a path of this site: `?next=https://elsewhere` must not send a signed-in admin away. The
+ * browser's own URL parser decides, since it reads `/\elsewhere` as `//elsewhere`, another host
+ * (history.replaceState then throws and the screen went blank).
+ */
 function safeNext(next: string | null): string | null {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : null;
+  if (!next?.startsWith('/')) return null;
+  const target = new URL(next, window.location.origin);
+  return target.origin === window.location.origin ? target.pathname + target.search + target.hash : null;
 }
 
 function Redirect({ to }: { to: string }) {
