@@ -112,10 +112,12 @@ describe.each(dialects())('a server that trickles its answers, on $name', (diale
     await sink?.close();
   });
 
-  it('is cut off after TAYORI_SMTP_SEND_TIMEOUT_MS: the mail stays queued, the fault shows, and a working server saved next takes the mail', async () => {
+  it('is cut off after TAYORI_SMTP_SEND_TIMEOUT_MS: the mails stay queued, the fault shows, and a working server saved next takes the mails', async () => {
     const admin = await login(t.app);
     await saveMailSettings(admin, smtpSettingsForm(trickler.port));
-    await createMailApi(t.ctx).enqueue(t.ctx.db, { to: 'tanaka@example.jp', subject: '件名', text: '本文' });
+    const mailApi = createMailApi(t.ctx);
+    await mailApi.enqueue(t.ctx.db, { to: 'tanaka@example.jp', subject: '件名', text: '本文' });
+    await mailApi.enqueue(t.ctx.db, { to: 'suzuki@example.jp', subject: '件名2', text: '本文' });
     worker = new OutboxWorker(t.ctx);
 
     // Before, this pass never ended: the one conversation held it, and every mail after it.
@@ -124,15 +126,18 @@ describe.each(dialects())('a server that trickles its answers, on $name', (diale
     const transport = (await admin.request('GET', '/api/health')).json().transport;
     expect(transport).toMatchObject({ state: 'failing', reason: { code: 'smtp.timeout_send' } });
     expect(transport.reason.message).toContain('制限時間内に終わらなかった');
-    const [queued] = (await admin.request('GET', '/api/mail/deliveries')).json().deliveries;
-    expect(queued).toMatchObject({ state: 'queued', attempts: 0 });
+    // The first to run out of time ends every conversation with the server, the other one's too.
+    const queued = (await admin.request('GET', '/api/mail/deliveries')).json().deliveries;
+    expect(queued.map((mail: { state: string; attempts: number }) => [mail.state, mail.attempts])).toEqual([['queued', 0], ['queued', 0]]);
+    expect(queued.map((mail: { lastError: { code: string } }) => mail.lastError.code).sort()).toEqual(['smtp.cut_off_with_another', 'smtp.timeout_send']);
 
     await saveMailSettings(admin, smtpSettingsForm(sink.port));
     await requestPromptDelivery(t.ctx.db);
     await worker.deliverDueMails();
-    const [mail] = await sink.waitForMessages(1);
-    expect(mail.envelope.to).toEqual(['tanaka@example.jp']);
-    expect((await admin.request('GET', '/api/mail/deliveries')).json().deliveries[0]).toMatchObject({ state: 'sent' });
+    const delivered = await sink.waitForMessages(2);
+    expect(delivered.flatMap((mail) => mail.envelope.to).sort()).toEqual(['suzuki@example.jp', 'tanaka@example.jp']);
+    const states = (await admin.request('GET', '/api/mail/deliveries')).json().deliveries.map((mail: { state: string }) => mail.state);
+    expect(states).toEqual(['sent', 'sent']);
   });
 });
 

@@ -111,6 +111,7 @@ export const en: Record<MessageKey, string> = {
   'smtp.sender_deferred': 'The SMTP server temporarily refused the sender (server reply: {reply}). Waiting mail will be retried later.',
   'smtp.relay_denied': 'The SMTP server refused to relay (server reply: {reply}). Check the SMTP authentication settings and that this server may send through it.',
   'smtp.protocol': 'The SMTP server gave an unexpected reply (server reply: {reply}). Check that the address and port belong to an SMTP server.',
+  'smtp.cut_off_with_another': 'Another mail to the same SMTP server did not finish within the time limit, so every connection to that server was ended. This mail will be sent later.',
   'smtp.unexpected': 'An unexpected error occurred while sending mail ({detail}).',
   'smtp.recipient_deferred': 'The SMTP server temporarily refused the recipient (server reply: {reply}). It will be retried later.',
   'smtp.recipient_rejected': 'The SMTP server rejected the recipient (server reply: {reply}). Check the recipient address.',

@@ -116,6 +116,7 @@ export const ja = {
   'smtp.sender_deferred': 'SMTPサーバが送信元を一時的に受け付けませんでした(サーバーの応答: {reply})。送信待ちのメールは後で再送します。',
   'smtp.relay_denied': 'SMTPサーバが外部への中継を拒否しました(サーバーの応答: {reply})。SMTP認証の設定と、このサーバーからの送信が許可されているかを確認してください。',
   'smtp.protocol': 'SMTPサーバから想定外の応答がありました(サーバーの応答: {reply})。[SMTPサーバアドレス]と[ポート番号]がSMTPサーバのものか確認してください。',
+  'smtp.cut_off_with_another': '同じSMTPサーバへの別のメールの送信が制限時間内に終わらなかったため、そのサーバーとの接続をすべて切りました。このメールは後で送り直します。',
   'smtp.unexpected': 'メール送信中に予期しないエラーが発生しました({detail})。',
   'smtp.recipient_deferred': 'SMTPサーバが宛先を一時的に受け付けませんでした(サーバーの応答: {reply})。後で再送します。',
   'smtp.recipient_rejected': 'SMTPサーバが宛先を拒否しました(サーバーの応答: {reply})。宛先のメールアドレスを確認してください。',

@@ -41,6 +41,8 @@ export class OutboxWorker {
   private readonly backoff: TransportBackoff;
   private readonly pool: TransportPool;
   private claims = 0;
+  /** Senders whose conversations were all ended because one send ran out of time. */
+  private readonly cutOff = new WeakSet<MailSender>();
   private stopping = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
@@ -225,7 +227,7 @@ export class OutboxWorker {
       await this.health.working();
     } catch (error) {
       timeSend();
-      fault = classifySmtpError(error);
+      fault = this.faultOf(error, transporter);
       if (messageWritten) fault = afterWholeMessage(fault);
       await recordFailure(this.ctx, this.owner, row, fault);
     } finally {
@@ -234,6 +236,13 @@ export class OutboxWorker {
     metrics.sends.inc({ outcome: fault?.scope ?? 'sent', transport: target.via });
     this.ctx.log.debug({ mailId: row.id, messageId: row.message_id, kind: row.kind, outcome: fault?.code ?? 'sent' }, 'outbox delivery');
     return fault?.scope === 'transport' ? fault : null;
+  }
+
+  /** A send ended because another one of its sender ran out of time says so, rather than "unexpected error". */
+  private faultOf(error: unknown, transporter: MailSender): DeliveryFault {
+    const fault = classifySmtpError(error);
+    if (!this.cutOff.has(transporter) || fault.code === 'smtp.timeout_send') return fault;
+    return { scope: 'transport', code: 'smtp.cut_off_with_another' };
   }
 
   /**
@@ -249,6 +258,7 @@ export class OutboxWorker {
       timer = setTimeout(() => {
         // Rejected first: ending the sender fails its sends too, and the race takes the first.
         reject(Object.assign(new Error(`the send took longer than ${limitMs} ms`), { code: 'ETIMEDOUT', timeoutType: SEND_TIMEOUT }));
+        this.cutOff.add(transporter);
         if (!this.pool.abandon(transporter)) transporter.close();
       }, limitMs);
     });

@@ -7,12 +7,13 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import nodemailer from 'nodemailer';
-import { ON_MESSAGE_WRITTEN, writeMessagesWhole } from './message-writes.js';
-import type { SendOutcome, SendProgress, SendRequest, ThreadedError } from './smtp-thread.js';
+import { type MailToSend, ON_MESSAGE_WRITTEN, writeMessagesWhole } from './message-writes.js';
+import { type SendOutcome, type SendRequest, type ThreadedError, writtenSlot } from './smtp-thread.js';
 
 const port = parentPort!;
 yieldToTheMainThread();
 const transporter = writeMessagesWhole(nodemailer.createTransport(workerData.options));
+const written = new Int32Array(workerData.written as SharedArrayBuffer);
 
 /** The fields of a nodemailer error that say what went wrong (faults.ts reads them). */
 const ERROR_FIELDS = ['name', 'message', 'code', 'originalCode', 'responseCode', 'response', 'command', 'timeoutType'] as const;
@@ -48,9 +49,8 @@ port.on('message', async (request: SendRequest | 'close') => {
   }
   let outcome: SendOutcome;
   try {
-    const mail = request.reportWritten
-      ? { ...request.mail, [ON_MESSAGE_WRITTEN]: () => port.postMessage({ id: request.id, written: true } satisfies SendProgress) }
-      : request.mail;
+    const markWritten = () => Atomics.store(written, writtenSlot(request.id), request.id | 0);
+    const mail: MailToSend = { ...request.mail, [ON_MESSAGE_WRITTEN]: markWritten };
     const info = await transporter.sendMail(mail);
     outcome = {
       id: request.id,
