@@ -436,6 +436,20 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     expect(row.attempts).toBeGreaterThan(5);
   });
 
+  it('says why a mail expired in words when the server never answered, not as a code', async () => {
+    await saveMailSettings(admin, smtpSettingsForm(await closedPort()));
+    await submit(japaneseMail);
+    await deliverDue();
+    clock.advance(24 * 60 * 60_000 + 1_000);
+    admin = await login(t.app);
+    await deliverDue();
+    const [row] = await deliveries('?kind=app');
+    expect(row).toMatchObject({ state: 'failed', lastError: { code: 'mail.expired', reply: null } });
+    expect(row.lastError.message).toBe(
+      '24時間以内に送信できなかったため、送信を中止しました。最後のエラー: SMTPサーバに接続を拒否されました。[SMTPサーバアドレス]と[ポート番号]が正しいか、サーバーが起動しているかを確認してください。',
+    );
+  });
+
   it('enqueues in-process mail inside the caller transaction: a rollback leaves no mail', async () => {
     const mail = createMailApi(t.ctx);
     await t.ctx.db

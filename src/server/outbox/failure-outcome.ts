@@ -24,7 +24,9 @@ export async function recordFailure(ctx: AppContext, owner: string, row: OutboxR
   }
   if (nowIso >= row.expires_at) {
     const hours = Math.round(ctx.config.outbox.retryWindowMs / 3_600_000);
-    await markFailed(ctx.db, mail, nowIso, storeMessage('mail.expired', { hours, reason: fault.reply ?? fault.code }, fault.reply ?? null));
+    // With no reply to quote, the reason is the fault's own message, put in words when the log is read.
+    const reason = fault.reply ?? (fault.possiblyDelivered ? 'mail.possibly_delivered' : fault.code);
+    await markFailed(ctx.db, mail, nowIso, storeMessage('mail.expired', { ...fault.params, hours, reason }, fault.reply ?? null));
     return;
   }
   if (fault.scope === 'transport' && !fault.possiblyDelivered) {

@@ -28,7 +28,13 @@ export function describeStoredError(locale: Locale, code: string | null, details
   }
   return {
     code,
-    message: isMessageKey(code) ? t(locale, code, parsed.params ?? {}) : code,
+    message: isMessageKey(code) ? t(locale, code, inReadersWords(locale, parsed.params ?? {})) : code,
     reply: parsed.reply ?? null,
   };
+}
+
+/** A parameter that is itself a message (why a mail expired) is put in words too, from the same parameters. */
+function inReadersWords(locale: Locale, params: MessageParams): MessageParams {
+  const worded = Object.entries(params).map(([name, value]) => [name, typeof value === 'string' && isMessageKey(value) ? t(locale, value, params) : value]);
+  return Object.fromEntries(worded);
 }
