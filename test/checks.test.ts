@@ -308,7 +308,7 @@ describe.each(dialects())('checks with special configuration on $name', (dialect
         ok: false,
         scope: 'transport',
         code: 'smtp.check.timeout',
-        message: '0.4秒以内に接続テストが終わりませんでした。SMTPサーバが応答していません。[SMTPサーバアドレス]、[ポート番号]、ファイアウォールを確認してください。',
+        message: '0.4秒以内に接続テストが終わりませんでした。SMTPサーバが応答していません。サーバーの状態と、ファイアウォールなどネットワークを確認してください。',
       });
     } finally {
       await silent.close();

@@ -6,7 +6,8 @@ import { defineMessages } from '../define.js';
  */
 export const checkMessages = defineMessages(
   {
-    'smtp.check.timeout': '{seconds}秒以内に接続テストが終わりませんでした。SMTPサーバが応答していません。[SMTPサーバアドレス]、[ポート番号]、ファイアウォールを確認してください。',
+    // Also for the managed relay and Gmail, whose server fields are not on the screen.
+    'smtp.check.timeout': '{seconds}秒以内に接続テストが終わりませんでした。SMTPサーバが応答していません。サーバーの状態と、ファイアウォールなどネットワークを確認してください。',
     'smtp.check.server_closing': 'SMTPサーバが一時的に処理できない状態です(サーバーの応答: {reply})。しばらくしてから、もう一度お試しください。',
     'smtp.check.quota': 'SMTPサーバの送信数の上限に達しました(サーバーの応答: {reply})。上限はサーバーの管理者に確認してください。',
     'smtp.check.sender_deferred': 'SMTPサーバが送信元を一時的に受け付けませんでした(サーバーの応答: {reply})。しばらくしてから、もう一度お試しください。',
@@ -18,7 +19,7 @@ export const checkMessages = defineMessages(
       'Gmailのアクセストークンを更新できませんでした。Googleの認証サーバーに接続できません。ネットワークとファイアウォールを確認してください。',
   },
   {
-    'smtp.check.timeout': 'The connection test did not finish within {seconds} seconds: the SMTP server is not answering. Check [SMTP server address], [Port] and the firewall.',
+    'smtp.check.timeout': 'The connection test did not finish within {seconds} seconds: the SMTP server is not answering. Check the server and the network, including any firewall.',
     'smtp.check.server_closing': 'The SMTP server cannot take mail right now (server reply: {reply}). Try again in a while.',
     'smtp.check.quota': 'The SMTP server sending limit has been reached (server reply: {reply}). Ask the server administrator about the limit.',
     'smtp.check.sender_deferred': 'The SMTP server temporarily refused the sender (server reply: {reply}). Try again in a while.',
