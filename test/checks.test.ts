@@ -298,31 +298,21 @@ describe.each(dialects())('checks with special configuration on $name', (dialect
     expect(relay.messages[0].text).toContain('送信方法: メール自動設定機能');
   });
 
-  it('gives up on a connection test after TAYORI_TEST_MAIL_TIMEOUT_MS, and does not speak of a test mail', async () => {
+  // Had the greeting timeout (60 s) ended them, the answer would be smtp.timeout_greeting.
+  it.for([
+    {
+      check: '/api/settings/mail/test-connection',
+      code: 'smtp.check.timeout',
+      message: '0.4秒以内に接続テストが終わりませんでした。SMTPサーバが応答していません。サーバーの状態と、ファイアウォールなどネットワークを確認してください。',
+    },
+    { check: '/api/settings/mail/test-mail', code: 'smtp.test_timeout', message: '0.4秒以内にテストメールを送信できませんでした。' },
+  ])('gives up on $check after TAYORI_TEST_MAIL_TIMEOUT_MS, before the longer greeting timeout, in words of its own', async ({ check, code, message }) => {
     const silent = await startSilentServer();
     t = await appWith(dialect, { TAYORI_SMTP_GREETING_TIMEOUT_MS: '60000', TAYORI_TEST_MAIL_TIMEOUT_MS: '400' });
     const admin = await login(t.app);
     try {
-      const response = await admin.request('POST', '/api/settings/mail/test-connection', form(silent));
-      expect(response.json()).toEqual({
-        ok: false,
-        scope: 'transport',
-        code: 'smtp.check.timeout',
-        message: '0.4秒以内に接続テストが終わりませんでした。SMTPサーバが応答していません。サーバーの状態と、ファイアウォールなどネットワークを確認してください。',
-      });
-    } finally {
-      await silent.close();
-    }
-  });
-
-  it('gives up on a test mail after TAYORI_TEST_MAIL_TIMEOUT_MS, before the longer greeting timeout', async () => {
-    const silent = await startSilentServer();
-    // Had the greeting timeout (60 s) ended it, the answer would be smtp.timeout_greeting.
-    t = await appWith(dialect, { TAYORI_SMTP_GREETING_TIMEOUT_MS: '60000', TAYORI_TEST_MAIL_TIMEOUT_MS: '400' });
-    const admin = await login(t.app);
-    try {
-      const response = await admin.request('POST', '/api/settings/mail/test-mail', form(silent));
-      expect(response.json()).toEqual({ ok: false, scope: 'transport', code: 'smtp.test_timeout', message: '0.4秒以内にテストメールを送信できませんでした。' });
+      const response = await admin.request('POST', check, form(silent));
+      expect(response.json()).toEqual({ ok: false, scope: 'transport', code, message });
     } finally {
       await silent.close();
     }

@@ -8,40 +8,43 @@ import { dialects } from './support/databases.js';
 import { saveMailSettings, smtpSettingsForm } from './support/mail-settings.js';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.js';
 
+/** A raw TCP server on loopback for a scripted SMTP conversation; close() ends every connection. */
+async function startRawServer(converse: (socket: Socket) => void) {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+    converse(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Writes the line every 100 ms until the connection ends: never silent for long. */
+function trickle(socket: Socket, line: () => string): void {
+  const timer = setInterval(() => socket.write(line()), 100);
+  socket.on('close', () => clearInterval(timer));
+}
+
 /**
  * An SMTP server that greets, then answers EHLO with a reply that never ends, one line at a
  * time: it is never silent for long, so the socket timeout (which counts silence) never fires.
  */
 async function startTricklingServer() {
-  const sockets = new Set<Socket>();
-  const timers = new Set<NodeJS.Timeout>();
   let linesSent = 0;
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => {});
-    socket.on('close', () => sockets.delete(socket));
+  const server = await startRawServer((socket) => {
     socket.write('220 trickle.example.jp ESMTP\r\n');
-    socket.once('data', () => {
-      const timer = setInterval(() => {
-        linesSent++;
-        socket.write(`250-still thinking ${linesSent}\r\n`);
-      }, 100);
-      timers.add(timer);
-      socket.on('close', () => clearInterval(timer));
-    });
+    socket.once('data', () => trickle(socket, () => `250-still thinking ${++linesSent}\r\n`));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as { port: number }).port,
-    linesSent: () => linesSent,
-    openConnections: () => sockets.size,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const timer of timers) clearInterval(timer);
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...server, linesSent: () => linesSent };
 }
 
 /**
@@ -49,12 +52,8 @@ async function startTricklingServer() {
  * confirms it: it stays silent, or it trickles a reply that never ends.
  */
 async function startUnconfirmingServer(afterMessage: 'silent' | 'trickle') {
-  const sockets = new Set<Socket>();
   let messagesTaken = 0;
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => {});
-    socket.on('close', () => sockets.delete(socket));
+  const server = await startRawServer((socket) => {
     socket.write('220 unconfirming.example.jp ESMTP\r\n');
     let buffered = '';
     let inData = false;
@@ -64,10 +63,7 @@ async function startUnconfirmingServer(afterMessage: 'silent' | 'trickle') {
         if (!buffered.includes('\r\n.\r\n')) return;
         messagesTaken++;
         inData = false;
-        if (afterMessage === 'trickle') {
-          const timer = setInterval(() => socket.write('250-still storing\r\n'), 100);
-          socket.on('close', () => clearInterval(timer));
-        }
+        if (afterMessage === 'trickle') trickle(socket, () => '250-still storing\r\n');
         return;
       }
       for (let end = buffered.indexOf('\r\n'); end >= 0 && !inData; end = buffered.indexOf('\r\n')) {
@@ -81,16 +77,7 @@ async function startUnconfirmingServer(afterMessage: 'silent' | 'trickle') {
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as { port: number }).port,
-    messagesTaken: () => messagesTaken,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...server, messagesTaken: () => messagesTaken };
 }
 
 describe.each(dialects())('a server that trickles its answers, on $name', (dialect) => {

@@ -8,7 +8,6 @@ import { consoleLocaleOf } from './config.js';
  */
 export function portProblem(error: unknown, variable: string, port: number): unknown {
   const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code === 'EADDRINUSE') return new Error(t(consoleLocaleOf(), 'serve.port_in_use', { port, variable }), { cause: error });
-  if (code === 'EACCES') return new Error(t(consoleLocaleOf(), 'serve.port_not_allowed', { port, variable }), { cause: error });
-  return error;
+  const key = code === 'EADDRINUSE' ? 'serve.port_in_use' : code === 'EACCES' ? 'serve.port_not_allowed' : null;
+  return key ? new Error(t(consoleLocaleOf(), key, { port, variable }), { cause: error }) : error;
 }
