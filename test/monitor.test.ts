@@ -163,6 +163,47 @@ describe.each(dialects())('the monitor on $name', (dialect) => {
     await expect(finish(silent, 'failed')).rejects.toMatchObject({ status: 409 });
   });
 
+  it('tells recipients who were told 異常終了 (heartbeat lost) of the late finish, even with 正常終了 unchecked', async () => {
+    const onlyFailures = { ...watchEverything, normalEnd: false, longRunning: false };
+    await saveMonitoring(admin, sink.port, { intervalMinutes: 5, kinds: { 'data-source': onlyFailures } });
+    const lostThenDone = await start('data-source', '夜間取込');
+    const plainSuccess = await start('data-source', '普通に正常終了');
+    await heartbeatRun(t.ctx, lostThenDone);
+    clock.advance(15 * MINUTE);
+    const [lost] = await beat();
+    expect(lost!.subject).toBe('[Tayori] データソース: 異常終了 1件');
+
+    clock.advance(10 * MINUTE);
+    await finish(lostThenDone, 'succeeded');
+    await finish(plainSuccess, 'succeeded');
+    clock.advance(5 * MINUTE);
+    const [late, ...more] = await beat();
+    expect(more).toEqual([]);
+    expect(late!.subject).toBe('[Tayori] データソース: 正常終了 1件');
+    expect(listedRuns(late!.text)).toEqual(['夜間取込']);
+    expect(late!.text).toContain('正常終了(遅れて終了');
+    expect(await runView(plainSuccess)).toMatchObject({ notices: { outcome: { reported: false } } });
+  });
+
+  it('lists a run whose heartbeats were lost before its 長時間 threshold as 異常終了 only, never also as still running', async () => {
+    await saveMonitoring(admin, sink.port, { intervalMinutes: 30, kinds: { 'data-source': { ...watchEverything, longRunningHours: 1 } } });
+    const started = clock.now().getTime();
+    const silentBefore = await start('data-source', '55分で途絶');
+    const silentAfter = await start('data-source', '65分で途絶');
+    clock.set(new Date(started + 55 * MINUTE));
+    await heartbeatRun(t.ctx, silentBefore);
+    clock.set(new Date(started + 65 * MINUTE));
+    await heartbeatRun(t.ctx, silentAfter);
+
+    clock.set(new Date(started + 80 * MINUTE));
+    const [digest, ...more] = await beat();
+    expect(more).toEqual([]);
+    expect(digest!.subject).toBe('[Tayori] データソース: 異常終了 2件 / 長時間 1件');
+    expect(listedRuns(digest!.text)).toEqual(['55分で途絶', '65分で途絶', '65分で途絶']);
+    expect(digest!.text).not.toContain('実行中');
+    expect(await runView(silentBefore)).toMatchObject({ notices: { longRunning: { reported: false }, outcome: { reported: true } } });
+  });
+
   it('reports a run committed after a look even though it ended before that look (no time cursor)', async () => {
     await saveMonitoring(admin, sink.port, { kinds: { 'analytics-link': watchEverything } });
     const before = clock.now();

@@ -85,9 +85,9 @@ export function lookOnce(ctx: AppContext, lease: HeldLease, now: Date): Promise<
 /** Marks every pending event of the kind and returns those its digest reports. */
 async function settleKind(ctx: AppContext, trx: Database, kind: ThreadKind, watched: Watched, now: Date): Promise<DigestEntry[]> {
   const nowIso = now.toISOString();
-  const longRunning = await settleLongRunning(trx, kind, watched, now);
   const silentSince = before(now, ctx.config.monitor.heartbeatLossMinutes * ctx.config.monitor.minuteMs);
   await markHeartbeatsLost(trx, kind, silentSince, nowIso);
+  const longRunning = await settleLongRunning(trx, kind, watched, now);
   const ended = await takeUnseenOutcomes(trx, kind, nowIso, watched.outcomes);
 
   const reportedEnds = ended.filter((run) => run.outcome_reported === 1);
@@ -101,13 +101,18 @@ async function settleKind(ctx: AppContext, trx: Database, kind: ThreadKind, watc
 /**
  * 長時間, once per run: runs of the kind that passed its threshold — still running now, or having
  * ended after the threshold while no look came (downtime). Marked seen even when not watched, so
- * turning 長時間 on later does not report old runs by surprise.
+ * turning 長時間 on later does not report old runs by surprise. Runs whose heartbeats were just
+ * found lost are settled first: one of them passed the threshold only if it still heartbeated
+ * after it, and is never listed as still running beside its own 異常終了.
  */
 async function settleLongRunning(trx: Database, kind: ThreadKind, watched: Watched, now: Date): Promise<DigestEntry[]> {
   const candidates = await findLongRunningCandidates(trx, kind, before(now, watched.longRunningMs));
-  const passed = candidates.filter(
-    (run) => run.ended_at === null || Date.parse(run.ended_at) - Date.parse(run.started_at) >= watched.longRunningMs,
-  );
+  const lastSignOfLife = (run: (typeof candidates)[number]) =>
+    run.ended_at ?? (run.heartbeat_lost_at === null ? null : (run.last_heartbeat_at ?? run.started_at));
+  const passed = candidates.filter((run) => {
+    const lastSeen = lastSignOfLife(run);
+    return lastSeen === null || Date.parse(lastSeen) - Date.parse(run.started_at) >= watched.longRunningMs;
+  });
   const marked = await markLongRunningSeen(trx, passed.map((run) => run.id), now.toISOString(), watched.longRunning);
   return inStartOrder(marked).map((run) => ({
     notice: 'long-running',

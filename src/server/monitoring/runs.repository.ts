@@ -31,7 +31,8 @@ export async function recordHeartbeat(db: Database, id: string, nowIso: string):
 /**
  * Records the end of a run that has not ended. A run the monitor marked "heartbeat lost" has an
  * outcome but no end: its real end replaces the mark and is due to be reported again, as a late
- * finish. One conditional statement, so a finish racing the monitor is either before or after it.
+ * finish; whether the loss was reported stays recorded until then (takeUnseenOutcomes). One
+ * conditional statement, so a finish racing the monitor is either before or after it.
  */
 export function finishRunRow(
   db: Database,
@@ -40,7 +41,7 @@ export function finishRunRow(
 ): Promise<RunRow | undefined> {
   return db
     .updateTable('runs')
-    .set({ ended_at: end.endedAt, outcome: end.outcome, error: end.error, outcome_seen_at: null, outcome_reported: 0 })
+    .set({ ended_at: end.endedAt, outcome: end.outcome, error: end.error, outcome_seen_at: null })
     .where('id', '=', id)
     .where('ended_at', 'is', null)
     .returningAll()
@@ -73,7 +74,7 @@ export async function purgeRunsStartedBefore(db: Database, cutoffIso: string): P
 export function findLongRunningCandidates(db: Database, kind: ThreadKind, startedBeforeIso: string) {
   return db
     .selectFrom('runs')
-    .select(['id', 'started_at', 'ended_at'])
+    .select(['id', 'started_at', 'ended_at', 'heartbeat_lost_at', 'last_heartbeat_at'])
     .where('kind', '=', kind)
     .where('outcome_seen_at', 'is', null)
     .where('long_running_seen_at', 'is', null)
@@ -111,13 +112,26 @@ export async function markHeartbeatsLost(db: Database, kind: ThreadKind, silentS
 /**
  * Takes every outcome of the kind not yet dealt with: marks it seen, reported when its outcome is
  * one of `reported`, and settles 長時間 for runs that never got that far. Returns the runs taken.
+ * The late finish of a run whose heartbeat loss was reported is reported whatever its outcome, so
+ * recipients told 異常終了 learn that it ended after all, even with 正常終了 unchecked; a kind that
+ * reports no outcome now (無効, or only 長時間 checked) reports no late finish either.
  */
 export function takeUnseenOutcomes(db: Database, kind: ThreadKind, nowIso: string, reported: readonly RunOutcome[]): Promise<RunRow[]> {
   return db
     .updateTable('runs')
     .set((eb) => ({
       outcome_seen_at: nowIso,
-      outcome_reported: reported.length === 0 ? 0 : eb.case().when('outcome', 'in', reported).then(eb.lit(1)).else(eb.lit(0)).end(),
+      outcome_reported:
+        reported.length === 0
+          ? 0
+          : eb
+              .case()
+              .when('outcome', 'in', reported)
+              .then(eb.lit(1))
+              .when(eb.and([eb('heartbeat_lost_at', 'is not', null), eb('ended_at', 'is not', null), eb('outcome_reported', '=', 1)]))
+              .then(eb.lit(1))
+              .else(eb.lit(0))
+              .end(),
       long_running_seen_at: eb.fn.coalesce('long_running_seen_at', eb.val(nowIso)),
     }))
     .where('kind', '=', kind)
