@@ -170,6 +170,12 @@ describe.each(dialects())('Gmailを使用する on $name', (dialect) => {
       expect((await view()).settings.gmail).toMatchObject({ state: 'unauthorised', accountEmail: null });
     });
 
+    it('Gmail left unticked on Google’s consent screen: the tokens could never send', async () => {
+      google.untickGmailAtNextConsent();
+      await expectRefused(await consentAgain({ clientId: google.clientId, clientSecret: google.clientSecret }), 'scope');
+      expect((await view()).settings.gmail).toMatchObject({ state: 'unauthorised', accountEmail: null });
+    });
+
     it('a different client while the client is locked, with a message that says to select 既定 first', async () => {
       await authoriseGmail(t, admin, google);
       const before = await storedState();

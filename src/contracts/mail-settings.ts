@@ -203,7 +203,8 @@ export const gmailAuthorizeResponseSchema = z.object({ authorizationUrl: z.strin
  * Why a return from Google was refused (`/settings/mail?gmail=error&reason=…`): consent denied,
  * no signed-in administrator, a wrong, reused or expired state (or another session's), the code
  * refused at the token endpoint (replayed, PKCE mismatch), the client or redirect URI refused,
- * another token error, an ID token that fails verification, an unverified e-mail.
+ * another token error, an ID token that fails verification, an unverified e-mail, Gmail left
+ * unticked on the consent screen.
  */
 export const GMAIL_CALLBACK_REFUSALS = [
   'access_denied',
@@ -215,6 +216,7 @@ export const GMAIL_CALLBACK_REFUSALS = [
   'token',
   'id_token',
   'email_unverified',
+  'scope',
 ] as const;
 export type GmailCallbackRefusal = (typeof GMAIL_CALLBACK_REFUSALS)[number];
 

@@ -63,6 +63,8 @@ export interface StandInGoogle {
    * callers: `waiting` tells how many are held.
    */
   holdTokenRequests(): { readonly waiting: number; release(): void };
+  /** Holds the answers of this grant type, decided by the provider but not yet sent, until released. */
+  holdTokenAnswers(grantType: 'refresh_token' | 'authorization_code'): { readonly waiting: number; release(): void };
   /** Every access token the SMTP side accepted, in order. */
   readonly acceptedAccessTokens: string[];
   /** How many XOAUTH2 logins the SMTP side refused (expired, revoked, wrong account, Gmail disabled). */
@@ -73,6 +75,11 @@ export interface StandInGoogle {
   signInAs(account: StandInAccount | string): void;
   /** Refuse the next consent (the user presses キャンセル): the app receives access_denied. */
   denyNextConsent(): void;
+  /**
+   * At the next consent the user unticks Gmail on Google's granular consent screen: the grant
+   * has only `openid email`, the token answer says so in `scope`, and Gmail refuses its tokens.
+   */
+  untickGmailAtNextConsent(): void;
   rotateRefreshTokens(on: boolean): void;
   /** Follows an authorisation URL like a browser until Google redirects back; returns that URL. */
   consent(authorizationUrl: string): Promise<URL>;
@@ -86,6 +93,29 @@ export interface StandInGoogle {
 interface IssuedAccessToken {
   issuedAt: number;
 }
+
+/** Where held token requests wait until a test opens it. */
+interface Gate {
+  gate: Promise<void>;
+  open: () => void;
+  waiting: number;
+}
+
+function newGate(): Gate {
+  let open = () => {};
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  return { gate, open: () => open(), waiting: 0 };
+}
+
+const controlsOf = (held: Gate, stopHolding: () => void) => ({
+  get waiting() {
+    return held.waiting;
+  },
+  release() {
+    stopHolding();
+    held.open();
+  },
+});
 
 const SMTP_HOSTNAME = 'smtp.gmail.example';
 
@@ -102,10 +132,14 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
   const messages: StandInGoogle['messages'] = [];
   let nextAccount: StandInAccount = { email: 'owner@example.jp', emailVerified: true };
   let denyNext = false;
+  let untickGmailNext = false;
+  /** Grants whose consent left Gmail unticked. */
+  const grantsWithoutGmail = new Set<string>();
   let rotate = options.rotateRefreshTokens ?? false;
   let refreshes = 0;
   let refusedRefreshes = 0;
-  let hold: { gate: Promise<void>; open: () => void; waiting: number } | null = null;
+  let hold: Gate | null = null;
+  let answerHold: (Gate & { grantType: string }) | null = null;
   const smtpCounter = { connections: 0, refusedLogins: 0 };
 
   const http = createServer();
@@ -179,7 +213,17 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
     for (const key of ['access_token', 'refresh_token', 'id_token'] as const) {
       if (typeof body[key] === 'string') issuedSecrets.push(body[key] as string);
     }
-    if (typeof body.access_token === 'string') accessTokens.set(body.access_token, { issuedAt: options.clock.now().getTime() });
+    if (typeof body.access_token === 'string') {
+      accessTokens.set(body.access_token, { issuedAt: options.clock.now().getTime() });
+      const token = await provider.AccessToken.find(body.access_token);
+      // What Google answers for a grant whose Gmail box was unticked.
+      if (token?.grantId && grantsWithoutGmail.has(token.grantId)) body.scope = 'openid https://www.googleapis.com/auth/userinfo.email';
+    }
+    const held = answerHold;
+    if (held && grantType === held.grantType) {
+      held.waiting++;
+      await held.gate;
+    }
   }
 
   http.on('request', async (req: IncomingMessage, res: ServerResponse) => {
@@ -216,6 +260,8 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
     grant.addResourceScope(GMAIL_SCOPE, GMAIL_SCOPE);
     const grantId = await grant.save();
     if (details.params.access_type === 'offline') offlineGrants.add(grantId);
+    if (untickGmailNext) grantsWithoutGmail.add(grantId);
+    untickGmailNext = false;
     grantsOf.set(account.email, [...(grantsOf.get(account.email) ?? []), grantId]);
     await provider.interactionFinished(req, res, { login: { accountId }, consent: { grantId } }, { mergeWithLastSubmission: false });
   }
@@ -225,7 +271,7 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
     const issued = accessTokens.get(accessToken);
     if (!issued || options.clock.now().getTime() >= issued.issuedAt + accessTokenSeconds * 1000) return null;
     const token = await provider.AccessToken.find(accessToken);
-    if (!token || !token.scopes.has(GMAIL_SCOPE)) return null;
+    if (!token || !token.scopes.has(GMAIL_SCOPE) || grantsWithoutGmail.has(token.grantId!)) return null;
     return accounts.get(token.accountId) ?? null;
   }
 
@@ -252,19 +298,12 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
       return smtpCounter.refusedLogins;
     },
     holdTokenRequests() {
-      let open = () => {};
-      const gate = new Promise<void>((resolve) => (open = resolve));
-      const held = { gate, open, waiting: 0 };
-      hold = held;
-      return {
-        get waiting() {
-          return held.waiting;
-        },
-        release() {
-          hold = null;
-          held.open();
-        },
-      };
+      hold = newGate();
+      return controlsOf(hold, () => (hold = null));
+    },
+    holdTokenAnswers(grantType) {
+      answerHold = { ...newGate(), grantType };
+      return controlsOf(answerHold, () => (answerHold = null));
     },
     acceptedAccessTokens,
     issuedSecrets,
@@ -274,6 +313,9 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
     },
     denyNextConsent() {
       denyNext = true;
+    },
+    untickGmailAtNextConsent() {
+      untickGmailNext = true;
     },
     rotateRefreshTokens(on) {
       rotate = on;

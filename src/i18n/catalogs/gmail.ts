@@ -24,6 +24,7 @@ export const gmailMessages = defineMessages(
     'gmail.outcome.token': 'Googleからトークンを取得できませんでした。しばらくしてから、もう一度[認証情報を取得]を押してください。',
     'gmail.outcome.id_token': 'GoogleのIDトークンを検証できませんでした。もう一度[認証情報を取得]を押してください。続く場合はシステム担当者に連絡してください。',
     'gmail.outcome.email_unverified': 'このGoogleアカウントのメールアドレスは確認済みではないため、送信元に使用できません。確認済みのGoogle Workspaceアカウントで認証してください。',
+    'gmail.outcome.scope': 'Googleの画面でGmailへのアクセスが許可されなかったため、Gmailで送信できません。もう一度[認証情報を取得]を押し、Googleの画面でGmailの項目にチェックを入れてから許可してください。',
   },
   {
     'gmail.managed_mode': 'Gmail cannot be used while the managed relay (automatic mail setup) is in use.',
@@ -47,5 +48,6 @@ export const gmailMessages = defineMessages(
     'gmail.outcome.token': 'No token could be obtained from Google. Wait a moment and press "Get credentials" again.',
     'gmail.outcome.id_token': 'Google’s ID token could not be verified. Press "Get credentials" again; if it lasts, contact the system operator.',
     'gmail.outcome.email_unverified': 'This Google account’s e-mail address is not verified, so it cannot be the sender. Authorise with a verified Google Workspace account.',
+    'gmail.outcome.scope': 'Access to Gmail was not allowed on Google’s page, so mail cannot be sent through Gmail. Press "Get credentials" again and, on Google’s page, tick the Gmail item before allowing access.',
   },
 );

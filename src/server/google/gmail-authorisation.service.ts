@@ -138,6 +138,8 @@ export async function completeGmailAuthorisation(
     return refused(refusalOf(error));
   }
   if (tokens.claims.email_verified !== true) return refused('email_unverified');
+  // Google's consent screen lets the user untick Gmail: the grant is then good for nothing here.
+  if (tokens.scope !== undefined && !tokens.scope.split(' ').includes(provider.sendingScope)) return refused('scope');
   const account = tokens.claims[provider.accountClaim];
   if (typeof account !== 'string' || !tokens.refreshToken) return refused('token');
   await storeAuthorisation(ctx, provider, session.actor, { ...tokens, refreshToken: tokens.refreshToken, account });

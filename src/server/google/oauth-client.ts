@@ -32,6 +32,8 @@ export interface TokenSet {
   expiresIn: number;
   /** Google sends one with the code (offline access) and, unlike rotating providers, not on refresh. */
   refreshToken: string | undefined;
+  /** The scopes granted, when the provider says (RFC 6749 §5.1: absent means those asked for). */
+  scope: string | undefined;
 }
 
 const discoveries = new Map<string, Promise<oidc.ServerMetadata>>();
@@ -111,7 +113,7 @@ export async function refreshAccessToken(
 }
 
 function tokenSetOf(tokens: oidc.TokenEndpointResponse): TokenSet {
-  return { accessToken: tokens.access_token, expiresIn: tokens.expires_in ?? 3600, refreshToken: tokens.refresh_token };
+  return { accessToken: tokens.access_token, expiresIn: tokens.expires_in ?? 3600, refreshToken: tokens.refresh_token, scope: tokens.scope };
 }
 
 /** openid-client's many error types, as one OAuthError with the code the messages are keyed by. */

@@ -11,6 +11,8 @@ export interface OAuthMailProvider {
   /** OpenID Connect discovery (`<issuer>/.well-known/openid-configuration`). */
   issuer: string;
   scopes: string[];
+  /** The scope XOAUTH2 needs: a grant without it cannot send (Google lets the user untick it). */
+  sendingScope: string;
   /** Extra parameters of the authorisation request. */
   authorizationParams: Record<string, string>;
   /** The ID-token claim that names the mailbox the tokens are for. */
@@ -24,13 +26,15 @@ export interface OAuthMailProvider {
 
 export const GMAIL_CALLBACK_PATH = '/oauth/google/callback';
 export const GMAIL_PROVIDER_KEY = 'google';
+const GMAIL_SENDING_SCOPE = 'https://mail.google.com/';
 
 /** Gmail: Google's OpenID Connect issuer, the full-mail scope XOAUTH2 needs, smtp.gmail.com. */
 export function gmailProvider(config: Pick<Config, 'google' | 'gmailSmtp'>): OAuthMailProvider {
   return {
     key: GMAIL_PROVIDER_KEY,
     issuer: config.google.issuer,
-    scopes: ['https://mail.google.com/', 'openid', 'email'],
+    scopes: [GMAIL_SENDING_SCOPE, 'openid', 'email'],
+    sendingScope: GMAIL_SENDING_SCOPE,
     // offline: a refresh token; consent: asked every time, so Google issues a refresh token again on 再認証.
     authorizationParams: { access_type: 'offline', prompt: 'consent' },
     accountClaim: 'email',
