@@ -6,7 +6,7 @@ import { createMailApi } from '../src/server/outbox/enqueue.js';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
 import { readMailSettings } from '../src/server/settings/mail-settings.service.js';
 import { resolveDeliveryTarget, type SmtpTarget } from '../src/server/transports/delivery-target.js';
-import { currentAccessToken, REFRESH_TOKEN_PURPOSE } from '../src/server/transports/oauth-access-token.js';
+import { currentAccessToken, REFRESH_TOKEN_PURPOSE, reportReauthorisationRequired } from '../src/server/transports/oauth-access-token.js';
 import { createSmtpTransport } from '../src/server/transports/smtp-transport.js';
 import type { Client, TestApp } from './support/app.js';
 import type { TestClock } from './support/clock.js';
@@ -168,6 +168,62 @@ describe.each(dialects())('Gmail access tokens on $name', (dialect) => {
     expect(subjects().filter((s) => s?.includes('待機するメール'))).toHaveLength(1);
     expect((await deliveries('?kind=app'))[0].state).toBe('sent');
     expect((await health()).transport).toMatchObject({ state: 'ok', banner: false });
+  });
+
+  describe('an authorisation completed while an older one was failing or refreshing stands', () => {
+    const NEW_ACCOUNT = 'new-owner@example.jp';
+    const gmailView = async () => (await admin.request('GET', '/api/settings/mail')).json().settings;
+
+    /** Starts a refresh of the stored authorisation and holds Google's answer until the admin has authorised again. */
+    async function authoriseAgainDuringRefresh(account: string) {
+      const refreshAnswers = google.holdTokenAnswers('refresh_token');
+      const token = currentAccessToken(t.ctx, gmailProvider(t.ctx.config)).catch((error: unknown) => error);
+      await vi.waitFor(() => expect(refreshAnswers.waiting).toBe(1), { timeout: 30_000, interval: 20 });
+      google.signInAs(account);
+      expect(await authoriseGmail(t, admin, google, {})).toBe('/settings/mail?gmail=authorised');
+      refreshAnswers.release();
+      return token;
+    }
+
+    it('the old refresh token’s invalid_grant, answered after 再認証, does not undo it', async () => {
+      await authorisedAndSaved();
+      await google.revokeAccess(ACCOUNT);
+      clock.advance(PAST_RENEWAL_MS);
+      expect(typeof (await authoriseAgainDuringRefresh(ACCOUNT))).toBe('string');
+      expect(google.refusedRefreshes).toBe(1);
+      expect((await gmailView()).gmail.state).toBe('authorised');
+      expect(await auditCount('gmail.reauth_required')).toBe(0);
+      await enqueue('再認証の後のメール');
+      await passWithNewConnections();
+      expect(subjects()).toEqual(['再認証の後のメール']);
+    });
+
+    it('authorised again as another account: its tokens are not overwritten by the old account’s refresh, and the sender follows it', async () => {
+      await authorisedAndSaved();
+      clock.advance(PAST_RENEWAL_MS);
+      expect(typeof (await authoriseAgainDuringRefresh(NEW_ACCOUNT))).toBe('string');
+      expect(google.refreshes).toBe(1);
+      expect(await gmailView()).toMatchObject({ gmail: { state: 'authorised', accountEmail: NEW_ACCOUNT }, senderAddress: NEW_ACCOUNT });
+      await enqueue('新しいアカウントから');
+      await passWithNewConnections();
+      expect(google.messages).toMatchObject([{ from: NEW_ACCOUNT, user: NEW_ACCOUNT, subject: '新しいアカウントから' }]);
+      expect(google.refusedLogins).toBe(0);
+      const audits = await t.ctx.db.selectFrom('audit_log').select('details').where('action', '=', 'settings.mail.update').execute();
+      expect(audits.map((entry) => JSON.parse(entry.details!).reason)).toContain('gmail_account_changed');
+    });
+
+    it('a token Gmail refused that is no longer the stored one marks nothing; the stored one’s refusal does', async () => {
+      await authorisedAndSaved();
+      const provider = gmailProvider(t.ctx.config);
+      const refused = (accessToken: string) => reportReauthorisationRequired(t.ctx, provider, 'fresh_token_refused', '535-5.7.8 refused', { accessToken });
+      const older = await currentAccessToken(t.ctx, provider);
+      expect(await authoriseGmail(t, admin, google, {})).toBe('/settings/mail?gmail=authorised');
+      expect(await refused(older)).toBe(false);
+      expect((await gmailView()).gmail.state).toBe('authorised');
+      expect(await refused(await currentAccessToken(t.ctx, provider))).toBe(true);
+      expect((await gmailView()).gmail.state).toBe('reauth_required');
+      expect(await auditCount('gmail.reauth_required')).toBe(1);
+    });
   });
 
   it('Gmail refusing a fresh token: 再認証が必要 after one refresh, with Gmail’s reply in the reason', async () => {

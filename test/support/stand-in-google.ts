@@ -191,6 +191,7 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
     cookies: { keys: [randomBytes(16).toString('hex')] },
   });
   provider.on('server_error', () => {});
+  provider.use(heldAnswers);
   provider.use(googleLikeTokenEndpoint);
 
   /** Counts refreshes, records what was issued, and answers errors with Google's bodies. */
@@ -219,11 +220,15 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
       // What Google answers for a grant whose Gmail box was unticked.
       if (token?.grantId && grantsWithoutGmail.has(token.grantId)) body.scope = 'openid https://www.googleapis.com/auth/userinfo.email';
     }
+  }
+
+  /** Holds answers of the grant type asked for: decided by the provider, not yet sent. */
+  async function heldAnswers(ctx: KoaContextWithOIDC, next: () => Promise<void>) {
+    await next();
     const held = answerHold;
-    if (held && grantType === held.grantType) {
-      held.waiting++;
-      await held.gate;
-    }
+    if (!held || ctx.path !== '/token' || ctx.oidc?.params?.grant_type !== held.grantType) return;
+    held.waiting++;
+    await held.gate;
   }
 
   http.on('request', async (req: IncomingMessage, res: ServerResponse) => {
@@ -310,6 +315,8 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
     messages,
     signInAs(account) {
       nextAccount = typeof account === 'string' ? { email: account, emailVerified: true } : account;
+      // Another account is picked in a browser without the session of the one before.
+      cookies.clear();
     },
     denyNextConsent() {
       denyNext = true;

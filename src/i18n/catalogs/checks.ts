@@ -15,6 +15,7 @@ export const checkMessages = defineMessages(
     'smtp.check.message_deferred': 'SMTPサーバがメールを一時的に受け付けませんでした(サーバーの応答: {reply})。しばらくしてから、もう一度お試しください。',
     'smtp.check.connection_dropped': '途中でSMTPサーバとの接続が切断されました。しばらくしてから、もう一度お試しください。',
     'smtp.check.gmail_refresh_busy': '別のサーバーがGmailのアクセストークンを更新中です。しばらくしてから、もう一度お試しください。',
+    'smtp.check.gmail_authorisation_replaced': '確認中にGmailの認証が新しくなりました。もう一度お試しください。',
     'smtp.check.gmail_refresh_unreachable':
       'Gmailのアクセストークンを更新できませんでした。Googleの認証サーバーに接続できません。ネットワークとファイアウォールを確認してください。',
   },
@@ -27,6 +28,7 @@ export const checkMessages = defineMessages(
     'smtp.check.message_deferred': 'The SMTP server temporarily refused the message (server reply: {reply}). Try again in a while.',
     'smtp.check.connection_dropped': 'The connection to the SMTP server was lost part-way. Try again in a while.',
     'smtp.check.gmail_refresh_busy': 'Another server is renewing the Gmail access token. Try again in a while.',
+    'smtp.check.gmail_authorisation_replaced': 'Gmail was authorised again during the check. Try again.',
     'smtp.check.gmail_refresh_unreachable':
       'The Gmail access token could not be renewed: Google’s sign-in server cannot be reached. Check the network and firewall.',
   },

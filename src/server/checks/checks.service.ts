@@ -228,6 +228,7 @@ const IN_CHECK_WORDS: Partial<Record<MessageKey, MessageKey>> = {
   'smtp.message_deferred': 'smtp.check.message_deferred',
   'smtp.connection_dropped': 'smtp.check.connection_dropped',
   'gmail.refresh_busy': 'smtp.check.gmail_refresh_busy',
+  'gmail.authorisation_replaced': 'smtp.check.gmail_authorisation_replaced',
   'gmail.refresh_unreachable': 'smtp.check.gmail_refresh_unreachable',
 };
 

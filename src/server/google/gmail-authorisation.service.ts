@@ -5,7 +5,13 @@ import { type Actor, recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import { AppError, type FieldProblem, parseOrThrow, validationError } from '../errors.js';
 import { purposeOf } from '../security/secret-columns.js';
-import { GMAIL_CLIENT_SECRET_PURPOSE, type MailSettingsRecord, readMailSettings, saveGmailClient } from '../settings/mail-settings.service.js';
+import {
+  GMAIL_CLIENT_SECRET_PURPOSE,
+  type MailSettingsRecord,
+  readMailSettings,
+  saveGmailClient,
+  senderFollowsGmailAccount,
+} from '../settings/mail-settings.service.js';
 import { accessTokenColumns, REFRESH_TOKEN_PURPOSE } from '../transports/oauth-access-token.js';
 import { buildAuthorizationUrl, exchangeCode, type OAuthClientCredentials, OAuthError } from './oauth-client.js';
 import { findAuthorisation, savePendingFlow, takePendingFlow, updateAuthorisation } from './oauth-authorisation.repository.js';
@@ -176,6 +182,9 @@ async function storeAuthorisation(
       previousState: before?.state ?? null,
       previousAccount: before?.account_email ?? null,
     });
+    if (before?.account_email && before.account_email.toLowerCase() !== tokens.account.toLowerCase()) {
+      await senderFollowsGmailAccount(trx, ctx, actor, before.account_email, tokens.account);
+    }
     // Mail waiting through 再認証が必要 leaves at once, on every instance.
     await requestPromptDelivery(trx);
   });

@@ -64,15 +64,30 @@ export async function updateAuthorisation(db: Database, provider: string, values
   await db.updateTable('oauth_authorisations').set(values).where('id', '=', provider).execute();
 }
 
-/** Marks the authorisation 再認証が必要 unless it already is; true for the one caller that changed it. */
-export async function markReauthorisationRequired(db: Database, provider: string, nowIso: string): Promise<boolean> {
+/**
+ * Marks the authorisation 再認証が必要 unless it already is, or unless it is no longer the one
+ * whose refresh token failed (the admin authorised again meanwhile); true for the one caller
+ * that changed it.
+ */
+export async function markReauthorisationRequired(db: Database, provider: string, failedRefreshToken: string, nowIso: string): Promise<boolean> {
   const result = await db
     .updateTable('oauth_authorisations')
     .set({ state: 'reauth_required', refresh_token: null, access_token: null, access_token_expires_at: null, access_token_renew_at: null, updated_at: nowIso })
     .where('id', '=', provider)
     .where('state', '=', 'authorised')
+    .where('refresh_token', '=', failedRefreshToken)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/** Stores refreshed tokens only while the authorisation is still the one refreshed (its refresh token unchanged). */
+export async function storeRefreshedTokens(
+  db: Database,
+  provider: string,
+  usedRefreshToken: string,
+  values: Updateable<OauthAuthorisationsTable>,
+): Promise<void> {
+  await db.updateTable('oauth_authorisations').set(values).where('id', '=', provider).where('refresh_token', '=', usedRefreshToken).execute();
 }
 
 export async function deleteAuthorisation(db: Database, provider: string): Promise<boolean> {

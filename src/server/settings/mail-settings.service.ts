@@ -149,6 +149,24 @@ export async function saveGmailClient(
   if (!(await writeAudited(trx, ctx, actor, record, next, { reason: 'gmail_authorize' }))) throw conflict();
 }
 
+/**
+ * Authorised again as another Google account: a saved Gmail sender that was the old account
+ * becomes the new one (SPEC §1.3 step 5: the sender is the authorised account), audited like a
+ * save. Otherwise every mail would leave from an address the new account does not own.
+ */
+export async function senderFollowsGmailAccount(trx: Database, ctx: AppContext, actor: Actor, previousAccount: string, account: string): Promise<void> {
+  const record = await readMailSettings(trx);
+  const sender = record.settings.senderAddress;
+  if (record.settings.server !== 'gmail' || sender?.toLowerCase() !== previousAccount.toLowerCase()) return;
+  const next: NextSettings = {
+    settings: { ...record.settings, senderAddress: account },
+    smtpPasswordCiphertext: record.smtpPasswordCiphertext,
+    gmailClientSecretCiphertext: record.gmailClientSecretCiphertext,
+    gmailDeleted: false,
+  };
+  if (!(await writeAudited(trx, ctx, actor, record, next, { reason: 'gmail_account_changed' }))) throw conflict();
+}
+
 type StoredCredentials = Pick<MailSettingsRecord, 'smtpPasswordCiphertext' | 'gmailClientSecretCiphertext'>;
 
 interface NextSettings extends StoredCredentials {

@@ -9,7 +9,7 @@ import {
   findAuthorisation,
   markReauthorisationRequired,
   type OAuthAuthorisationRow,
-  updateAuthorisation,
+  storeRefreshedTokens,
 } from '../google/oauth-authorisation.repository.js';
 import type { OAuthMailProvider } from '../google/oauth-mail-provider.js';
 import { acquireLease, assertLeaseHeld, type HeldLease, releaseLease } from '../leases/lease.js';
@@ -40,6 +40,8 @@ const WAIT_POLL_MS = 25;
 const fault = (code: DeliveryFault['code'], params?: DeliveryFault['params']): DeliveryFault => ({ scope: 'transport', code, params });
 
 export const REAUTHORISATION_FAULT = fault('smtp.gmail_reauth_required');
+/** A token refused just as the admin authorised again: the next attempt uses the new authorisation. */
+export const AUTHORISATION_REPLACED_FAULT = fault('gmail.authorisation_replaced');
 
 /** Per process and database (tests run two "instances" in one process): the lease owner and the refresh in flight. */
 interface Refresher {
@@ -136,8 +138,10 @@ async function refreshAndStore(ctx: AppContext, provider: OAuthMailProvider, row
   } catch (error) {
     if (error instanceof OAuthError && error.error === 'invalid_grant') {
       metrics.tokenRefreshes.inc({ outcome: 'reauth_required' });
-      await reportReauthorisationRequired(ctx, provider, 'invalid_grant', error.description, lease);
-      throw new TransportFaultError(REAUTHORISATION_FAULT);
+      if (await reportReauthorisationRequired(ctx, provider, 'invalid_grant', error.description, { refreshToken: row.refresh_token! }, lease)) {
+        throw new TransportFaultError(REAUTHORISATION_FAULT);
+      }
+      return; // authorised again meanwhile: the caller reads the new tokens
     }
     metrics.tokenRefreshes.inc({ outcome: 'failed' });
     throw new TransportFaultError(refreshFault(error));
@@ -146,7 +150,8 @@ async function refreshAndStore(ctx: AppContext, provider: OAuthMailProvider, row
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     await assertLeaseHeld(trx, lease, now);
-    await updateAuthorisation(trx, provider.key, {
+    // An authorisation completed meanwhile (another account, perhaps) keeps its own tokens.
+    await storeRefreshedTokens(trx, provider.key, row.refresh_token!, {
       ...accessTokenColumns(ctx, tokens, now),
       // A provider that rotates refresh tokens returns a new one; the old one is then dead.
       ...(tokens.refreshToken ? { refresh_token: ctx.secrets.encrypt(tokens.refreshToken, REFRESH_TOKEN_PURPOSE) } : {}),
@@ -185,22 +190,31 @@ function refreshFault(error: unknown): DeliveryFault {
   return fault('gmail.refresh_failed', { detail: code });
 }
 
+/** The authorisation that failed: by its refresh token (ciphertext as stored), or by the access token the provider refused. */
+type FailedAuthorisation = { refreshToken: string } | { accessToken: string };
+
 /**
  * 再認証が必要 (SPEC §1.3 step 6, §2.3): the refresh token was revoked or expired, or the
  * provider's SMTP server refused a fresh token. Tokens are dropped; audited once per incident.
+ * Only the authorisation that failed is marked: one the admin completed while the failing
+ * refresh or login was under way stands, and the answer is then false.
  */
 export async function reportReauthorisationRequired(
   ctx: AppContext,
   provider: OAuthMailProvider,
   reason: 'invalid_grant' | 'fresh_token_refused',
   detail: string | undefined,
+  failed: FailedAuthorisation,
   lease?: HeldLease,
-): Promise<void> {
+): Promise<boolean> {
   const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (trx) => {
+  const outcome = await ctx.db.transaction().execute(async (trx) => {
     if (lease) await assertLeaseHeld(trx, lease, now);
     const row = await findAuthorisation(trx, provider.key);
-    if (!(await markReauthorisationRequired(trx, provider.key, now.toISOString()))) return;
+    const failedRefreshToken = 'refreshToken' in failed ? failed.refreshToken : row && holdsAccessToken(ctx, row, failed.accessToken) ? row.refresh_token : null;
+    if (!failedRefreshToken || !(await markReauthorisationRequired(trx, provider.key, failedRefreshToken, now.toISOString()))) {
+      return row?.state === 'authorised' ? 'superseded' : 'already_marked';
+    }
     await recordAudit(trx, ctx.clock, systemActor(), 'gmail.reauth_required', 'mail_settings', {
       provider: provider.key,
       account: row?.account_email ?? null,
@@ -208,6 +222,13 @@ export async function reportReauthorisationRequired(
       // Google's words ("Token has been expired or revoked.") or the SMTP reply; never a token.
       detail: detail?.slice(0, 300) ?? null,
     });
+    return 'marked';
   });
-  ctx.log.warn({ provider: provider.key, reason }, 'OAuth mail authorisation needs to be renewed (再認証が必要)');
+  if (outcome === 'marked') ctx.log.warn({ provider: provider.key, reason }, 'OAuth mail authorisation needs to be renewed (再認証が必要)');
+  return outcome !== 'superseded';
+}
+
+/** Whether the stored access token of this authorisation is that one. */
+function holdsAccessToken(ctx: AppContext, row: OAuthAuthorisationRow, accessToken: string): boolean {
+  return row.access_token !== null && ctx.secrets.decrypt(row.access_token, ACCESS_TOKEN_PURPOSE) === accessToken;
 }

@@ -2,7 +2,7 @@ import type SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import type { AppContext } from '../context.js';
 import type { OAuthMailProvider } from '../google/oauth-mail-provider.js';
 import { TransportFaultError } from './faults.js';
-import { currentAccessToken, REAUTHORISATION_FAULT, reportReauthorisationRequired } from './oauth-access-token.js';
+import { AUTHORISATION_REPLACED_FAULT, currentAccessToken, REAUTHORISATION_FAULT, reportReauthorisationRequired } from './oauth-access-token.js';
 
 type AuthContext = SMTPConnection.CustomAuthenticationContext;
 
@@ -20,8 +20,8 @@ export function xoauth2Login(ctx: AppContext, provider: OAuthMailProvider) {
     const fresh = await currentAccessToken(ctx, provider, { refused: token });
     const refusal = await offerToken(auth, user, fresh);
     if (refusal === null) return;
-    await reportReauthorisationRequired(ctx, provider, 'fresh_token_refused', refusal);
-    throw new TransportFaultError({ ...REAUTHORISATION_FAULT, reply: refusal });
+    const marked = await reportReauthorisationRequired(ctx, provider, 'fresh_token_refused', refusal, { accessToken: fresh });
+    throw new TransportFaultError({ ...(marked ? REAUTHORISATION_FAULT : AUTHORISATION_REPLACED_FAULT), reply: refusal });
   };
 }
 
