@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
 import { type Client, freshAppEachTest, login } from './support/app.js';
-import { testClock } from './support/clock.js';
+import { runTayori } from './support/cli.js';
+import { type TestClock, testClock } from './support/clock.js';
 import { dialects } from './support/databases.js';
-import { ATTEMPT_IP, failLogins, setLockoutPolicy } from './support/lockout.js';
+import { ATTEMPT_IP, attemptLogin, failLogins, setLockoutPolicy, suspensions } from './support/lockout.js';
 import { saveMailSettings, smtpSettingsForm } from './support/mail-settings.js';
 import { type ReceivedMail, type SmtpSink, startSmtpSink } from './support/smtp-sink.js';
 
@@ -12,7 +13,11 @@ describe.each(dialects())('suspension mails on $name', (dialect) => {
   let sink: SmtpSink;
   let admin: Client;
   let worker: OutboxWorker;
-  const t = freshAppEachTest(dialect, () => ({ clock: testClock('2026-04-01T00:00:00.000Z') }));
+  let clock: TestClock;
+  const t = freshAppEachTest(dialect, () => {
+    clock = testClock('2026-04-01T00:00:00.000Z');
+    return { clock };
+  });
 
   beforeEach(async () => {
     sink = await startSmtpSink({ tls: 'none' });
@@ -99,6 +104,36 @@ describe.each(dialects())('suspension mails on $name', (dialect) => {
     const english = all.get('brown@example.jp')!;
     expect(english.text).toContain('Resumes at: until an administrator lifts it');
     expect(english.text).toContain('You cannot sign in until an administrator lifts the suspension');
+  });
+
+  it('states a 再開日時 at which the user can sign in again, though the suspension began seconds into a minute', async () => {
+    await createUser({ loginId: 'tanaka', displayName: '田中 太郎', email: 'tanaka@example.jp', locale: 'ja', timeZone: 'Asia/Tokyo' });
+    await setLockoutPolicy(admin, { threshold: 3, windowMinutes: 30, durationMinutes: 30 });
+    clock.set('2026-04-01T00:00:45.000Z');
+    await failLogins(t.app, 'tanaka', 3);
+    const user = (await deliveredMails(3)).get('tanaka@example.jp')!;
+    expect(user.text).toContain('再開日時: 2026年4月1日 09:31 JST (Asia/Tokyo) / 2026-04-01 00:31 UTC');
+    clock.set('2026-04-01T00:30:59.999Z');
+    expect((await attemptLogin(t.app, 'tanaka', 'user-password-1')).statusCode).toBe(401);
+    clock.set('2026-04-01T00:31:00.000Z');
+    expect((await attemptLogin(t.app, 'tanaka', 'user-password-1')).statusCode).toBe(200);
+  });
+
+  it('gives the recipients an unlock command that works as printed, for a login ID that begins with "-"', async () => {
+    // The command runs on the real clock; the app's follows it.
+    clock.set(new Date());
+    admin = await login(t.app);
+    await createUser({ loginId: '-sato', displayName: '佐藤 花子', email: null, locale: 'ja', timeZone: 'Asia/Tokyo' });
+    await setLockoutPolicy(admin, { threshold: 3, windowMinutes: 30, durationMinutes: null });
+    await failLogins(t.app, '-sato', 3);
+    const copy = (await deliveredMails(2)).get('joho@example.jp')!;
+    const command = /「(tayori admin unlock [^」]+)」/.exec(copy.text!)?.[1];
+    expect(command).toBe('tayori admin unlock -- -sato');
+    const env = { TAYORI_DATA_DIR: t.dataDir, TAYORI_DATABASE_URL: t.databaseUrl, TAYORI_LOG_LEVEL: 'silent' };
+    const unlocked = await runTayori(command!.split(' ').slice(1), env);
+    expect(unlocked, unlocked.stderr).toMatchObject({ code: 0, stdout: '-sato のアカウント停止を解除しました。\n' });
+    clock.set(new Date());
+    expect(await suspensions(admin)).toEqual([]);
   });
 
   it('mails nobody but the user when no recipients are set', async () => {

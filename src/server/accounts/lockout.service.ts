@@ -76,37 +76,37 @@ function failureAt(now: Date, { user, policy: policyRow }: LoginAccount, ip: str
     at: now.toISOString(),
     countAfter: new Date(now.getTime() - policy.windowMinutes * MINUTE_MS).toISOString(),
     threshold: policy.threshold,
-    resumesAt: policy.durationMinutes === null ? null : new Date(now.getTime() + policy.durationMinutes * MINUTE_MS).toISOString(),
+    resumesAt: policy.durationMinutes === null ? null : resumptionAfter(now, policy.durationMinutes),
     ip,
   };
 }
 
 /**
- * Counts an attempt as failed before its password is checked, where that count cannot suspend
- * the account (one statement, no transaction): a burst of parallel guesses is counted as it
- * arrives, and the statement runs while the caches are warm from the account query rather than
- * after argon2 has evicted them. A success then resets the count as always. True when counted,
- * so a failure is not counted twice; the attempt that would reach the threshold is counted by
- * recordFailedLogin once it has failed, as a correct password must never suspend an account.
+ * The end of a suspension, on a whole minute: the mail and the screen state 再開日時 to the
+ * minute, so a suspension that ended seconds after the time they show refused the user who
+ * came back at that time.
  */
-export function countAttemptAsFailed(ctx: AppContext, account: LoginAccount, ip: string | null): Promise<boolean> {
-  return recordLoginFailureShortOfThreshold(ctx.db, failureAt(ctx.clock.now(), account, ip));
+function resumptionAfter(suspendedAt: Date, durationMinutes: number): string {
+  const end = suspendedAt.getTime() + durationMinutes * MINUTE_MS;
+  return new Date(Math.ceil(end / MINUTE_MS) * MINUTE_MS).toISOString();
 }
 
 /**
  * Checks an account's password, counting a wrong one toward アカウント停止 as a failed login
  * (SPEC §3), whoever asks: the login and the current password of a password change. `counts`
- * false (an inactive account) checks without counting. The attempt is counted before the hash
- * is checked, so a burst of guesses in parallel cannot all slip under the threshold; the right
- * password resets the count, and is refused after all if a suspension began meanwhile.
+ * false (an inactive account) checks without counting. Only an attempt whose password proved
+ * wrong is counted: counted on arrival, a correct password still being checked swelled the count
+ * that a concurrent wrong one then found at the threshold, and suspended the account (4 of 10
+ * trials of three wrong, then one right and one wrong at once). A failure that cannot suspend is
+ * one statement; the one that reaches the threshold is recordFailedLogin's transaction. The
+ * right password resets the count, and is refused after all if a suspension began meanwhile.
  */
 export async function passwordAccepted(ctx: AppContext, account: LoginAccount, password: string, ip: string | null, counts = true): Promise<boolean> {
-  const countedAlready = counts && (await countAttemptAsFailed(ctx, account, ip));
-  if (!(await verifyPassword(account.user.password_hash, password))) {
-    if (counts && !countedAlready) await recordFailedLogin(ctx, account, ip);
-    return false;
+  if (await verifyPassword(account.user.password_hash, password)) return !counts || acceptSuccessfulLogin(ctx, account.user.id);
+  if (counts && !(await recordLoginFailureShortOfThreshold(ctx.db, failureAt(ctx.clock.now(), account, ip)))) {
+    await recordFailedLogin(ctx, account, ip);
   }
-  return !counts || acceptSuccessfulLogin(ctx, account.user.id);
+  return false;
 }
 
 /**
@@ -114,7 +114,7 @@ export async function passwordAccepted(ctx: AppContext, account: LoginAccount, p
  * transaction, the mail to the user and a copy to each suspension recipient (SPEC §3), so a
  * suspension and its mails exist together or not at all, once per suspension.
  */
-export async function recordFailedLogin(ctx: AppContext, account: LoginAccount, ip: string | null): Promise<void> {
+async function recordFailedLogin(ctx: AppContext, account: LoginAccount, ip: string | null): Promise<void> {
   const now = ctx.clock.now();
   const suspended = await ctx.db.transaction().execute(async (trx) => {
     // The counting statement comes first, so on SQLite the transaction takes the write lock at once.

@@ -38,9 +38,12 @@ export function suspensionMailCopy(facts: SuspensionFacts, reader: Reader): Outg
   return plainMail(reader.address, t(locale, 'lockout.mail.copy.subject', who), [
     t(locale, 'lockout.mail.copy.intro'),
     factsBlock(facts, reader),
-    t(locale, 'lockout.mail.copy.todo', who),
+    t(locale, 'lockout.mail.copy.todo', { unlockCommand: unlockCommandFor(facts.loginId) }),
   ]);
 }
+
+/** The command as it works when pasted: a login ID may begin with "-", which would read as an option. */
+const unlockCommandFor = (loginId: string) => `tayori admin unlock ${loginId.startsWith('-') ? '-- ' : ''}${loginId}`;
 
 function factsBlock(facts: SuspensionFacts, { locale, timeZone }: Reader): string {
   const when = (date: Date) => `${formatInZone(date, timeZone, locale)} / ${formatUtc(date)}`;
