@@ -11,7 +11,7 @@ import type { Database } from '../db/database.js';
 import { AppError, conflict } from '../errors.js';
 import { metrics } from '../metrics/registry.js';
 import { getOrganisation } from '../organisation/organisation.service.js';
-import { enqueueMail } from '../outbox/enqueue.js';
+import { enqueueMails } from '../outbox/enqueue.js';
 import { readMailSettings } from '../settings/mail-settings.service.js';
 import {
   type AccountLockoutRow,
@@ -136,16 +136,14 @@ async function announceSuspension(ctx: AppContext, trx: Database, user: UserRow,
     failures: lockout.suspension_failures ?? 0,
     ip: lockout.last_ip,
   };
-  if (user.email) {
-    const reader = { address: user.email, locale: user.locale, timeZone: user.time_zone };
-    await enqueueMail(ctx, trx, suspensionMailToUser(facts, reader), { kind: 'suspension' });
-  }
   const { settings } = await readMailSettings(trx);
   const organisation = await getOrganisation(trx);
-  for (const address of settings.suspensionRecipients) {
-    const reader = { address, locale: organisation.defaultLocale, timeZone: organisation.timeZone };
-    await enqueueMail(ctx, trx, suspensionMailCopy(facts, reader), { kind: 'suspension' });
-  }
+  const toUser = user.email ? [suspensionMailToUser(facts, { address: user.email, locale: user.locale, timeZone: user.time_zone })] : [];
+  const copies = settings.suspensionRecipients.map((address) =>
+    suspensionMailCopy(facts, { address, locale: organisation.defaultLocale, timeZone: organisation.timeZone }),
+  );
+  // One statement for all of them: mail by mail, 100 recipients held the suspending login 0.1–0.6 s.
+  await enqueueMails(ctx, trx, [...toUser, ...copies].map((message) => ({ message, options: { kind: 'suspension' as const } })));
   await recordAudit(trx, ctx.clock, { userId: null, login: 'system', ip: lockout.last_ip }, 'account.suspend', user.login_id, {
     failures: facts.failures,
     resumesAt: lockout.resumes_at,

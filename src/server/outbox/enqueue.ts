@@ -5,7 +5,7 @@ import type { Database } from '../db/database.js';
 import { parseOrThrow } from '../errors.js';
 import { newId } from '../ids.js';
 import { type MailSettingsRecord, readMailSettings } from '../settings/mail-settings.service.js';
-import { insertOutboxRow, type OutboxRow } from './outbox.repository.js';
+import { insertOutboxRows, type OutboxRow } from './outbox.repository.js';
 import { storeMessage } from './stored-error.js';
 
 export interface EnqueueOptions {
@@ -49,9 +49,20 @@ export async function enqueueMail(
   message: OutgoingMessage,
   options: EnqueueOptions = {},
 ): Promise<OutboxRow> {
-  const row = rowMaker(ctx, await readMailSettings(trx))(message, options);
-  await insertOutboxRow(trx, row);
+  const [row] = await enqueueMails(ctx, trx, [{ message, options }]);
   return row;
+}
+
+/** Several mails as enqueueMail writes one: the settings read once, the rows in one statement. */
+export async function enqueueMails(
+  ctx: Pick<AppContext, 'clock' | 'config'>,
+  trx: Database,
+  mails: { message: OutgoingMessage; options?: EnqueueOptions }[],
+): Promise<OutboxRow[]> {
+  if (mails.length === 0) return [];
+  const rows = outboxRowsFor(ctx, await readMailSettings(trx), mails);
+  await insertOutboxRows(trx, rows);
+  return rows;
 }
 
 /** The rows of these mails under these settings, not yet written. */

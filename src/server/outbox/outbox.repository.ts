@@ -11,8 +11,9 @@ import type { StoredError } from './stored-error.js';
 
 export type OutboxRow = Selectable<MailOutboxTable>;
 
-export async function insertOutboxRow(db: Database, row: Insertable<MailOutboxTable>): Promise<void> {
-  await db.insertInto('mail_outbox').values(row).execute();
+/** A few rows at once (the mails of one suspension: at most 101); the HTTP API's groups use insertOutboxRowsIfCurrent. */
+export async function insertOutboxRows(db: Database, rows: Insertable<MailOutboxTable>[]): Promise<void> {
+  await db.insertInto('mail_outbox').values(rows).execute();
 }
 
 /** What a mail's row was made from: the saved settings' version and the authorised Gmail account. */
