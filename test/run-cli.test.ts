@@ -1,9 +1,11 @@
+import { once } from 'node:events';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freshAppEachTest, login } from './support/app.js';
 import { runTayori, spawnTayori } from './support/cli.js';
 import { dialects } from './support/databases.js';
+import { startTcpProxy } from './support/tcp-proxy.js';
 
 async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
@@ -71,6 +73,41 @@ describe.each(dialects())('tayori run on $name', (dialect) => {
     writeFileSync(marker, '');
     expect((await waiting.exited).code).toBe(0);
     expect((await findRun('長い処理'))?.outcome).toBe('succeeded');
+  });
+
+  it('heartbeats at once, so a supervisor killed in the first minute leaves a run the monitor can find silent', async () => {
+    const killed = spawnTayori(['run', '--kind', 'data-source', '--name', '最初の1分で強制終了', '--', 'sleep', '10'], besideServer());
+    await until(async () => (await findRun('最初の1分で強制終了'))?.last_heartbeat_at != null, 'the first heartbeat, long before a minute');
+    // Only tayori is killed: its command (sleep) lives on, holding the output pipes, so wait for the exit itself.
+    const exited = once(killed.child, 'exit');
+    killed.child.kill('SIGKILL');
+    await exited;
+    expect(await findRun('最初の1分で強制終了')).toMatchObject({ outcome: null, ended_at: null });
+  });
+
+  it('reports the outcome again when the server was down as the command ended', async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: (t.app.server.address() as { port: number }).port });
+    try {
+      const admin = await login(t.app);
+      const token = (await admin.request('POST', '/api/report-tokens', { name: 'cron', kind: 'data-source' })).json().token.token;
+      const marker = join(t.dataDir, 'finish-now');
+      const running = spawnTayori(
+        ['run', '--kind', 'data-source', '--name', '再起動中に終了', '--url', `http://127.0.0.1:${proxy.port}`, '--token', token, '--', 'sh', '-c', `while [ ! -f ${marker} ]; do sleep 0.05; done`],
+        { TAYORI_LOG_LEVEL: 'silent' },
+      );
+      await until(async () => (await findRun('再起動中に終了'))?.last_heartbeat_at != null, 'the run to be reported running');
+      await proxy.cut();
+      writeFileSync(marker, '');
+      await until(async () => running.stderr().includes('再試行します'), 'a failed report of the outcome');
+      await proxy.restore();
+      const exit = await running.exited;
+      expect(exit.code).toBe(0);
+      expect(exit.stderr).not.toContain('結果を報告できませんでした:');
+      expect(await findRun('再起動中に終了')).toMatchObject({ outcome: 'succeeded' });
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('forwards SIGTERM to the command and records how it ended', async () => {

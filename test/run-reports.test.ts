@@ -70,7 +70,9 @@ describe.each(dialects())('reporting runs on $name', (dialect) => {
     const heartbeat = await report(token, `/api/runs/${id}/heartbeat`);
     expect(heartbeat.statusCode).toBe(204);
     clock.advance(60_000);
-    expect((await report(token, `/api/runs/${id}/finish`, { outcome: 'failed', error: 'HTTP 503\n  at sync()' })).statusCode).toBe(204);
+    // Line breaks of any kind are stored as LF: a lone CR would start a line of its own in the digest mail.
+    const error = 'HTTP 503\r\n  at sync()\r- 別の処理を装った行';
+    expect((await report(token, `/api/runs/${id}/finish`, { outcome: 'failed', error })).statusCode).toBe(204);
 
     expect((await runs()).runs).toEqual([
       expect.objectContaining({
@@ -81,7 +83,7 @@ describe.each(dialects())('reporting runs on $name', (dialect) => {
         lastHeartbeatAt: '2026-04-01T00:01:00.000Z',
         endedAt: '2026-04-01T00:02:00.000Z',
         outcome: 'failed',
-        error: 'HTTP 503\n  at sync()',
+        error: 'HTTP 503\n  at sync()\n- 別の処理を装った行',
         lateFinish: false,
       }),
     ]);

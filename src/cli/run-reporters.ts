@@ -1,5 +1,6 @@
 import type { RunOutcome, ThreadKind } from '../contracts/monitoring.js';
 import { createContext } from '../server/bootstrap.js';
+import { AppError } from '../server/errors.js';
 import type { Config } from '../server/config.js';
 import { createLogger } from '../server/logger.js';
 import { finishRun, heartbeatRun, startRun } from '../server/monitoring/runs.service.js';
@@ -14,6 +15,29 @@ export interface RunReporter {
 
 const HTTP_TIMEOUT_MS = 10_000;
 
+/** The server answered and refused the report: sending it again would be refused again, except a 5xx, 408 or 429. */
+export class ReportRefused extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Whether a failed report may succeed if sent again: the server could not be reached or was
+ * down for a moment (a restart, a load balancer's 502), not a refusal of the report itself.
+ */
+export function mayRetryReport(error: unknown): boolean {
+  if (error instanceof ReportRefused) return error.status >= 500 || error.status === 408 || error.status === 429;
+  return !(error instanceof AppError);
+}
+
+/** The report was refused as already made: the run has ended (a finish sent again after one that landed unanswered). */
+export const alreadyReported = (error: unknown) =>
+  (error instanceof ReportRefused || error instanceof AppError) && error.status === 409;
+
 /** The run-report API, authenticated with a report token of the run's kind. */
 export function httpReporter(baseUrl: string, token: string): RunReporter {
   let runId: string | null = null;
@@ -26,7 +50,7 @@ export function httpReporter(baseUrl: string, token: string): RunReporter {
     });
     if (!response.ok) {
       const answer = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-      throw new Error(`HTTP ${response.status}${answer?.error?.message ? `: ${answer.error.message}` : ''}`);
+      throw new ReportRefused(`HTTP ${response.status}${answer?.error?.message ? `: ${answer.error.message}` : ''}`, response.status);
     }
     return response;
   };

@@ -5,7 +5,7 @@ import { MAX_RUN_ERROR, sanitiseRunError, startRunRequest, THREAD_KINDS } from '
 import { AppError, errorBody, parseOrThrow } from '../server/errors.js';
 import { configOrExit } from './context.js';
 import { cliLocale, complain, text } from './output.js';
-import { databaseReporter, httpReporter, type RunReporter } from './run-reporters.js';
+import { alreadyReported, databaseReporter, httpReporter, mayRetryReport, type RunReporter } from './run-reporters.js';
 
 interface RunOptions {
   kind: string;
@@ -21,6 +21,15 @@ const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Exit code of a command that could not be started, as a shell says it. */
 const COMMAND_NOT_STARTED = 127;
+
+/**
+ * How long the end is reported again while the server cannot take it (a restart, a brief outage),
+ * waiting 1 s, then twice as long each time up to 15 s: lost, it would leave the run 実行中 or, once
+ * its heartbeats stop, 異常終了 for a job that succeeded.
+ */
+const OUTCOME_RETRY_MS = 2 * 60_000;
+const OUTCOME_RETRY_FIRST_WAIT_MS = 1_000;
+const OUTCOME_RETRY_LONGEST_WAIT_MS = 15_000;
 
 export function runCommand(program: Command) {
   program
@@ -54,9 +63,12 @@ function parseRunOrExit(options: RunOptions) {
 }
 
 /**
- * Reports the start, a heartbeat every minute while the command runs, and the outcome: exit 0 is
- * 正常終了, any other exit or a signal 異常終了 with the tail of standard error. A reporting
- * failure is printed and never stops the command: the job itself matters more than its report.
+ * Reports the start, a heartbeat at once and every minute while the command runs, and the
+ * outcome: exit 0 is 正常終了, any other exit or a signal 異常終了 with the tail of standard error.
+ * The first heartbeat comes at once so that a supervisor killed in the command's first minute
+ * still leaves a run the monitor marks "heartbeat lost", not one 実行中 for ever. A reporting
+ * failure is printed and never stops the command: the job itself matters more than its report;
+ * the outcome is sent again for a while when the server could not take it.
  */
 async function superviseRun(reporter: RunReporter, run: { kind: (typeof THREAD_KINDS)[number]; name: string }, command: string[], heartbeatMs: number) {
   const report = (what: 'start' | 'heartbeat' | 'outcome', action: () => Promise<void>) =>
@@ -69,7 +81,7 @@ async function superviseRun(reporter: RunReporter, run: { kind: (typeof THREAD_K
     );
   const started = await report('start', () => reporter.start(run));
   const stderrTail = new TailBuffer(MAX_RUN_ERROR);
-  let lastHeartbeat: Promise<unknown> = Promise.resolve();
+  let lastHeartbeat: Promise<unknown> = started ? report('heartbeat', () => reporter.heartbeat()) : Promise.resolve();
   const ending = await runChild(command, stderrTail, () => {
     if (started) lastHeartbeat = report('heartbeat', () => reporter.heartbeat());
   }, heartbeatMs);
@@ -77,10 +89,26 @@ async function superviseRun(reporter: RunReporter, run: { kind: (typeof THREAD_K
     // A heartbeat arriving after the finish would be refused: let the last one land first.
     await lastHeartbeat;
     const error = ending.code === 0 ? null : describeEnding(ending, stderrTail.text());
-    await report('outcome', () => reporter.finish(ending.code === 0 ? 'succeeded' : 'failed', error));
+    await report('outcome', () => withRetries(() => reporter.finish(ending.code === 0 ? 'succeeded' : 'failed', error)));
   }
   await reporter.close().catch(() => {});
   return exitCodeOf(ending);
+}
+
+/** Sends the outcome until it lands, is refused for good, or OUTCOME_RETRY_MS have passed. */
+async function withRetries(send: () => Promise<void>): Promise<void> {
+  const giveUpAt = Date.now() + OUTCOME_RETRY_MS;
+  for (let wait = OUTCOME_RETRY_FIRST_WAIT_MS, attempt = 1; ; wait = Math.min(wait * 2, OUTCOME_RETRY_LONGEST_WAIT_MS), attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      // A 409 after an unanswered attempt: that attempt landed.
+      if (attempt > 1 && alreadyReported(error)) return;
+      if (!mayRetryReport(error) || Date.now() + wait > giveUpAt) throw error;
+      if (attempt === 1) complain('cli.run.retrying_outcome', { reason: error instanceof Error ? error.message : String(error) });
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
 }
 
 function runChild(command: string[], stderrTail: TailBuffer, heartbeat: () => void, heartbeatMs: number): Promise<Ending> {

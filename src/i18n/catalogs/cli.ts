@@ -84,6 +84,7 @@ export const cliMessages = defineMessages(
     'cli.run.not_reported.start': 'tayori run: 開始を報告できませんでした: {reason}',
     'cli.run.not_reported.heartbeat': 'tayori run: 実行中であることを報告できませんでした: {reason}',
     'cli.run.not_reported.outcome': 'tayori run: 結果を報告できませんでした: {reason}',
+    'cli.run.retrying_outcome': 'tayori run: 結果を報告できませんでした。最長2分間、報告を再試行します: {reason}',
     'cli.help.secrets': '保存した秘密情報を暗号化する鍵',
     'cli.help.rotate':
       '鍵ファイルの場合: 新しい鍵を加え、すべての秘密情報をその鍵で暗号化し直します。TAYORI_SECRET_KEY の場合: 新しい鍵を先頭に置いて(新,旧)から実行します',
@@ -173,6 +174,7 @@ export const cliMessages = defineMessages(
     'cli.run.not_reported.start': 'tayori run: could not report the start: {reason}',
     'cli.run.not_reported.heartbeat': 'tayori run: could not report the heartbeat: {reason}',
     'cli.run.not_reported.outcome': 'tayori run: could not report the outcome: {reason}',
+    'cli.run.retrying_outcome': 'tayori run: could not report the outcome; retrying for up to 2 minutes: {reason}',
     'cli.help.secrets': 'the keys that encrypt stored secrets',
     'cli.help.rotate':
       'with a key file: add a new key and re-encrypt every secret with it. With TAYORI_SECRET_KEY: put the new key first (new,old), then run this',
