@@ -1,4 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
+import { inVerificationLane } from './verification-lanes.js';
 
 /** argon2id, m = 19 MiB, t = 2, p = 1 (SPEC §3; OWASP's recommended minimum). */
 const ARGON2_OPTIONS = { algorithm: 2 /* Algorithm.Argon2id: a const enum, unusable with isolatedModules */, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
@@ -9,7 +10,7 @@ export function hashPassword(password: string): Promise<string> {
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
-    return await verify(passwordHash, password);
+    return await inVerificationLane(() => verify(passwordHash, password));
   } catch {
     return false;
   }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { attemptStart, lastAsLongAsACheckedRefusal, rememberCheckedRefusal } from './refusal-timing.js';
+import { inVerificationLane, VERIFICATION_LANES, waitingForALane } from './verification-lanes.js';
 
 /** Fake timers and a fake performance clock: the test moves time, nothing waits for real. */
 describe('a refusal without a password check lasts as long as one with it', () => {
@@ -34,5 +35,32 @@ describe('a refusal without a password check lasts as long as one with it', () =
     await refusal;
     expect(done).toBe(true);
     expect(check).not.toHaveBeenCalled();
+  });
+
+  it('waits its turn behind verifications that hold every lane, as a checked attempt would in a burst', async () => {
+    const startedAt = attemptStart();
+    vi.advanceTimersByTime(50);
+    rememberCheckedRefusal(startedAt);
+    const held = Array.from({ length: VERIFICATION_LANES }, () => {
+      let finish = () => {};
+      const verification = inVerificationLane(() => new Promise<void>((resolve) => (finish = resolve)));
+      return { finish: () => finish(), verification };
+    });
+
+    let done = false;
+    const refusal = lastAsLongAsACheckedRefusal(attemptStart(), vi.fn()).then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(1_000); // twenty times the usual refusal: it would have answered long ago
+    expect(waitingForALane()).toBe(1);
+    expect(done).toBe(false);
+
+    held[0].finish();
+    await held[0].verification;
+    await vi.advanceTimersByTimeAsync(2_000);
+    await refusal;
+    expect(done).toBe(true);
+    for (const { finish, verification } of held.slice(1)) {
+      finish();
+      await verification;
+    }
   });
 });

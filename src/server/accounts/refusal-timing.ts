@@ -1,10 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { median, standInForAVerification } from './verification-lanes.js';
 
 /**
  * A login refused without checking the password (a suspended account) must take as long as one
  * refused after checking it, or timing would tell a suspended account from a wrong password.
  * This keeps the durations of recent checked refusals in this process and makes an unchecked
- * refusal wait on a timer, which costs no CPU, until the usual duration has passed.
+ * refusal wait on timers, which cost no CPU: first in the queue of password verifications,
+ * holding a lane as long as a verification does (verification-lanes.ts), then until the usual
+ * duration has passed.
  */
 const KEPT = 31;
 const recent: number[] = [];
@@ -29,11 +32,7 @@ export async function lastAsLongAsACheckedRefusal(startedAt: number, check: () =
     rememberCheckedRefusal(startedAt);
     return;
   }
+  await standInForAVerification();
   const remaining = median(recent) - (performance.now() - startedAt);
   if (remaining > 0) await sleep(remaining);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
