@@ -74,6 +74,13 @@ describe.each(dialects())('connection test and test mail on $name', (dialect) =>
       expect(await testDeliveries()).toEqual([]);
     });
 
+    it('connects to an IP address written in brackets, as in a URL', async () => {
+      const server = await sink();
+      const response = await testConnection(form(server, { host: '[127.0.0.1]' }));
+      expect(response.json()).toMatchObject({ ok: true, message: expect.stringContaining(`127.0.0.1:${server.port}`) });
+      expect(server.recipientsSeen).toEqual([ADMIN_EMAIL]);
+    });
+
     it('uses STARTTLS and AUTH with the password typed in the form', async () => {
       const server = await sink({ tls: 'starttls', auth: { user: 'mailer', password: 'typed-secret' } });
       const response = await testConnection(

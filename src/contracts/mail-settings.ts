@@ -70,7 +70,12 @@ export function labelledPathOf(path: string): LabelledPath | undefined {
 
 const MAX_HOST = 253;
 
-/** A host name (IDN allowed) or an IP literal; returned in the form given, trimmed. */
+/** `[::1]` as a URL writes an IP address. */
+function withoutBrackets(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/** A host name (IDN allowed) or an IP literal; returned in the form given, trimmed, an IP without brackets. */
 export const hostSchema = z
   .string()
   .max(MAX_HOST + 2)
@@ -83,11 +88,12 @@ export const hostSchema = z
     } else if (!isValidHost(value)) {
       ctx.addIssue({ code: 'custom', message: 'settings.host_invalid' });
     }
-  });
+  })
+  // `[::1]` is how a URL writes an IP address; as a host name it would never resolve.
+  .transform(withoutBrackets);
 
 export function isValidHost(value: string): boolean {
-  const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
-  if (ipVersion(bare) !== 0) return true;
+  if (ipVersion(withoutBrackets(value)) !== 0) return true;
   if (/^[\d.]+$/.test(value)) return false; // looks like IPv4 but is not one
   const ascii = domainToAscii(value.toLowerCase());
   if (!ascii || ascii.length > MAX_HOST) return false;

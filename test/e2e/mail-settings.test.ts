@@ -223,6 +223,39 @@ describeInBrowser('メール送信設定 in the browser', () => {
     await expectText(suite.page.locator('.check-result'), '接続テストに成功しました');
   });
 
+  it('says a check passed without verifying the certificate, reads full-width port digits, and confirms a save that changed nothing', async () => {
+    await suite.page.getByRole('radio', { name: '有効化' }).check();
+    await field('SMTPサーバアドレス').fill('127.0.0.1');
+    await field('ポート番号').fill(String(sink.port).replace(/\d/g, (digit) => String.fromCharCode(0xff10 + Number(digit))));
+    await group('SMTP認証を有効にする').getByRole('radio', { name: 'する' }).click();
+    await field('認証ユーザ名').fill(SMTP_USER);
+    // Not verifying the certificate weakens the connection: a saved password is not reused, so it is typed.
+    const change = suite.page.getByRole('group', { name: '認証パスワード' }).getByRole('button', { name: '変更', exact: true });
+    if ((await change.count()) > 0) await change.click();
+    await suite.page.locator('input[type="password"]').fill(SMTP_PASSWORD);
+    await field('送信元メールアドレス').fill('tayori@example.jp');
+    await field('証明書を検証しない').check();
+    await suite.page.getByRole('button', { name: '接続テスト' }).click();
+    await expectText(suite.page.locator('.check-result'), '接続テストに成功しました');
+    await expectText(suite.page.locator('.check-result'), 'サーバー証明書は検証していません');
+    await field('証明書を検証しない').uncheck();
+
+    await field('アカウント停止通知メール送信先メールアドレス').fill('ops@example.jp');
+    await save();
+    await expectText(suite.page.getByRole('status').filter({ hasText: '設定を保存しました。' }), '設定を保存しました。');
+    const saved = (await suite.server.api.request('GET', '/api/settings/mail')).json as { version: number; settings: { smtp: { port: number } } };
+    expect(saved.settings.smtp.port).toBe(sink.port);
+
+    // Typing that the API reads as what is saved: the same confirmation, the saved value shown, nothing left unsaved.
+    await field('アカウント停止通知メール送信先メールアドレス').fill(' ops@EXAMPLE.jp; ');
+    await save();
+    await expect.poll(() => field('アカウント停止通知メール送信先メールアドレス').inputValue()).toBe('ops@example.jp');
+    await expectText(suite.page.getByRole('status').filter({ hasText: '設定を保存しました。' }), '設定を保存しました。');
+    expect(((await suite.server.api.request('GET', '/api/settings/mail')).json as { version: number }).version).toBe(saved.version);
+    await suite.page.getByRole('navigation', { name: 'メニュー' }).getByRole('link', { name: '配信ログ' }).click();
+    await expect.poll(() => new URL(suite.page.url()).pathname).toBe('/deliveries');
+  });
+
   it('opens on a warm server within a second or so (measured, not asserted)', async () => {
     const started = Date.now();
     await suite.page.goto(`${suite.server.baseUrl}/settings/mail`);

@@ -136,13 +136,17 @@ function CheckResult({ title, result }: { title: string; result: Result }) {
   }
   const { outcome } = result;
   return (
-    <Notice tone={outcome.ok ? 'success' : 'error'} title={`${title}: ${outcome.ok ? t('mailsettings.checks.succeeded') : t('mailsettings.checks.failed')}`}>
-      <p>{outcome.message}</p>
-      {!outcome.ok && outcome.reply && (
-        <p>
-          {t('mailsettings.checks.reply')}: <code>{outcome.reply}</code>
-        </p>
-      )}
-    </Notice>
+    <>
+      <Notice tone={outcome.ok ? 'success' : 'error'} title={`${title}: ${outcome.ok ? t('mailsettings.checks.succeeded') : t('mailsettings.checks.failed')}`}>
+        <p>{outcome.message}</p>
+        {!outcome.ok && outcome.reply && (
+          <p>
+            {t('mailsettings.checks.reply')}: <code>{outcome.reply}</code>
+          </p>
+        )}
+      </Notice>
+      {/* A success over a connection whose certificate was not verified proves less than it seems. */}
+      {outcome.ok && outcome.warning && <Notice tone="warning">{outcome.warning}</Notice>}
+    </>
   );
 }

@@ -72,7 +72,11 @@ export function MailSettingsForm({
   const submit = form.handleSubmit(async (values) => {
     setOutcome(null);
     try {
-      onSaved(await saveMailSettings(requestBodyOf(values, view)));
+      const saved = await saveMailSettings(requestBodyOf(values, view));
+      // A save that changed nothing keeps the version, so the form is not made anew: it shows
+      // what was saved (`a@x.jp;` becomes `a@x.jp`) and has no unsaved changes left.
+      form.reset(formValuesOf(saved));
+      onSaved(saved);
     } catch (error) {
       if (error instanceof ApiError && error.status === 422) {
         showServerProblems(form, error.fields, element.current);

@@ -69,7 +69,8 @@ export function formValuesOf(view: MailSettingsView): MailSettingsFormValues {
 
 /** Digits become a number; empty means the default (587); anything else goes as typed, for the contract to refuse. */
 function portOf(text: string): number | string | undefined {
-  const trimmed = text.trim();
+  // Full-width digits (５８７) are an ordinary slip with Japanese input on.
+  const trimmed = text.normalize('NFKC').trim();
   if (trimmed === '') return undefined;
   return /^\d+$/.test(trimmed) ? Number(trimmed) : text;
 }
