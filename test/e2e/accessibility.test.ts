@@ -104,6 +104,32 @@ describeInBrowser('accessibility', () => {
     await expectAccessible('スレッド監視, revoking a token');
   });
 
+  it('fits a 375-pixel-wide window on every page: no sideways scrolling, the page as wide as the window', async () => {
+    await suite.page.setViewportSize({ width: 375, height: 800 });
+    try {
+      await signIn(suite.page, suite.server.baseUrl, '/profile');
+      for (const [path, title] of [
+        ['/settings/mail', 'メール送信設定'],
+        ['/settings/lockout', 'アカウント停止'],
+        ['/profile', 'プロフィール'],
+        ['/monitoring', 'スレッド監視'],
+        ['/deliveries', '配信ログ'],
+      ]) {
+        await suite.page.goto(`${suite.server.baseUrl}${path}`);
+        await suite.page.getByRole('heading', { name: title, level: 1 }).waitFor();
+        await expect.poll(() => suite.page.locator('.loading').count()).toBe(0);
+        const layout = await suite.page.evaluate(() => ({
+          scrollWidth: document.documentElement.scrollWidth,
+          mainWidth: document.querySelector('main')!.getBoundingClientRect().width,
+        }));
+        expect(layout.scrollWidth, title).toBeLessThanOrEqual(375);
+        expect(layout.mainWidth, title).toBeGreaterThan(340);
+      }
+    } finally {
+      await suite.page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   const tabTo = (label: string | RegExp) => tabToLabel(suite.page, label);
 
   it('sets the アカウント停止 policy and lifts a suspension with the keyboard alone; no serious problem with errors shown or the dialog open', async () => {
