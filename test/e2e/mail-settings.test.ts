@@ -4,7 +4,7 @@ import { writeTestCaFile } from '../support/test-ca.js';
 import { describeInBrowser } from './support/browser.js';
 import { expectLabelsOf } from './support/labels.js';
 import { expectText, isShown, screenshot, signIn } from './support/pages.js';
-import { ADMIN_EMAIL } from './support/server.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from './support/server.js';
 import { browserSuite } from './support/suite.js';
 
 /**
@@ -304,5 +304,34 @@ describeInBrowser('メール送信設定 in the browser', () => {
     await dialog().getByRole('button', { name: 'このページを離れる' }).click();
     await suite.page.getByRole('heading', { name: '配信ログ', level: 1 }).waitFor();
     expect(new URL(suite.page.url()).pathname).toBe('/deliveries');
+  });
+
+  it('keeps unsaved typing when the session ends: the same user signs in again over the page and saves it', async () => {
+    await field('アカウント停止通知メール送信先メールアドレス').fill('kept@example.jp');
+    await suite.page.context().clearCookies(); // the session ended (idle limit, signed out in another tab)
+    await save();
+    await expectText(dialog().getByRole('heading'), 'ログインの有効期限が切れました');
+    await expectText(dialog(), '入力した内容はそのまま残っています');
+    expect(new URL(suite.page.url()).pathname).toBe('/settings/mail');
+
+    await dialog().getByLabel('パスワード', { exact: true }).fill('not-the-password');
+    await dialog().getByRole('button', { name: 'ログイン', exact: true }).click();
+    await expectText(dialog().getByRole('alert'), 'ログインIDまたはパスワードが正しくありません');
+    await dialog().getByLabel('パスワード', { exact: true }).fill(ADMIN_PASSWORD);
+    await dialog().getByRole('button', { name: 'ログイン', exact: true }).click();
+    await dialog().waitFor({ state: 'detached' });
+    expect(await field('アカウント停止通知メール送信先メールアドレス').inputValue()).toBe('kept@example.jp');
+
+    await save();
+    await expectText(suite.page.getByRole('status').filter({ hasText: '設定を保存しました。' }), '設定を保存しました。');
+    const saved = (await suite.server.api.request('GET', '/api/settings/mail')).json as { settings: { suspensionRecipients: string[] } };
+    expect(saved.settings.suspensionRecipients).toEqual(['kept@example.jp']);
+
+    // Giving up leads to the sign-in page, as a session that ends on a page without changes does.
+    await field('アカウント停止通知メール送信先メールアドレス').fill('given-up@example.jp');
+    await suite.page.context().clearCookies();
+    await save();
+    await dialog().getByRole('button', { name: '入力した内容を破棄してログイン画面へ' }).click();
+    await suite.page.waitForURL((url) => url.pathname === '/login');
   });
 });

@@ -69,6 +69,9 @@ export const screenMessages = defineMessages(
     'login.submit': 'ログイン',
     'login.session_expired': 'ログインの有効期限が切れました。もう一度ログインしてください。',
     'login.signed_out': 'ログアウトしました。',
+    'login.resume.title': 'ログインの有効期限が切れました',
+    'login.resume.body': '入力した内容はそのまま残っています。もう一度ログインしてから、操作をやり直してください。',
+    'login.resume.discard': '入力した内容を破棄してログイン画面へ',
 
     'profile.title': 'プロフィール',
     'profile.details': '登録情報',
@@ -160,6 +163,9 @@ export const screenMessages = defineMessages(
     'login.submit': 'Sign in',
     'login.session_expired': 'Your session has ended. Please sign in again.',
     'login.signed_out': 'You have signed out.',
+    'login.resume.title': 'Your session has ended',
+    'login.resume.body': 'What you entered is still here. Sign in again, then repeat what you were doing.',
+    'login.resume.discard': 'Discard what you entered and go to sign-in',
 
     'profile.title': 'Profile',
     'profile.details': 'Your details',

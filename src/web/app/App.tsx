@@ -2,6 +2,7 @@ import { type ReactNode, Suspense, useEffect } from 'react';
 import type { UserView } from '../../contracts/accounts';
 import { LoginPage } from '../features/login/components/LoginPage';
 import { LogoutPage } from '../features/login/components/LogoutPage';
+import { ResumeSessionDialog } from '../features/login/components/ResumeSessionDialog';
 import { PageHeader } from '../shared/components/PageHeader';
 import { browserLocale, I18nProvider, useI18n } from '../shared/i18n/i18n';
 import { RouterProvider, useRouter } from '../shared/router/router';
@@ -68,6 +69,7 @@ function Screen() {
           <route.page.Component />
         </Suspense>
       )}
+      {state.expired && <ResumeSessionDialog user={user} />}
     </Layout>
   );
 }

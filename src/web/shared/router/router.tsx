@@ -32,6 +32,10 @@ function currentLocation(): Location {
   return { path: pathname, search: new URLSearchParams(search), href: pathname + search };
 }
 
+/** Whether the page shown holds unsaved changes (a leave guard is set): the session keeps such a page when it ends. */
+let unsavedChangesShown = false;
+export const pageHoldsUnsavedChanges = () => unsavedChangesShown;
+
 export function RouterProvider({ children }: { children: ReactNode }) {
   const [location, setLocation] = useState(currentLocation);
   const guard = useRef<LeaveGuard | null>(null);
@@ -68,7 +72,15 @@ export function RouterProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const router = useMemo<Router>(
-    () => ({ location, navigate, go, setGuard: (next) => (guard.current = next) }),
+    () => ({
+      location,
+      navigate,
+      go,
+      setGuard: (next) => {
+        guard.current = next;
+        unsavedChangesShown = next !== null;
+      },
+    }),
     [location, navigate, go],
   );
   return <RouterContext.Provider value={router}>{children}</RouterContext.Provider>;

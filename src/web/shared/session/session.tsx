@@ -1,6 +1,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { type SessionView, sessionViewSchema, type UserView } from '../../../contracts/accounts';
 import { ApiError, apiRequest, setCsrfToken, whenUnauthenticated } from '../api/client';
+import { pageHoldsUnsavedChanges } from '../router/router';
 
 /** Why nobody is signed in: shown on the sign-in page. */
 export type SignedOutReason = 'none' | 'expired' | 'signed-out';
@@ -8,7 +9,8 @@ export type SignedOutReason = 'none' | 'expired' | 'signed-out';
 export type SessionState =
   | { status: 'loading' }
   | { status: 'signed-out'; reason: SignedOutReason }
-  | { status: 'signed-in'; user: UserView };
+  /** `expired`: the session ended while the page held unsaved changes; the page stays until the user signs in again. */
+  | { status: 'signed-in'; user: UserView; expired?: true };
 
 interface Session {
   state: SessionState;
@@ -16,6 +18,8 @@ interface Session {
   signOut(): Promise<void>;
   /** After the user changed their own profile (name, language, time zone). */
   replaceUser(user: UserView): void;
+  /** Gives up the page kept through an ended session, for the sign-in page. */
+  discardExpiredPage(): void;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -34,7 +38,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
-    whenUnauthenticated(() => signedOut('expired'));
+    // A page with unsaved changes is kept, with the sign-in asked over it: 2 hours of typing in a
+    // long form are not thrown away because the session ran out meanwhile.
+    whenUnauthenticated(() => {
+      if (!pageHoldsUnsavedChanges()) return signedOut('expired');
+      setCsrfToken(null);
+      setState((current) => (current.status === 'signed-in' ? { ...current, expired: true } : { status: 'signed-out', reason: 'expired' }));
+    });
     // Not signed in (401) or the server unreachable: the sign-in page, which reports what happens next.
     apiRequest('GET', '/api/session', { schema: sessionViewSchema }).then(signedIn, () => signedOut('none'));
   }, [signedIn, signedOut]);
@@ -53,6 +63,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         signedOut('signed-out');
       },
       replaceUser: (user) => setState({ status: 'signed-in', user }),
+      discardExpiredPage: () => signedOut('expired'),
     }),
     [state, signedIn, signedOut],
   );
