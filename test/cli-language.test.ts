@@ -54,7 +54,8 @@ describe('the language of the tayori command (SQLite)', () => {
         invalid: '入力内容に誤りがあります。',
         field: '  [ポート番号] (smtp.port) 1以上の値を入力してください。',
         config: 'TAYORI_PORT: 0〜65535の範囲にしてください',
-        portTaken: (port: number) => `ポート${port}は、すでに別のプログラムが使っています。TAYORI_PORTで別のポートを指定するか、そのプログラムを止めてください。`,
+        portTaken: (port: number, variable = 'TAYORI_PORT') =>
+          `ポート${port}は、すでに別のプログラムが使っています。${variable}で別のポートを指定するか、そのプログラムを止めてください。`,
       },
       en: {
         migrated: /^Applied: 2026/,
@@ -63,7 +64,8 @@ describe('the language of the tayori command (SQLite)', () => {
         invalid: 'Some values are not valid.',
         field: '  (smtp.port) Enter a value of at least 1.',
         config: 'TAYORI_PORT: must be between 0 and 65535',
-        portTaken: (port: number) => `Port ${port} is already in use by another program. Choose another port with TAYORI_PORT, or stop that program.`,
+        portTaken: (port: number, variable = 'TAYORI_PORT') =>
+          `Port ${port} is already in use by another program. Choose another port with ${variable}, or stop that program.`,
       },
     }[language as 'ja' | 'en'];
 
@@ -95,6 +97,10 @@ describe('the language of the tayori command (SQLite)', () => {
       const clash = await runTayori(['serve'], { ...env(locale), TAYORI_PORT: String(port) });
       expect(clash.code).toBe(1);
       expect(clash.stderr.trim().split('\n').at(-1)).toBe(expected.portTaken(port));
+      // The dev mailbox too: asked for and not there, it would be reported running while mail went elsewhere.
+      const mailboxClash = await runTayori(['serve'], { ...env(locale), TAYORI_PORT: '0', TAYORI_DEV_MAILBOX: '1', TAYORI_DEV_MAILBOX_PORT: String(port) });
+      expect(mailboxClash.code).toBe(1);
+      expect(mailboxClash.stderr.trim().split('\n').at(-1)).toBe(expected.portTaken(port, 'TAYORI_DEV_MAILBOX_PORT'));
     } finally {
       holder.close();
     }

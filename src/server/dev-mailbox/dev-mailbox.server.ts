@@ -2,6 +2,7 @@ import { buffer } from 'node:stream/consumers';
 import { SMTPServer } from 'smtp-server';
 import type { AppContext } from '../context.js';
 import type { BackgroundService } from '../main.js';
+import { portProblem } from '../port-problems.js';
 import { seedSettingsForDevMailbox } from '../settings/mail-settings.service.js';
 import { receiveMail } from './dev-mailbox.service.js';
 
@@ -34,14 +35,11 @@ export async function startDevMailbox(ctx: AppContext): Promise<BackgroundServic
   });
   server.on('error', (error) => ctx.log.warn({ err: error }, 'dev mailbox connection error'));
 
-  let port: number;
-  try {
-    port = await listen(server, ctx.config.devMailbox.port);
-  } catch (error) {
-    // A convenience for development must not keep the product from starting.
-    ctx.log.error({ err: error, port: ctx.config.devMailbox.port }, 'dev mailbox could not listen; continuing without it');
-    return null;
-  }
+  // Asked for and not there, the mailbox would be reported running (the first-start notice, /api/health)
+  // while mail went to whatever holds the port: the start stops and says which setting to change.
+  const port = await listen(server, ctx.config.devMailbox.port).catch((error: unknown) => {
+    throw portProblem(error, 'TAYORI_DEV_MAILBOX_PORT', ctx.config.devMailbox.port);
+  });
   await seedSettingsForDevMailbox(ctx, port);
   ctx.log.info({ host: HOST, port }, 'dev mailbox is listening (development only)');
   return { name: 'dev mailbox', stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
