@@ -75,6 +75,10 @@ describe('the language of the tayori command (SQLite)', () => {
     const created = await runTayori(['admin', 'create', '--login', 'tanaka'], env(locale), { stdin: 'tanaka-pass-123\n' });
     expect(created.stdout.trim()).toBe(expected.created);
 
+    const tooShort = await runTayori(['admin', 'set-password', 'tanaka'], env(locale), { stdin: 'x\n' });
+    expect(tooShort.code).toBe(1);
+    expect(tooShort.stderr.split('\n')).toEqual([expected.invalid, expect.stringMatching(/^ {2}password: \S/), '']);
+
     const missing = await runTayori(['admin', 'set-password', 'ghost'], env(locale), { stdin: 'whatever-pass-1\n' });
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe(expected.missing);

@@ -49,6 +49,7 @@ describe.each(dialects())('tayori run on $name', (dialect) => {
 
     const missing = await run('存在しないコマンド', ['/nonexistent/command']);
     expect(missing.code).toBe(127);
+    expect(missing.stderr).toBe('tayori run: コマンドを開始できませんでした: spawn /nonexistent/command ENOENT\n');
     expect((await findRun('存在しないコマンド'))?.error).toMatch(/^could not start: /);
   });
 

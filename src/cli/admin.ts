@@ -56,7 +56,8 @@ export function adminCommands(program: Command) {
           return;
         }
         const { password, generated } = await passwordFromStdinOrGenerated();
-        const parsed = parseOrThrow(createUserRequest.shape.password, password);
+        // Parsed as the field it is, so a refusal names it (「パスワード: 8文字以上…」), not an empty label.
+        const { password: parsed } = parseOrThrow(createUserRequest.pick({ password: true }), { password });
         await setUserPassword(ctx, systemActor('cli'), user.id, parsed);
         say('cli.admin.password_changed', { login: loginId });
         if (generated) say('cli.admin.generated_password', { password });

@@ -85,6 +85,8 @@ async function superviseRun(reporter: RunReporter, run: { kind: (typeof THREAD_K
   const ending = await runChild(command, stderrTail, () => {
     if (started) lastHeartbeat = report('heartbeat', () => reporter.heartbeat());
   }, heartbeatMs);
+  // A shell says "command not found"; silence here would leave a cron mail empty.
+  if ('spawnError' in ending) complain('cli.run.command_not_started', { reason: ending.spawnError });
   if (started) {
     // A heartbeat arriving after the finish would be refused: let the last one land first.
     await lastHeartbeat;

@@ -84,6 +84,7 @@ export const cliMessages = defineMessages(
     'cli.run.not_reported.start': 'tayori run: 開始を報告できませんでした: {reason}',
     'cli.run.not_reported.heartbeat': 'tayori run: 実行中であることを報告できませんでした: {reason}',
     'cli.run.not_reported.outcome': 'tayori run: 結果を報告できませんでした: {reason}',
+    'cli.run.command_not_started': 'tayori run: コマンドを開始できませんでした: {reason}',
     'cli.run.retrying_outcome': 'tayori run: 結果を報告できませんでした。最長2分間、報告を再試行します: {reason}',
     'cli.help.secrets': '保存した秘密情報を暗号化する鍵',
     'cli.help.rotate':
@@ -174,6 +175,7 @@ export const cliMessages = defineMessages(
     'cli.run.not_reported.start': 'tayori run: could not report the start: {reason}',
     'cli.run.not_reported.heartbeat': 'tayori run: could not report the heartbeat: {reason}',
     'cli.run.not_reported.outcome': 'tayori run: could not report the outcome: {reason}',
+    'cli.run.command_not_started': 'tayori run: could not start the command: {reason}',
     'cli.run.retrying_outcome': 'tayori run: could not report the outcome; retrying for up to 2 minutes: {reason}',
     'cli.help.secrets': 'the keys that encrypt stored secrets',
     'cli.help.rotate':
