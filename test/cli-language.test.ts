@@ -54,6 +54,9 @@ describe('the language of the tayori command (SQLite)', () => {
         invalid: '入力内容に誤りがあります。',
         field: '  [ポート番号] (smtp.port) 1以上の値を入力してください。',
         config: 'TAYORI_PORT: 0〜65535の範囲にしてください',
+        host: 'TAYORI_HOST: このマシンのホスト名かIPアドレスにしてください',
+        unreachable: /^TAYORI_DATABASE_URL のPostgreSQLに接続できません\(connect ECONNREFUSED 127\.0\.0\.1:\d+\)。/,
+        notWritable: /に書き込めません\(ENOTDIR\)。TAYORI_DATA_DIR/,
         portTaken: (port: number, variable = 'TAYORI_PORT') =>
           `ポート${port}は、すでに別のプログラムが使っています。${variable}で別のポートを指定するか、そのプログラムを止めてください。`,
       },
@@ -64,6 +67,9 @@ describe('the language of the tayori command (SQLite)', () => {
         invalid: 'Some values are not valid.',
         field: '  (smtp.port) Enter a value of at least 1.',
         config: 'TAYORI_PORT: must be between 0 and 65535',
+        host: 'TAYORI_HOST: must be a host name or an IP address of this machine',
+        unreachable: /^The PostgreSQL server of TAYORI_DATABASE_URL cannot be reached \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)\./,
+        notWritable: /cannot be written \(ENOTDIR\)\. Point TAYORI_DATA_DIR/,
         portTaken: (port: number, variable = 'TAYORI_PORT') =>
           `Port ${port} is already in use by another program. Choose another port with ${variable}, or stop that program.`,
       },
@@ -93,6 +99,23 @@ describe('the language of the tayori command (SQLite)', () => {
     const badConfig = await runTayori(['migrate'], { ...env(locale), TAYORI_PORT: '70000' });
     expect(badConfig.code).toBe(2);
     expect(badConfig.stderr).toContain(expected.config);
+    const badHost = await runTayori(['migrate'], { ...env(locale), TAYORI_HOST: '999.1.1.1' });
+    expect(badHost.code).toBe(2);
+    expect(badHost.stderr).toContain(expected.host);
+
+    // The database or the data directory failing at the first use: said with the setting to change.
+    const closed = createServer().listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const closedPort = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const unreachable = await runTayori(['migrate'], { ...env(locale), TAYORI_DATABASE_URL: `postgres://postgres@127.0.0.1:${closedPort}/tayori` });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr.trim()).toMatch(expected.unreachable);
+    const aFile = join(dataDir, 'a-file');
+    writeFileSync(aFile, '');
+    const notWritable = await runTayori(['migrate'], { ...env(locale), TAYORI_DATA_DIR: join(aFile, 'data') });
+    expect(notWritable.code).toBe(1);
+    expect(notWritable.stderr.trim()).toMatch(expected.notWritable);
 
     const holder = createServer().listen(0, '127.0.0.1');
     await once(holder, 'listening');

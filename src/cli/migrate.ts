@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { createContext } from '../server/bootstrap.js';
-import { migrateToLatest } from '../server/db/migrate.js';
+import { createContext, migrateInstallation } from '../server/bootstrap.js';
 import { configOrExit } from './context.js';
 import { say, text } from './output.js';
 
@@ -11,7 +10,7 @@ export function migrateCommand(program: Command) {
     .action(async () => {
       const ctx = createContext(configOrExit());
       try {
-        const applied = await migrateToLatest(ctx.database);
+        const applied = await migrateInstallation(ctx);
         if (applied.length > 0) say('cli.migrate.applied', { names: applied.join(', ') });
         else say('cli.migrate.up_to_date');
       } finally {

@@ -10,20 +10,25 @@ import { createLogger } from './logger.js';
 import { ensureOrganisation } from './organisation/organisation.service.js';
 import { warnAboutLooseModes } from './security/private-files.js';
 import { openSecretBox } from './security/secret-box.js';
+import { startupProblem } from './startup-problems.js';
 import { trustedCertificates } from './transports/tls-trust.js';
 
 export function createContext(config: Config, options: { clock?: Clock; log?: Logger } = {}): AppContext {
   // The extra CA bundle is read now, once (config checked it), not at the first TLS connection.
   trustedCertificates(config.smtpCaFile);
-  const database = openDatabase(config.database);
-  return {
-    config,
-    database,
-    db: database.db,
-    clock: options.clock ?? systemClock,
-    secrets: openSecretBox(config.secretKeys, config.dataDir),
-    log: options.log ?? createLogger(config.logLevel),
-  };
+  try {
+    const database = openDatabase(config.database);
+    return {
+      config,
+      database,
+      db: database.db,
+      clock: options.clock ?? systemClock,
+      secrets: openSecretBox(config.secretKeys, config.dataDir),
+      log: options.log ?? createLogger(config.logLevel),
+    };
+  } catch (error) {
+    throw startupProblem(error, config);
+  }
 }
 
 /**
@@ -32,11 +37,21 @@ export function createContext(config: Config, options: { clock?: Clock; log?: Lo
  * is standard output for `serve` and `worker`, standard error for commands whose output is data.
  */
 export async function prepareInstallation(ctx: AppContext, announce: (text: string) => void = console.log) {
-  await migrateToLatest(ctx.database);
+  await migrateInstallation(ctx);
   warnAboutLooseModes(ctx);
   warnAboutUnknownVariables(ctx);
   await ensureOrganisation(ctx);
   await ensureInitialAdmin(ctx, (created) => announce(firstStartNotice(ctx.config, created)));
+}
+
+/**
+ * The schema up to date; returns the migrations applied. The first statement of every start: a
+ * database that is missing, refuses the user or cannot be reached is said here in words.
+ */
+export function migrateInstallation(ctx: Pick<AppContext, 'config' | 'database'>): Promise<string[]> {
+  return migrateToLatest(ctx.database).catch((error: unknown) => {
+    throw startupProblem(error, ctx.config);
+  });
 }
 
 /** Told at every start, as loose file modes are: an unknown variable leaves its setting at the default. */

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { loginIdSchema } from '../contracts/accounts.js';
 import { parseAddress } from '../contracts/address.js';
+import { isValidHost } from '../contracts/mail-settings.js';
 import { isMessageKey, type Locale, type MessageParams, t } from '../i18n/index.js';
 
 /**
@@ -114,7 +115,11 @@ const environmentSchema = z
       .optional()
       .refine((value) => value === undefined || /^(postgres|postgresql|sqlite):/.test(value), { message: 'config.database_url' }),
     TAYORI_DATABASE_POOL_SIZE: integer(10, 1, 1000),
-    TAYORI_HOST: z.string().min(1, 'config.required').default('127.0.0.1'),
+    TAYORI_HOST: z
+      .string()
+      .min(1, 'config.required')
+      .refine((value) => isIP(value) !== 0 || (!value.startsWith('[') && isValidHost(value)), { message: 'config.host' })
+      .default('127.0.0.1'),
     TAYORI_PORT: integer(3000, 0, 65535),
     TAYORI_PUBLIC_URL: url(['http:', 'https:']).optional(),
     TAYORI_SECRET_KEY: z.string().optional(),

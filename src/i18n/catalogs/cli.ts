@@ -26,6 +26,11 @@ export const cliMessages = defineMessages(
     'config.ca_bad_certificate': '読み取れない証明書があります',
     'config.log_level': 'fatal, error, warn, info, debug, trace, silent のいずれかにしてください',
     'config.required': '空にはできません',
+    'config.host': 'このマシンのホスト名かIPアドレスにしてください(例: 127.0.0.1、0.0.0.0)',
+    'startup.database_missing': 'TAYORI_DATABASE_URL のデータベース「{name}」がありません。先に作成してください(createdb など)。',
+    'startup.database_login_refused': 'TAYORI_DATABASE_URL のユーザーでPostgreSQLにログインできません({detail})。ユーザー名とパスワードを確認してください。',
+    'startup.database_unreachable': 'TAYORI_DATABASE_URL のPostgreSQLに接続できません({detail})。ホスト名とポート番号、PostgreSQLが動いているかを確認してください。',
+    'startup.data_dir_not_writable': '{path} に書き込めません({detail})。TAYORI_DATA_DIR(または TAYORI_DATABASE_URL の sqlite: のパス)を、このユーザーが書き込める場所にしてください。',
     'config.trust_proxy': 'on / off、信頼するプロキシの段数(数値)、またはプロキシのアドレス(IP・CIDR をカンマ区切り)にしてください',
     'config.issuer_https': 'https:// で指定してください(http:// はテスト用にループバックのホストでのみ使えます)',
 
@@ -119,6 +124,11 @@ export const cliMessages = defineMessages(
     'config.ca_bad_certificate': 'holds a certificate that cannot be read',
     'config.log_level': 'must be one of fatal, error, warn, info, debug, trace, silent',
     'config.required': 'must not be empty',
+    'config.host': 'must be a host name or an IP address of this machine (e.g. 127.0.0.1, 0.0.0.0)',
+    'startup.database_missing': 'The database "{name}" of TAYORI_DATABASE_URL does not exist. Create it first (createdb or the like).',
+    'startup.database_login_refused': 'PostgreSQL refused the user of TAYORI_DATABASE_URL ({detail}). Check the user name and password.',
+    'startup.database_unreachable': 'The PostgreSQL server of TAYORI_DATABASE_URL cannot be reached ({detail}). Check the host name and port, and that PostgreSQL is running.',
+    'startup.data_dir_not_writable': '{path} cannot be written ({detail}). Point TAYORI_DATA_DIR (or the sqlite: path of TAYORI_DATABASE_URL) at a place this user can write.',
 
     'cli.role.admin': 'administrator',
     'cli.role.user': 'user',

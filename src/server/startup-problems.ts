@@ -1,0 +1,25 @@
+import { t } from '../i18n/index.js';
+import { type Config, consoleLocaleOf } from './config.js';
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'SQLITE_CANTOPEN', 'SQLITE_READONLY']);
+
+/**
+ * The first use of the database or the data directory failing, said in the operator's language
+ * with the setting to change: the driver's own words (`database "x" does not exist`, `connect
+ * ECONNREFUSED 127.0.0.1:5999`, `EACCES: permission denied, open …`) name neither. Any other
+ * error is returned as it is.
+ */
+export function startupProblem(error: unknown, config: Pick<Config, 'database' | 'dataDir'>): unknown {
+  const { code, message, path } = (error ?? {}) as { code?: string; message?: string; path?: string };
+  const said = (key: Parameters<typeof t>[1], params: Record<string, string>) => new Error(t(consoleLocaleOf(), key, params), { cause: error });
+  const postgres = config.database.dialect === 'postgres' ? config.database : null;
+  if (postgres && code === '3D000') return said('startup.database_missing', { name: decodeURIComponent(new URL(postgres.url).pathname.slice(1)) });
+  if (postgres && (code === '28000' || code === '28P01')) return said('startup.database_login_refused', { detail: message ?? code });
+  if (postgres && code && UNREACHABLE.has(code)) return said('startup.database_unreachable', { detail: message ?? code });
+  if (code && NOT_WRITABLE.has(code)) {
+    const where = path ?? (config.database.dialect === 'sqlite' ? config.database.file : config.dataDir);
+    return said('startup.data_dir_not_writable', { path: where, detail: code });
+  }
+  return error;
+}
