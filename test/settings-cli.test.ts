@@ -63,6 +63,18 @@ describe('tayori settings (SQLite)', () => {
       smtp: { host: 'smtp.example.jp', port: 587, security: 'starttls', passwordSet: true },
       suspensionRecipients: ['ops@example.jp'],
     });
+
+    // What show printed, edited and applied as it is: the stored password is kept.
+    const edited = JSON.parse(shown.stdout);
+    edited.settings.suspensionRecipients.push('it@example.jp');
+    const round = await runTayori(['settings', 'apply', writeJson('shown.json', edited)], env);
+    expect(round.code, round.stderr).toBe(0);
+    expect(round.stdout.trim()).toBe('メール送信設定を保存しました(バージョン 2)。');
+    const after = JSON.parse((await runTayori(['settings', 'show'], env)).stdout).settings;
+    expect(after).toMatchObject({ smtp: { host: 'smtp.example.jp', passwordSet: true }, suspensionRecipients: ['ops@example.jp', 'it@example.jp'] });
+    // Applied again, the same view is now an old version: refused, nothing overwritten.
+    const stale = await runTayori(['settings', 'apply', writeJson('shown.json', edited)], env);
+    expect(stale.code).not.toBe(0);
   });
 
   it('prints only the JSON on standard output on a new data dir; the generated password goes to standard error', async () => {

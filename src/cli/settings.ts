@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { LABELS, labelledPathOf } from '../contracts/mail-settings.js';
+import { formOfShownSettings, LABELS, labelledPathOf, mailSettingsViewSchema } from '../contracts/mail-settings.js';
 import { systemActor } from '../server/audit/audit.service.js';
 import { AppError } from '../server/errors.js';
 import { applyMailSettings, getMailSettingsView } from '../server/settings/mail-settings.service.js';
@@ -23,8 +23,11 @@ export function settingsCommands(program: Command) {
     .command('apply <file>')
     .description(text('cli.help.settings_apply'))
     .action(async (file: string) => {
-      const body = await readJsonFile(file);
-      if (body === undefined) return;
+      const content = await readJsonFile(file);
+      if (content === undefined) return;
+      // What `settings show` printed is taken back as the form it stands for.
+      const shown = mailSettingsViewSchema.safeParse(content);
+      const body = shown.success ? formOfShownSettings(shown.data) : content;
       await withInstallation(async (ctx) => {
         try {
           const view = await applyMailSettings(ctx, systemActor('cli'), body);

@@ -333,3 +333,22 @@ export const mailSettingsViewSchema = z.object({
   updatedAt: z.string().nullable(),
 });
 export type MailSettingsView = z.infer<typeof mailSettingsViewSchema>;
+
+/**
+ * The form a shown view stands for (`tayori settings show` → edit → `tayori settings apply`):
+ * the saved values without what only the view has (`passwordSet`, the Gmail authorisation…), so
+ * the stored secrets are kept. In managed mode the server section is left out, as the screen does.
+ */
+export function formOfShownSettings(view: MailSettingsView): MailSettingsFormInput {
+  const { settings } = view;
+  const always = { sendingEnabled: settings.sendingEnabled, suspensionRecipients: settings.suspensionRecipients, monitoring: settings.monitoring, version: view.version };
+  if (view.mode === 'managed') return always;
+  const { passwordSet: _passwordSet, ...smtp } = settings.smtp;
+  return {
+    ...always,
+    server: settings.server,
+    smtp,
+    ...(settings.server === 'gmail' ? { gmail: { clientId: settings.gmail.clientId } } : {}),
+    senderAddress: settings.senderAddress,
+  };
+}
