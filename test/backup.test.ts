@@ -310,6 +310,12 @@ describe.skipIf(sqlite.skip)('tayori backup on SQLite: what it refuses', () => {
     const missing = await runTayori(['backup', join(installation.workDir, 'no-such-dir', 'x.sqlite')], liveEnv(installation.t));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`バックアップ先のディレクトリ ${join(installation.workDir, 'no-such-dir')} がありません。`);
+
+    // A directory given as the target, even with --force: said so, not failed half-way as EISDIR.
+    const directory = await runTayori(['backup', '--force', installation.workDir], liveEnv(installation.t));
+    expect(directory.code).toBe(1);
+    expect(directory.stderr).toContain(`${installation.workDir} はディレクトリです。バックアップのファイル名まで指定してください`);
+    expect(readdirSync(installation.workDir).filter((name) => name.includes('.partial'))).toEqual([]);
   });
 
   it('says so and writes nothing when there is no database', async () => {

@@ -152,6 +152,12 @@ describe.each(dialects())('tayori run on $name', (dialect) => {
     expect(wrongKind.stdout).toBe('ran\n');
     expect(wrongKind.stderr).toContain('tayori run: 開始を報告できませんでした: HTTP 403');
     expect(await findRun('別の種類')).toBeUndefined();
+
+    const badToken = await runTayori(['run', '--kind', 'data-source', '--name', '古いトークン', '--url', url, '--token', 'tyrr_revoked', '--', 'true'], env);
+    expect(badToken.code).toBe(0);
+    expect(badToken.stderr).toBe(
+      'tayori run: 開始を報告できませんでした: HTTP 401: レポートトークンが受け付けられませんでした(正しくないか、無効化されています)。--token か TAYORI_REPORT_TOKEN を確認してください\n',
+    );
   });
 
   it('refuses a bad name or kind before running anything', async () => {

@@ -1,6 +1,7 @@
 import type { RunOutcome, ThreadKind } from '../contracts/monitoring.js';
 import { createContext } from '../server/bootstrap.js';
 import { AppError } from '../server/errors.js';
+import { text } from './output.js';
 import type { Config } from '../server/config.js';
 import { createLogger } from '../server/logger.js';
 import { finishRun, heartbeatRun, startRun } from '../server/monitoring/runs.service.js';
@@ -50,7 +51,9 @@ export function httpReporter(baseUrl: string, token: string): RunReporter {
     });
     if (!response.ok) {
       const answer = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-      throw new ReportRefused(`HTTP ${response.status}${answer?.error?.message ? `: ${answer.error.message}` : ''}`, response.status);
+      // The API's own 401 says 「ログインしてください」, which means nothing to a cron job with a token.
+      const said = response.status === 401 ? text('cli.run.token_refused') : answer?.error?.message;
+      throw new ReportRefused(`HTTP ${response.status}${said ? `: ${said}` : ''}`, response.status);
     }
     return response;
   };

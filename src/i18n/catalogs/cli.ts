@@ -90,6 +90,7 @@ export const cliMessages = defineMessages(
     'cli.run.not_reported.heartbeat': 'tayori run: 実行中であることを報告できませんでした: {reason}',
     'cli.run.not_reported.outcome': 'tayori run: 結果を報告できませんでした: {reason}',
     'cli.run.command_not_started': 'tayori run: コマンドを開始できませんでした: {reason}',
+    'cli.run.token_refused': 'レポートトークンが受け付けられませんでした(正しくないか、無効化されています)。--token か TAYORI_REPORT_TOKEN を確認してください',
     'cli.run.retrying_outcome': 'tayori run: 結果を報告できませんでした。最長2分間、報告を再試行します: {reason}',
     'cli.help.secrets': '保存した秘密情報を暗号化する鍵',
     'cli.help.rotate':
@@ -186,6 +187,7 @@ export const cliMessages = defineMessages(
     'cli.run.not_reported.heartbeat': 'tayori run: could not report the heartbeat: {reason}',
     'cli.run.not_reported.outcome': 'tayori run: could not report the outcome: {reason}',
     'cli.run.command_not_started': 'tayori run: could not start the command: {reason}',
+    'cli.run.token_refused': 'the report token was refused (wrong or revoked); check --token or TAYORI_REPORT_TOKEN',
     'cli.run.retrying_outcome': 'tayori run: could not report the outcome; retrying for up to 2 minutes: {reason}',
     'cli.help.secrets': 'the keys that encrypt stored secrets',
     'cli.help.rotate':

@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { PRIVATE_FILE_MODE } from '../security/private-files.js';
 
-export type BackupRefusal = 'no_database' | 'no_directory' | 'exists' | 'live_database' | 'unverified';
+export type BackupRefusal = 'no_database' | 'no_directory' | 'exists' | 'is_directory' | 'live_database' | 'unverified';
 
 /** A backup that was not made, for a reason the operator can act on. */
 export class BackupRefused extends Error {
@@ -44,6 +44,8 @@ export async function backupSqliteDatabase(source: string, destination: string, 
   if (!existsSync(source)) throw new BackupRefused('no_database', source);
   if (!existsSync(dirname(target))) throw new BackupRefused('no_directory', dirname(target));
   if (isPartOfDatabase(target, source)) throw new BackupRefused('live_database', target);
+  // Even --force does not put a file where a directory is (the rename would fail half-way, as EISDIR).
+  if (existsSync(target) && statSync(target).isDirectory()) throw new BackupRefused('is_directory', target);
   if (!options.overwrite && existsSync(target)) throw new BackupRefused('exists', target);
 
   // The copy is written under a temporary name beside the target, so that the target is only
