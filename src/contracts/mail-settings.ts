@@ -341,7 +341,12 @@ export type MailSettingsView = z.infer<typeof mailSettingsViewSchema>;
  */
 export function formOfShownSettings(view: MailSettingsView): MailSettingsFormInput {
   const { settings } = view;
-  const always = { sendingEnabled: settings.sendingEnabled, suspensionRecipients: settings.suspensionRecipients, monitoring: settings.monitoring, version: view.version };
+  const always = {
+    sendingEnabled: settings.sendingEnabled,
+    suspensionRecipients: settings.suspensionRecipients,
+    monitoring: settings.monitoring,
+    version: view.version,
+  };
   if (view.mode === 'managed') return always;
   const { passwordSet: _passwordSet, ...smtp } = settings.smtp;
   return {
