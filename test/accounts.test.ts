@@ -147,12 +147,17 @@ describe.each(dialects())('accounts and sessions on $name', (dialect) => {
     await setLockoutPolicy(admin, { threshold: 3, windowMinutes: 30, durationMinutes: 30 });
     const user = await createUserAndLogin(t.app, admin, { loginId: 'tanaka' });
     const guess = (currentPassword: string) => user.request('PUT', '/api/me/password', { currentPassword, newPassword: 'taken-over-99' });
-    for (let i = 0; i < 3; i++) expect((await guess(`guess-${i}`)).statusCode).toBe(422);
+    const elsewhere = await login(t.app, 'tanaka', 'user-password-1'); // the same user on another device
+    for (let i = 0; i < 2; i++) expect((await guess(`guess-${i}`)).json().error.fields[0].code).toBe('accounts.current_password_wrong');
 
-    // Suspended by the third guess: the right password no longer changes it, and the admins know.
-    const right = await guess('user-password-1');
-    expect(right.statusCode).toBe(422);
-    expect(right.json().error.fields[0]).toMatchObject({ path: 'currentPassword', code: 'accounts.password_change_suspended' });
+    // The third guess suspends the account, says so, and ends the session that guessed: the right
+    // password no longer changes anything from it. The user's other session stays.
+    const third = await guess('guess-2');
+    expect(third.statusCode).toBe(422);
+    expect(third.json().error.fields[0]).toMatchObject({ path: 'currentPassword', code: 'accounts.password_change_suspended' });
+    expect((await guess('user-password-1')).statusCode).toBe(401);
+    expect((await user.request('GET', '/api/me')).statusCode).toBe(401);
+    expect((await elsewhere.request('GET', '/api/me')).statusCode).toBe(200);
     expect((await suspensions(admin)).map((s) => s.loginId)).toEqual(['tanaka']);
     expect((await admin.request('GET', '/api/audit?action=account.suspend')).json().entries).toMatchObject([{ target: 'tanaka' }]);
     expect((await t.app.inject({ method: 'POST', url: '/api/session', payload: { loginId: 'tanaka', password: 'taken-over-99' } })).statusCode).toBe(401);

@@ -7,7 +7,7 @@ import { AppError, fieldError, notFound } from '../errors.js';
 import { findAccountForLogin } from './lockout.repository.js';
 import { isSuspended, passwordAccepted } from './lockout.service.js';
 import { hashPassword } from './passwords.js';
-import { deleteSessionsOfUser } from './sessions.repository.js';
+import { deleteSession, deleteSessionsOfUser } from './sessions.repository.js';
 import {
   countActiveAdmins,
   countUsers,
@@ -170,7 +170,13 @@ export async function changeOwnPassword(
   const account = await findAccountForLogin(ctx.db, user.login_id);
   if (!account || isSuspended(account.suspension, ctx.clock.now())) throw fieldError('currentPassword', 'accounts.password_change_suspended');
   if (!(await passwordAccepted(ctx, account, input.currentPassword, actor.ip))) {
-    throw fieldError('currentPassword', 'accounts.current_password_wrong');
+    const after = await findAccountForLogin(ctx.db, user.login_id);
+    if (!after || !isSuspended(after.suspension, ctx.clock.now())) throw fieldError('currentPassword', 'accounts.current_password_wrong');
+    // The session that guessed its way into a suspension ends with it: a suspended account
+    // signs in nowhere, and this session was the one guessing. Others (the user's other
+    // devices) stay, so that wrong logins by someone else never sign the user out.
+    await deleteSession(ctx.db, currentSessionId);
+    throw fieldError('currentPassword', 'accounts.password_change_suspended');
   }
   const passwordHash = await hashPassword(input.newPassword);
   await ctx.db.transaction().execute(async (trx) => {
