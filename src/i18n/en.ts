@@ -70,6 +70,8 @@ export const en: Record<MessageKey, string> = {
   'mail.recipients_shape': 'Give recipients as a string like "a@example.jp; b@example.jp", or as an array of addresses or {"name": name, "address": address} objects.',
   'mail.mailbox_shape': 'Give an address, or {"name": name, "address": address}.',
   'mail.attachments_too_large': 'Attachments may total at most {max}.',
+  'mail.attachment_not_base64': 'This is not valid base64: whole groups of four characters, with = only as padding of the last group (line breaks and spaces are ignored).',
+  'mail.attachment_container_type': 'multipart/ and message/ types cannot be attachments. Give the file’s own type, such as application/octet-stream.',
   'mail.suppressed': 'Not sent: mail sending is disabled.',
   'mail.partially_rejected': 'Some recipients were refused by the server: {addresses}',
   'mail.possibly_delivered':

@@ -74,6 +74,8 @@ export const ja = {
   'mail.recipients_shape': '宛先は「a@example.jp; b@example.jp」の形の文字列、またはメールアドレスか {"name": 名前, "address": メールアドレス} を並べた配列で指定してください。',
   'mail.mailbox_shape': 'メールアドレス、または {"name": 名前, "address": メールアドレス} の形で指定してください。',
   'mail.attachments_too_large': '添付ファイルは合計{max}までです。',
+  'mail.attachment_not_base64': 'base64として正しくありません。4文字ずつの組で、= は最後の組の埋め草にだけ使えます(改行と空白は無視します)。',
+  'mail.attachment_container_type': 'multipart/ や message/ の種類は添付ファイルに使えません。application/octet-stream など、ファイルの種類を指定してください。',
   'mail.suppressed': 'メール送信が無効のため、送信しませんでした。',
   'mail.partially_rejected': '一部の宛先がサーバーに拒否されました: {addresses}',
   'mail.possibly_delivered':
