@@ -133,14 +133,10 @@ function runChild(command: string[], stderrTail: TailBuffer, heartbeat: () => vo
   });
 }
 
-/** Colour and cursor sequences of terminal output: noise in a mail. */
-// eslint-disable-next-line no-control-regex
-const TERMINAL_SEQUENCES = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
-
 function describeEnding(ending: Ending, stderr: string): string {
   const headline =
     ending.code !== null ? `exit code ${ending.code}` : ending.signal ? `signal ${ending.signal}` : `could not start: ${ending.spawnError}`;
-  const tail = Array.from(stderr.replace(TERMINAL_SEQUENCES, '').trimEnd()).slice(-(MAX_RUN_ERROR - headline.length - 1)).join('');
+  const tail = Array.from(stderr.trimEnd()).slice(-(MAX_RUN_ERROR - headline.length - 1)).join('');
   return sanitiseRunError(tail ? `${headline}\n${tail}` : headline);
 }
 

@@ -22,16 +22,40 @@ export const MAX_RUN_ERROR = 4000;
 // eslint-disable-next-line no-control-regex
 const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-export const runErrorSchema = z
-  .string()
-  .max(MAX_RUN_ERROR)
-  .refine((value) => !CONTROL_EXCEPT_LINE_BREAKS.test(value), { message: 'validation.control_chars' });
+/** Colour and cursor sequences of terminal output: noise in a mail. */
+// eslint-disable-next-line no-control-regex
+const TERMINAL_SEQUENCES = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 
-/** Keeps what an error text may hold: no control characters but tab and line breaks, at most the last 4,000 characters. */
+/** An error text as a worker sends it, up to the request's size. */
+const MAX_RUN_ERROR_RECEIVED = 1_000_000;
+
+/**
+ * Taken as it comes and kept as sanitiseRunError keeps it. Refused for its length or a control
+ * character, a failure report left its run 実行中 for good (a Java stack trace is easily over
+ * 4,000 characters, a terminal's stderr holds colour codes).
+ */
+export const runErrorSchema = z.string().max(MAX_RUN_ERROR_RECEIVED).transform((text) => sanitiseRunError(text));
+
+/**
+ * Keeps what an error text may hold: line breaks as LF (a lone CR would start a line of its own
+ * in the digest mail), no control characters but tab, and at most 4,000 characters — the first
+ * line (what failed) and the end (usually the cause).
+ */
 export function sanitiseRunError(text: string): string {
-  const cleaned = text.replace(new RegExp(CONTROL_EXCEPT_LINE_BREAKS, 'g'), '');
-  const characters = Array.from(cleaned);
-  return characters.length > MAX_RUN_ERROR ? characters.slice(-MAX_RUN_ERROR).join('') : cleaned;
+  const cleaned = text
+    .replace(/\r\n?/g, '\n')
+    .replace(TERMINAL_SEQUENCES, '')
+    .replace(new RegExp(CONTROL_EXCEPT_LINE_BREAKS, 'g'), '');
+  return headAndTail(cleaned, MAX_RUN_ERROR);
+}
+
+/** At most `max` characters of a long text: its first line (200 at most) and its end. */
+export function headAndTail(text: string, max: number): string {
+  const characters = Array.from(text.trimEnd());
+  if (characters.length <= max) return characters.join('');
+  const head = Array.from(text.split('\n', 1)[0] ?? '').slice(0, 200);
+  const tail = characters.slice(-(max - head.length - 3));
+  return `${head.join('')}\n…\n${tail.join('')}`;
 }
 
 export const runNameSchema = requiredText(MAX_RUN_NAME);

@@ -1,5 +1,5 @@
 import type { OutgoingMessage } from '../../contracts/mail.js';
-import type { ThreadKind } from '../../contracts/monitoring.js';
+import { headAndTail, type ThreadKind } from '../../contracts/monitoring.js';
 import { type Locale, t } from '../../i18n/index.js';
 import { durationOf } from '../../i18n/duration.js';
 import { formatInZone } from '../../i18n/time-format.js';
@@ -99,10 +99,4 @@ function describeOutcome(setting: DigestSetting, run: RunRow): string {
 }
 
 /** The start of a long error (what failed) and its end (usually the cause, e.g. the tail of stderr). */
-export function errorExcerpt(error: string): string {
-  const characters = Array.from(error.trimEnd());
-  if (characters.length <= ERROR_EXCERPT_CHARACTERS) return characters.join('');
-  const head = Array.from(error.split('\n', 1)[0] ?? '').slice(0, 200);
-  const tail = characters.slice(-(ERROR_EXCERPT_CHARACTERS - head.length));
-  return `${head.join('')}\n…\n${tail.join('')}`;
-}
+export const errorExcerpt = (error: string): string => headAndTail(error, ERROR_EXCERPT_CHARACTERS);

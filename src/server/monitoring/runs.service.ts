@@ -53,9 +53,7 @@ export async function finishRun(
   await runInScope(ctx, id, scope);
   const finished = await finishRunRow(ctx.db, id, {
     outcome: end.outcome,
-    // A lone CR (a progress bar, or a line faked inside the error) would start a line of its own
-    // in the digest mail, outside the error's indentation: every line break is stored as LF.
-    error: end.error === undefined || end.error === '' ? null : end.error.replace(/\r\n?/g, '\n'),
+    error: end.error === undefined || end.error === '' ? null : sanitiseRunError(end.error),
     endedAt: ctx.clock.now().toISOString(),
   });
   if (!finished) throw new AppError('monitoring.run_finished', 409);
