@@ -245,9 +245,11 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     expect(await deliveries()).toHaveLength(0);
   });
 
-  it('accepts only live service tokens', async () => {
+  it('accepts only live service tokens, the Bearer scheme in any case, and says a refused token is the token', async () => {
     const anonymous = await t.app.inject({ method: 'POST', url: '/api/mail/messages', payload: japaneseMail });
     expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json().error).toMatchObject({ code: 'error.token_refused', message: expect.stringContaining('Authorization: Bearer') });
+    expect((await submit(japaneseMail, { authorization: `bearer ${token}` })).statusCode).toBe(202);
     const [created] = (await admin.request('GET', '/api/mail/tokens')).json().tokens;
     expect(JSON.stringify(created)).not.toContain(token);
     expect((await admin.request('DELETE', `/api/mail/tokens/${created.id}`)).statusCode).toBe(200);
@@ -589,7 +591,7 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
 
       const after = await submit(japaneseMail);
       expect(after.statusCode, after.body).toBe(401);
-      expect(after.json().error.code).toBe('error.unauthenticated');
+      expect(after.json().error.code).toBe('error.token_refused');
       expect((await submit(japaneseMail, { 'idempotency-key': 'order-3003' })).statusCode).toBe(401);
       expect(await deliveries()).toHaveLength(1);
     } finally {

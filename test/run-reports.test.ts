@@ -45,7 +45,7 @@ describe.each(dialects())('reporting runs on $name', (dialect) => {
     expect(revoked.json().token.revokedAt).toBe(clock.now().toISOString());
     const refused = await report(created.token, '/api/runs', { kind: 'data-source', name: '顧客マスタ' });
     expect(refused.statusCode).toBe(401);
-    expect(refused.json().error.code).toBe('error.unauthenticated');
+    expect(refused.json().error.code).toBe('error.token_refused');
     expect((await admin.request('DELETE', '/api/report-tokens/no-such-token')).statusCode).toBe(404);
     // A retried revocation answers the same and changes nothing, not even the audit trail.
     clock.advance(1_000);

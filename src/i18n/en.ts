@@ -19,6 +19,7 @@ export const en: Record<MessageKey, string> = {
   'error.internal': 'An internal error occurred. Please try again later.',
   'error.not_found': 'Not found.',
   'error.unauthenticated': 'Please sign in.',
+  'error.token_refused': 'The token is missing, wrong or revoked. Send a valid one as Authorization: Bearer <token>.',
   'error.forbidden': 'You are not allowed to do this.',
   'error.csrf': 'This page has expired. Reload it and try again.',
   'error.validation': 'Some values are not valid.',

@@ -19,6 +19,7 @@ export const ja = {
   'error.internal': 'サーバー内部でエラーが発生しました。時間をおいて再度お試しください。',
   'error.not_found': '対象が見つかりません。',
   'error.unauthenticated': 'ログインしてください。',
+  'error.token_refused': 'トークンがないか、正しくないか、無効化されています。Authorization: Bearer <トークン> で、有効なトークンを送ってください。',
   'error.forbidden': 'この操作を行う権限がありません。',
   'error.csrf': '画面の有効期限が切れました。再読み込みしてからもう一度操作してください。',
   'error.validation': '入力内容に誤りがあります。',

@@ -24,6 +24,8 @@ export class AppError extends Error {
 export const notFound = () => new AppError('error.not_found', 404);
 export const forbidden = () => new AppError('error.forbidden', 403);
 export const unauthenticated = () => new AppError('error.unauthenticated', 401);
+/** A route called with a bearer token (service, run report): 「ログインしてください」 means nothing to a program. */
+export const tokenRefused = () => new AppError('error.token_refused', 401);
 export const conflict = (code: MessageKey = 'error.conflict') => new AppError(code, 409);
 
 /**

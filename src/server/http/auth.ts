@@ -8,7 +8,7 @@ import type { Actor } from '../audit/audit.service.js';
 import type { ReportCaller } from '../monitoring/report-tokens.service.js';
 import type { ServiceCaller } from '../outbox/service-tokens.service.js';
 import type { AppContext } from '../context.js';
-import { AppError, forbidden, unauthenticated } from '../errors.js';
+import { AppError, forbidden, tokenRefused, unauthenticated } from '../errors.js';
 
 /**
  * Who may call a route. Every route states it in `config.access`; a route that does not is
@@ -87,13 +87,13 @@ async function bearerCaller<C>(
 ): Promise<C> {
   const token = bearerToken(request);
   const caller = token && authenticate ? await authenticate(ctx, token) : null;
-  if (!caller) throw unauthenticated();
+  if (!caller) throw tokenRefused();
   return caller;
 }
 
+/** The token of `Authorization: Bearer <token>`; the scheme in any case (RFC 9110 §11.1). */
 function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+  return /^bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
 }
 
 /** The signed-in user of a route whose access is 'user' or 'admin'. */

@@ -4,7 +4,7 @@ import { createReportTokenRequest, finishRunRequest, monitorStatusView, runPageS
 import { idParamsSchema, runsQuerySchema } from '../../contracts/parameters.js';
 import { t } from '../../i18n/index.js';
 import type { AppContext } from '../context.js';
-import { AppError, parseOrThrow, unauthenticated } from '../errors.js';
+import { AppError, parseOrThrow, tokenRefused } from '../errors.js';
 import { actorOf } from '../http/auth.js';
 import { fetchPage } from '../http/pagination.js';
 import { monitorStatus } from './monitor.js';
@@ -13,7 +13,7 @@ import { listRuns } from './runs.repository.js';
 import { finishRun, heartbeatRun, runViewOf, startRun } from './runs.service.js';
 
 function reporterOf(request: FastifyRequest): ReportCaller {
-  if (!request.reportCaller) throw unauthenticated();
+  if (!request.reportCaller) throw tokenRefused();
   return request.reportCaller;
 }
 

@@ -1,6 +1,6 @@
 import type { OutgoingMessage } from '../../contracts/mail.js';
 import { type AppContext, perContext } from '../context.js';
-import { unauthenticated } from '../errors.js';
+import { tokenRefused } from '../errors.js';
 import { type MailSettingsRecord, readMailSettings } from '../settings/mail-settings.service.js';
 import { type EnqueueOptions, outboxRowsFor } from './enqueue.js';
 import { insertOutboxRowsIfCurrent, type OutboxRow } from './outbox.repository.js';
@@ -110,7 +110,7 @@ export class IntakeBatcher {
       pending = left.filter((mail) => {
         const tokenId = mail.options.serviceTokenId;
         if (tokenId === undefined || live.has(tokenId)) return true;
-        answer(mail, { error: unauthenticated() });
+        answer(mail, { error: tokenRefused() });
         return false;
       });
     }
