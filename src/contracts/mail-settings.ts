@@ -341,19 +341,23 @@ export type MailSettingsView = z.infer<typeof mailSettingsViewSchema>;
  */
 export function formOfShownSettings(view: MailSettingsView): MailSettingsFormInput {
   const { settings } = view;
-  const always = {
-    sendingEnabled: settings.sendingEnabled,
-    suspensionRecipients: settings.suspensionRecipients,
-    monitoring: settings.monitoring,
-    version: view.version,
-  };
-  if (view.mode === 'managed') return always;
-  const { passwordSet: _passwordSet, ...smtp } = settings.smtp;
-  return {
-    ...always,
-    server: settings.server,
-    smtp,
-    ...(settings.server === 'gmail' ? { gmail: { clientId: settings.gmail.clientId } } : {}),
-    senderAddress: settings.senderAddress,
-  };
+  const always = { sendingEnabled: settings.sendingEnabled, suspensionRecipients: settings.suspensionRecipients, monitoring: settings.monitoring };
+  return settingsBodyFor(view, always, () => {
+    const { passwordSet: _passwordSet, ...smtp } = settings.smtp;
+    const gmail = settings.server === 'gmail' ? { gmail: { clientId: settings.gmail.clientId } } : {};
+    return { server: settings.server, smtp, ...gmail, senderAddress: settings.senderAddress };
+  });
+}
+
+/**
+ * A body of PUT /api/settings/mail at the version it was read at: what every mode has, and the
+ * server part only outside managed mode, where the API refuses it.
+ */
+export function settingsBodyFor(
+  view: Pick<MailSettingsView, 'mode' | 'version'>,
+  always: Pick<MailSettingsFormInput, 'sendingEnabled' | 'suspensionRecipients' | 'monitoring'>,
+  serverPart: () => Pick<MailSettingsFormInput, 'server' | 'smtp' | 'gmail' | 'senderAddress'>,
+): MailSettingsFormInput {
+  const common = { ...always, version: view.version };
+  return view.mode === 'managed' ? common : { ...common, ...serverPart() };
 }

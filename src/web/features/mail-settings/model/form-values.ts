@@ -5,6 +5,7 @@ import {
   type MailSettingsView,
   savedPasswordStillApplies,
   type ServerKind,
+  settingsBodyFor,
   type SmtpSecurity,
   THREAD_KINDS,
   type ThreadKind,
@@ -96,21 +97,14 @@ function smtpBodyOf(smtp: MailSettingsFormValues['smtp']): NonNullable<MailSetti
  * saved values stay as they are.
  */
 export function requestBodyOf(values: MailSettingsFormValues, view: MailSettingsView): MailSettingsFormInput {
-  const common = {
-    sendingEnabled: values.sendingEnabled,
-    suspensionRecipients: values.suspensionRecipients,
-    monitoring: values.monitoring,
-    version: view.version,
-  };
-  if (view.mode === 'managed') return common;
-  return {
-    ...common,
+  const always = { sendingEnabled: values.sendingEnabled, suspensionRecipients: values.suspensionRecipients, monitoring: values.monitoring };
+  return settingsBodyFor(view, always, () => ({
     server: values.server,
     senderAddress: values.senderAddress,
     ...(values.server === 'smtp'
       ? { smtp: smtpBodyOf(values.smtp) }
       : { gmail: { clientId: values.gmail.clientId, clientSecret: secretOf(values.gmail.clientSecret) } }),
-  };
+  }));
 }
 
 /** The body of [接続テスト] / [テストメール送信]: the server part of the form, as it is now. */
