@@ -155,6 +155,56 @@ describe.each(dialects())('hostile input on $name', (dialect) => {
     });
   });
 
+  describe('bodies that are not UTF-8 JSON are refused with what to change, and nothing is queued', () => {
+    const mailInShiftJis = Buffer.concat([
+      Buffer.from('{"to":"a@example.jp","subject":"'),
+      Buffer.from([0x82, 0xb2, 0x88, 0xc4, 0x93, 0xe0]), // 「ご案内」 in Shift_JIS
+      Buffer.from('","text":"y"}'),
+    ]);
+    const queued = async () => (await admin.request('GET', '/api/mail/deliveries')).json().deliveries;
+
+    it('Shift_JIS bytes: 400 saying to send UTF-8, instead of a mail sent as replacement characters', async () => {
+      const response = await submitMail(mailInShiftJis as unknown as string);
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json()).toEqual({
+        error: { code: 'error.body_not_utf8', message: '本文が UTF-8 として読めません。Shift_JIS などではなく UTF-8 で送ってください。' },
+      });
+      expect(await queued()).toEqual([]);
+    });
+
+    it.each(['application/json; charset=Shift_JIS', 'application/json; charset="euc-jp"'])(
+      'a declared charset other than UTF-8 (%s): 415, even when the bytes happen to be ASCII',
+      async (contentType) => {
+        const response = await submitMail({ to: 'a@example.jp', subject: 'x', text: 'y' }, { 'content-type': contentType, 'accept-language': 'en' });
+        expect(response.statusCode, response.body).toBe(415);
+        expect(response.json().error).toEqual({
+          code: 'error.json_charset',
+          message: 'Send JSON in UTF-8 (a Content-Type charset other than UTF-8 is not accepted).',
+        });
+        expect(await queued()).toEqual([]);
+      },
+    );
+
+    it('UTF-8, declared or not, with or without a byte order mark, is taken as it is', async () => {
+      const withMark = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ to: 'a@example.jp', subject: 'ご案内', text: 'y' }))]);
+      expect((await submitMail(withMark as unknown as string)).statusCode).toBe(202);
+      const declared = await submitMail({ to: 'a@example.jp', subject: 'ご案内', text: 'y' }, { 'content-type': 'application/json; charset=UTF-8' });
+      expect(declared.statusCode, declared.body).toBe(202);
+      expect((await queued()).map((mail: { subject: string }) => mail.subject)).toEqual(['ご案内', 'ご案内']);
+    });
+
+    it.each([
+      ['text/plain', '{"to":"a@example.jp","subject":"x","text":"y"}', 415, 'error.unsupported_media_type', '本文は Content-Type: application/json で送ってください。'],
+      ['application/json', '{"to":"a@example.jp","subject":', 400, 'error.invalid_json', '本文が JSON として読めません(空、または書式の誤り)。'],
+      ['application/json', '', 400, 'error.invalid_json', '本文が JSON として読めません(空、または書式の誤り)。'],
+    ])('Content-Type %s with %j: %i saying what is wrong', async (contentType, body, status, code, message) => {
+      const response = await submitMail(body, { 'content-type': contentType });
+      expect(response.statusCode, response.body).toBe(status);
+      expect(response.json()).toEqual({ error: { code, message } });
+      expect(await queued()).toEqual([]);
+    });
+  });
+
   describe('messages that name the real mistake', () => {
     it('a list separated by commas: use ";"', async () => {
       const response = await submitMail({ to: 'a@x.jp, b@y.jp', subject: 'x', text: 'y' });

@@ -15,6 +15,7 @@ import { runRoutes } from './monitoring/runs.routes.js';
 import { registerAuth } from './http/auth.js';
 import { databaseRateLimitStore } from './http/rate-limit-store.js';
 import { clientErrorHandler, frameworkErrors, registerErrorReplies } from './http/error-replies.js';
+import { registerJsonBodyParser } from './http/json-bodies.js';
 import { refuseLoneSurrogates, refuseNulCharacters } from './http/request-guard.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { organisationRoutes } from './organisation/organisation.routes.js';
@@ -57,6 +58,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(rateLimit, { global: false, store: databaseRateLimitStore(ctx) });
   registerSecurityHeaders(app);
   registerAuth(app, ctx, authenticateServiceToken, authenticateReportToken);
+  registerJsonBodyParser(app);
   refuseNulCharacters(app);
   refuseLoneSurrogates(app);
   registerErrorReplies(app);

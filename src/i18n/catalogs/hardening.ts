@@ -5,6 +5,10 @@ export const hardeningMessages = defineMessages(
   {
     'error.request_timeout': 'リクエストの受信が時間内に完了しませんでした。',
     'error.headers_too_large': 'リクエストヘッダーが大きすぎます。',
+    'error.invalid_json': '本文が JSON として読めません(空、または書式の誤り)。',
+    'error.unsupported_media_type': '本文は Content-Type: application/json で送ってください。',
+    'error.json_charset': 'JSON は UTF-8 で送ってください(Content-Type の charset に UTF-8 以外は指定できません)。',
+    'error.body_not_utf8': '本文が UTF-8 として読めません。Shift_JIS などではなく UTF-8 で送ってください。',
     'error.installation_incomplete': 'Tayori の初期化が完了していません。tayori serve または tayori worker を一度起動してください(起動時に作成されます)。',
     'address.separator': '「{item}」: 複数のメールアドレスはセミコロン「;」で区切ってください。',
     'validation.cursor': 'ページの指定(cursor)が正しくありません。最初のページから読み直してください。',
@@ -14,6 +18,10 @@ export const hardeningMessages = defineMessages(
   {
     'error.request_timeout': 'The request did not arrive in time.',
     'error.headers_too_large': 'The request headers are too large.',
+    'error.invalid_json': 'The body is not valid JSON (it is empty or malformed).',
+    'error.unsupported_media_type': 'Send the body with Content-Type: application/json.',
+    'error.json_charset': 'Send JSON in UTF-8 (a Content-Type charset other than UTF-8 is not accepted).',
+    'error.body_not_utf8': 'The body is not valid UTF-8. Send it in UTF-8, not Shift_JIS or another encoding.',
     'error.installation_incomplete': 'Tayori is not fully set up. Start tayori serve or tayori worker once (they create what is missing).',
     'address.separator': '"{item}": separate several addresses with a semicolon ";".',
     'validation.cursor': 'The page cursor is not valid. Start again from the first page.',

@@ -23,6 +23,8 @@ function fromFastifyError(error: FastifyError): AppError {
   const status = error.statusCode ?? 500;
   if (status === 429) return new AppError('error.rate_limited', 429);
   if (status === 413) return new AppError('error.payload_too_large', 413);
+  if (status === 415) return new AppError('error.unsupported_media_type', 415);
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return new AppError('error.invalid_json', 400);
   if (status >= 400 && status < 500) return new AppError('error.bad_request', status);
   return new AppError('error.internal', 500);
 }
