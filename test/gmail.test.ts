@@ -203,7 +203,7 @@ describe.each(dialects())('Gmailを使用する on $name', (dialect) => {
         [{}, 'clientId', 'validation.required'],
         [{ clientId: 'a\r\nb', clientSecret: 's' }, 'clientId', 'validation.control_chars'],
         [{ clientId: 'x', clientSecret: 's\u0000' }, 'clientSecret', 'validation.control_chars'],
-        [{ clientId: 42, clientSecret: 's' }, 'clientId', 'validation.invalid_type'],
+        [{ clientId: 42, clientSecret: 's' }, 'clientId', 'validation.expected_text'],
         [{ clientId: 'x'.repeat(600), clientSecret: 's' }, 'clientId', 'validation.too_long'],
         [{ clientId: 'x', clientSecret: 's', extra: 1 }, 'extra', 'validation.unknown_field'],
       ] as const) {

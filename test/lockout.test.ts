@@ -73,7 +73,7 @@ describe.each(dialects())('アカウント停止 on $name', (dialect) => {
         { path: 'threshold', code: 'validation.too_small', message: '1以上の値を入力してください。' },
         { path: 'windowMinutes', code: 'validation.too_big', message: '1440以下の値を入力してください。' },
         { path: 'durationMinutes', code: 'validation.not_integer', message: '整数で入力してください。' },
-        { path: 'version', code: 'validation.invalid_type', message: '値の種類が正しくありません。' },
+        { path: 'version', code: 'validation.expected_number', message: '数値で指定してください。' },
         { path: 'note', code: 'validation.unknown_field', message: 'この項目は受け付けられません。' },
       ]);
 
@@ -85,7 +85,7 @@ describe.each(dialects())('アカウント停止 on $name', (dialect) => {
       );
       expect(english.statusCode).toBe(422);
       expect(english.json().error.fields.map((f: { path: string; code: string }) => [f.path, f.code])).toEqual([
-        ['threshold', 'validation.invalid_type'],
+        ['threshold', 'validation.expected_number'],
         ['windowMinutes', 'validation.too_big'],
         ['durationMinutes', 'validation.too_small'],
       ]);

@@ -36,6 +36,19 @@ export function problemsFromZod(error: z.ZodError): FieldProblem[] {
   return problems;
 }
 
+/**
+ * What a value of the wrong type should have been: 「値の種類が正しくありません」 left a program
+ * sending `"10"` for a number, or a screen user typing 25a for a port, to guess.
+ */
+const EXPECTED_KIND_MESSAGES: Partial<Record<string, MessageKey>> = {
+  number: 'validation.expected_number',
+  int: 'validation.expected_number',
+  boolean: 'validation.expected_boolean',
+  string: 'validation.expected_text',
+  array: 'validation.expected_list',
+  object: 'validation.expected_object',
+};
+
 function codeForIssue(issue: z.core.$ZodIssue): { code: MessageKey; params?: MessageParams } {
   if (CATALOG_KEY.test(issue.message)) {
     const params = issue.code === 'custom' ? (issue.params as MessageParams | undefined) : undefined;
@@ -43,7 +56,8 @@ function codeForIssue(issue: z.core.$ZodIssue): { code: MessageKey; params?: Mes
   }
   switch (issue.code) {
     case 'invalid_type':
-      return { code: issue.input === undefined ? 'validation.required' : 'validation.invalid_type' };
+      if (issue.input === undefined) return { code: 'validation.required' };
+      return { code: EXPECTED_KIND_MESSAGES[issue.expected] ?? 'validation.invalid_type' };
     case 'too_small':
       if (issue.origin === 'string') {
         return Number(issue.minimum) <= 1

@@ -30,6 +30,11 @@ export const en: Record<MessageKey, string> = {
 
   'validation.required': 'Required.',
   'validation.invalid_type': 'Wrong type of value.',
+  'validation.expected_number': 'Must be a number.',
+  'validation.expected_boolean': 'Must be true or false.',
+  'validation.expected_text': 'Must be text (a string).',
+  'validation.expected_list': 'Must be a list ([ ]).',
+  'validation.expected_object': 'Must be an object ({ }).',
   'validation.unknown_field': 'This field is not accepted.',
   'validation.too_short': 'Enter at least {min} characters.',
   'validation.too_long': 'Enter at most {max} characters.',

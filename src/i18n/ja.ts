@@ -31,6 +31,11 @@ export const ja = {
   // ── validation (field errors) ─────────────────────────────────
   'validation.required': '入力してください。',
   'validation.invalid_type': '値の種類が正しくありません。',
+  'validation.expected_number': '数値で指定してください。',
+  'validation.expected_boolean': 'true か false で指定してください。',
+  'validation.expected_text': '文字列で指定してください。',
+  'validation.expected_list': 'リスト([ ])で指定してください。',
+  'validation.expected_object': 'オブジェクト({ })で指定してください。',
   'validation.unknown_field': 'この項目は受け付けられません。',
   'validation.too_short': '{min}文字以上で入力してください。',
   'validation.too_long': '{max}文字以内で入力してください。',
