@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { freePort } from '../support/cli.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import { describeInBrowser } from './support/browser.js';
-import { expectText, isShown, newPage, openDevMail, screenshot, signIn } from './support/pages.js';
+import { expectText, focusedLabel, isShown, newPage, openDevMail, screenshot, signIn } from './support/pages.js';
 import { createServiceToken, sendApplicationMail } from './support/server.js';
 import { browserSuite } from './support/suite.js';
 
@@ -156,6 +156,50 @@ describeInBrowser('the admin pages in the browser', () => {
 
     await suite.page.getByLabel('状態').selectOption('');
     await expect.poll(() => suite.page.getByRole('row').count()).toBeGreaterThan(2);
+  });
+
+  it('pages through the delivery log by keyboard: a second press while loading is one page, and the focus stays at the last page', async () => {
+    const token = await createServiceToken(suite.server.api, 'paging');
+    for (let i = 0; i < 51; i++) expect(await sendMail(token, { to: 'page@example.jp', subject: `ページ送り ${i}`, text: '本文' })).toBe(202);
+    await signIn(suite.page, suite.server.baseUrl, '/deliveries');
+    const next = suite.page.getByRole('button', { name: '次のページ' });
+    const pager = (page: number) => suite.page.getByRole('navigation', { name: `${page}ページ目` });
+    const firstRow = () => suite.page.getByRole('row').nth(1).textContent();
+
+    // The next page's answer is held until both presses are made, so the second one meets the first page's cursor.
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    await suite.page.route('**/api/mail/deliveries?**', async (route) => {
+      await answered;
+      await route.continue();
+    });
+    await expectText(pager(1), '次のページ');
+    const pageOne = await firstRow();
+    await next.focus();
+    await suite.page.keyboard.press('Enter');
+    await suite.page.keyboard.press('Enter');
+    expect(await isShown(pager(2))).toBe(true);
+    answer();
+    await expect.poll(firstRow).not.toBe(pageOne);
+    await suite.page.unrouteAll();
+
+    for (let page = 2; (await next.getAttribute('aria-disabled')) !== 'true'; page++) {
+      const before = await firstRow();
+      await suite.page.keyboard.press('Enter');
+      await expect.poll(firstRow).not.toBe(before);
+      expect(await isShown(pager(page + 1))).toBe(true);
+    }
+    const lastPage = await suite.page.getByRole('navigation', { name: /ページ目/ }).getAttribute('aria-label');
+    expect(await focusedLabel(suite.page)).toBe('次のページ');
+    await suite.page.keyboard.press('Enter');
+    expect(await suite.page.getByRole('navigation', { name: /ページ目/ }).getAttribute('aria-label')).toBe(lastPage);
+
+    await suite.page.keyboard.press('Shift+Tab');
+    expect(await focusedLabel(suite.page)).toBe('前のページ');
+    const before = await firstRow();
+    await suite.page.keyboard.press('Enter');
+    await expect.poll(firstRow).not.toBe(before);
+    expect(await focusedLabel(suite.page)).toBe('前のページ');
   });
 
   it('records changes in the audit log, with who, when (time zone named) and a filter by action', async () => {

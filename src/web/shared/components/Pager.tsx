@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useI18n } from '../i18n/i18n';
 
 /**
@@ -7,27 +7,53 @@ import { useI18n } from '../i18n/i18n';
  */
 export function useCursorPages() {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [paged, setPaged] = useState(false);
   return {
     cursor: cursors[cursors.length - 1],
     page: cursors.length,
-    next: (cursor: string) => setCursors((list) => [...list, cursor]),
+    /** Whether the reader has left the first page since the list was last started over. */
+    paged,
+    // The cursor shown until the next page has loaded is the one already followed: a second press
+    // meanwhile would count a page that was never shown (「3ページ目」 over the second page's rows).
+    next: (cursor: string) => {
+      setPaged(true);
+      setCursors((list) => (list[list.length - 1] === cursor ? list : [...list, cursor]));
+    },
     previous: () => setCursors((list) => (list.length > 1 ? list.slice(0, -1) : list)),
-    restart: () => setCursors([undefined]),
+    restart: () => {
+      setPaged(false);
+      setCursors([undefined]);
+    },
   };
 }
 
 export function Pager({ pages, nextCursor }: { pages: ReturnType<typeof useCursorPages>; nextCursor: string | null }) {
   const { t } = useI18n();
-  if (pages.page === 1 && !nextCursor) return null;
+  // Until the first page is back, nextCursor is the last page's (none): hiding the pager then took
+  // the focus from 前のページ.
+  if (pages.page === 1 && !nextCursor && !pages.paged) return null;
   return (
     <nav className="pager" aria-label={t('common.page', { page: pages.page })}>
-      <button type="button" className="button" disabled={pages.page === 1} onClick={pages.previous}>
+      <PagerButton available={pages.page > 1} onPress={pages.previous}>
         {t('common.previous_page')}
-      </button>
+      </PagerButton>
       <span>{t('common.page', { page: pages.page })}</span>
-      <button type="button" className="button" disabled={!nextCursor} onClick={() => nextCursor && pages.next(nextCursor)}>
+      <PagerButton available={nextCursor !== null} onPress={() => nextCursor && pages.next(nextCursor)}>
         {t('common.next_page')}
-      </button>
+      </PagerButton>
     </nav>
+  );
+}
+
+/**
+ * Unavailable through `aria-disabled`, not `disabled`: a keyboard user who pressed 次のページ
+ * onto the last page had the focused button disabled under them, and the browser dropped focus
+ * to the start of the page. The button keeps focus and is announced as unavailable.
+ */
+function PagerButton({ available, onPress, children }: { available: boolean; onPress: () => void; children: ReactNode }) {
+  return (
+    <button type="button" className="button" aria-disabled={!available} onClick={() => available && onPress()}>
+      {children}
+    </button>
   );
 }
