@@ -268,6 +268,16 @@ describe.each(dialects())('hostile input on $name', (dialect) => {
       },
     );
 
+    it.each(['/api/mail/deliveries?stat=failed', '/api/audit?acton=settings.mail.update', '/api/runs?outcom=failed'])(
+      'a misspelt filter (%s) is a 422 naming it, not the whole list answered as if filtered',
+      async (url) => {
+        const response = await admin.request('GET', url);
+        expect(response.statusCode, response.body).toBe(422);
+        const name = new URL(url, 'http://x').searchParams.keys().next().value;
+        expect(response.json().error.fields).toEqual([{ path: name, code: 'validation.unknown_field', message: 'この項目は受け付けられません。' }]);
+      },
+    );
+
     it('follows a cursor it handed out', async () => {
       for (let i = 0; i < 3; i++) await admin.request('POST', '/api/mail/tokens', { name: `token-${i}` });
       const first = (await admin.request('GET', '/api/audit?limit=2')).json();

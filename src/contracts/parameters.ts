@@ -14,20 +14,25 @@ export const idParamsSchema = z.object({ id: z.string().max(100) });
 /** DELETE /api/suspensions/:userId */
 export const suspensionParamsSchema = z.object({ userId: z.string().max(100) });
 
+/*
+ * The lists' query strings are strict: a misspelt filter (`?stat=failed`) was ignored and the
+ * whole list answered as if it were the filtered one.
+ */
+
 /** GET /api/audit?limit&cursor&action */
-export const auditQuerySchema = pageQuerySchema.extend({ action: z.string().max(100).optional() });
+export const auditQuerySchema = pageQuerySchema.extend({ action: z.string().max(100).optional() }).strict();
 
 /** GET /api/mail/deliveries?state&kind&limit&cursor */
 export const deliveryLogQuerySchema = pageQuerySchema.extend({
   state: z.enum(DELIVERY_STATES).optional(),
   kind: z.enum(MAIL_KINDS).optional(),
-});
+}).strict();
 
 /** GET /api/runs?kind&outcome&limit&cursor; `outcome` is an outcome, or `running`. */
 export const runsQuerySchema = pageQuerySchema.extend({
   kind: z.enum(THREAD_KINDS).optional(),
   outcome: z.enum(RUN_STATES).optional(),
-});
+}).strict();
 
 /**
  * What Google adds to the redirect URI (GET /oauth/google/callback), as documented. The route
