@@ -377,7 +377,7 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     expect((await deliveries('?kind=app'))[0].state).toBe('queued');
   });
 
-  it('sends the alert through the dev mailbox while the configured server is down', async () => {
+  it('sends the alert through the dev mailbox while the configured server is down, once for the incident', async () => {
     const devMailboxPort = await freePort();
     const withDevMailbox = await createTestApp(dialect, {
       clock,
@@ -397,6 +397,15 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
       expect(alert.to).toEqual(['ops@example.jp']);
       expect(alert.from).toBe('sender@example.jp');
       expect(alert.text).toContain('原因:');
+
+      // The alert leaving through the dev mailbox is not the configured server working again: the
+      // incident, its banner and its one alert go on through every later failed try.
+      for (let pass = 0; pass < 4; pass++) {
+        clock.advance(10 * 60_000);
+        await other.deliverDueMails();
+      }
+      expect((await otherAdmin.request('GET', '/api/dev-mailbox')).json().messages).toHaveLength(1);
+      expect((await otherAdmin.request('GET', '/api/health')).json().transport).toMatchObject({ state: 'failing', banner: true, lastSuccessAt: null });
     } finally {
       await other.stop();
       await devMailbox?.stop();

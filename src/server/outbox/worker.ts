@@ -133,7 +133,7 @@ export class OutboxWorker {
     if (!fallback) return 0;
     const transporter = createSmtpTransport(this.ctx, fallback, { pool: false });
     try {
-      return (await this.sendDueMails(fallback, transporter, 1, 'alert')).processed;
+      return (await this.sendDueMails(fallback, transporter, 1, { alertsViaFallback: true })).processed;
     } finally {
       transporter.close();
     }
@@ -144,7 +144,8 @@ export class OutboxWorker {
    * waiting, refilled when fewer than one per lane are left), so a claimed mail starts within a
    * few sends while claims stay few.
    */
-  private async sendDueMails(target: SmtpTarget, transporter: MailSender, lanes: number, onlyKind?: MailKind) {
+  private async sendDueMails(target: SmtpTarget, transporter: MailSender, lanes: number, { alertsViaFallback = false } = {}) {
+    const onlyKind: MailKind | undefined = alertsViaFallback ? 'alert' : undefined;
     const queue: OutboxRow[] = [];
     let exhausted = false;
     let refilling: Promise<void> | null = null;
@@ -174,7 +175,7 @@ export class OutboxWorker {
           continue;
         }
         if (!(await this.held.mayStart(row.id))) continue;
-        const fault = await this.deliverOne(row, target, transporter);
+        const fault = await this.deliverOne(row, target, transporter, !alertsViaFallback);
         if (fault) transportFault ??= fault;
         processed++;
       }
@@ -213,8 +214,13 @@ export class OutboxWorker {
     await requeue(this.ctx.db, { id: row.id, owner: this.owner }, { nextAttemptAt: row.next_attempt_at, countAttempt: false });
   }
 
-  /** Sends one mail and records the outcome; returns the fault when the whole transport is failing. */
-  private async deliverOne(row: OutboxRow, target: SmtpTarget, transporter: MailSender): Promise<DeliveryFault | null> {
+  /**
+   * Sends one mail and records the outcome; returns the fault when the whole transport is failing.
+   * Only a send through the configured transport says it works again: an alert delivered through
+   * the fallback ended the incident, so every failure after it started a new one with an alert of
+   * its own (18 alerts in 100 s, the banner down nearly all the time, 最後に成功 moving on).
+   */
+  private async deliverOne(row: OutboxRow, target: SmtpTarget, transporter: MailSender, viaConfiguredTransport: boolean): Promise<DeliveryFault | null> {
     let fault: DeliveryFault | null = null;
     let messageWritten = false;
     const mail = { ...composeMail(row, target.from), [ON_MESSAGE_WRITTEN]: () => (messageWritten = true) };
@@ -223,8 +229,10 @@ export class OutboxWorker {
       const info = await this.withinSendTime(transporter, transporter.sendMail(mail));
       timeSend();
       await this.recordSent(row, (info.rejected ?? []).map(String), info.rejectedErrors?.[0]?.message ?? null);
-      this.backoff.recovered();
-      await this.health.working();
+      if (viaConfiguredTransport) {
+        this.backoff.recovered();
+        await this.health.working();
+      }
     } catch (error) {
       timeSend();
       fault = this.faultOf(error, transporter);
