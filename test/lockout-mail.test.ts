@@ -51,6 +51,8 @@ describe.each(dialects())('suspension mails on $name', (dialect) => {
     const mails = await deliveredMails(3);
     const user = mails.get('tanaka@example.jp')!;
     expect(user.subject).toBe('【Tayori】アカウントを停止しました');
+    // A notice no out-of-office reply should answer (RFC 3834), to the user and to the copies alike.
+    expect([...mails.values()].map((mail) => mail.headers.get('auto-submitted'))).toEqual(['auto-generated', 'auto-generated', 'auto-generated']);
     expect(user.text).toContain('田中 太郎 様');
     expect(user.text).toContain('ログインID: tanaka');
     expect(user.text).toContain('停止日時: 2026年4月1日 09:00 JST (Asia/Tokyo) / 2026-04-01 00:00 UTC');

@@ -112,6 +112,7 @@ describe.each(dialects())('the monitor on $name', (dialect) => {
     const [digest, ...more] = await beat();
     expect(more).toEqual([]);
     expect(digest!.subject).toBe('[Tayori] データソース: 長時間 1件');
+    expect(digest!.headers.get('auto-submitted')).toBe('auto-generated');
     expect(listedRuns(digest!.text)).toEqual(['顧客マスタ取込']);
     // 2026-04-01T00:00Z + 2 h = 11:00 in Tokyo.
     expect(digest!.text).toContain('2時間を超えた時刻: 2026年4月1日 11:00 JST (Asia/Tokyo)');

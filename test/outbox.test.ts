@@ -98,6 +98,17 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     expect(logged).toMatchObject({ id: delivery.id, state: 'sent', kind: 'app', attempts: 1, to: 'tanaka@example.jp' });
   });
 
+  it('sends the text with CRLF line breaks whatever the caller used, also when Japanese puts it in base64', async () => {
+    await submit({ to: 'tanaka@example.jp', subject: '改行', text: '一行目\r\n二行目\n三行目\r四行目' });
+    await deliverDue();
+    const [mail] = await sink.waitForMessages(1);
+    const raw = mail.raw.toString();
+    expect(raw).toContain('Content-Transfer-Encoding: base64');
+    const body = raw.slice(raw.indexOf('\r\n\r\n') + 4);
+    expect(Buffer.from(body, 'base64').toString()).toBe('一行目\r\n二行目\r\n三行目\r\n四行目');
+    expect(mail.headers.get('auto-submitted')).toBeUndefined();
+  });
+
   it('enqueues a retried request with the same idempotency key once', async () => {
     const first = await submit(japaneseMail, { 'idempotency-key': 'order-1001' });
     const second = await submit(japaneseMail, { 'idempotency-key': 'order-1001' });
@@ -353,6 +364,9 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     clock.advance(60 * 60_000);
     await deliverDue();
     await sink.waitForMessages(4);
+    const automatic = sink.messages.map((mail) => [mail.subject, mail.headers.get('auto-submitted') ?? null]);
+    expect(automatic).toContainEqual(['【Tayori】メールを送信できない状態が続いています', 'auto-generated']);
+    expect(automatic.filter(([, header]) => header !== null)).toHaveLength(1);
     rows = await deliveries();
     expect(rows.every((r: { state: string }) => r.state === 'sent')).toBe(true);
     health = (await admin.request('GET', '/api/health')).json();

@@ -1,5 +1,19 @@
-import type { OutgoingMessage } from '../../contracts/mail.js';
+import type { MailKind, OutgoingMessage } from '../../contracts/mail.js';
 import type { OutboxRow } from './outbox.repository.js';
+
+/**
+ * The notices Tayori writes by itself. RFC 3834's `Auto-Submitted` (and Exchange's own header)
+ * keeps out-of-office replies and helpdesk acknowledgements from answering them: they go to
+ * shared addresses, and two automatic mailboxes answering each other loop.
+ */
+const AUTOMATIC_KINDS: ReadonlySet<MailKind> = new Set(['suspension', 'monitor', 'alert']);
+const AUTOMATIC_HEADERS = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' };
+
+/**
+ * Line breaks as the mail format wants them (CRLF). A text encoded as base64 (any Japanese text)
+ * kept the caller's LF and lone CR inside the encoding, and clients differ on a lone CR.
+ */
+const canonicalLineBreaks = (text: string | undefined) => text?.replace(/\r\n|\r|\n/g, '\r\n');
 
 /**
  * The nodemailer message of an outbox row, from the configured sender address with the
@@ -15,9 +29,10 @@ export function composeMail(row: OutboxRow, senderAddress: string) {
     bcc: message.bcc,
     replyTo: message.replyTo,
     subject: message.subject,
-    text: message.text,
-    html: message.html,
+    text: canonicalLineBreaks(message.text),
+    html: canonicalLineBreaks(message.html),
     messageId: row.message_id,
+    headers: AUTOMATIC_KINDS.has(row.kind as MailKind) ? AUTOMATIC_HEADERS : undefined,
     attachments: message.attachments.map((a) => ({
       filename: a.filename,
       contentType: a.contentType,
