@@ -202,6 +202,28 @@ describeInBrowser('the admin pages in the browser', () => {
     expect(await focusedLabel(suite.page)).toBe('前のページ');
   });
 
+  it('keeps the delivery log and the dev mailbox in view when a subject is one 990-character word', async () => {
+    const token = await createServiceToken(suite.server.api, 'long subject');
+    const subject = `長い件名${'x'.repeat(986)}`;
+    expect(await sendMail(token, { to: 'wide@example.jp', subject, text: '本文' })).toBe(202);
+    const overflow = () =>
+      suite.page.evaluate(() => ({
+        page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        tables: Math.max(...[...document.querySelectorAll('table')].map((table) => table.scrollWidth - table.parentElement!.clientWidth)),
+      }));
+
+    await signIn(suite.page, suite.server.baseUrl, '/deliveries');
+    const row = suite.page.getByRole('row', { name: /wide@example\.jp/ });
+    await expectText(row, '長い件名');
+    expect(await overflow()).toEqual({ page: 0, tables: 0 });
+    const state = (await row.locator('.state').boundingBox())!;
+    expect(state.x + state.width).toBeLessThanOrEqual(suite.page.viewportSize()!.width);
+
+    await menu().getByRole('link', { name: '開発用メールボックス' }).click();
+    await openDevMail(suite.page, subject);
+    expect(await overflow()).toEqual({ page: 0, tables: 0 });
+  });
+
   it('records changes in the audit log, with who, when (time zone named) and a filter by action', async () => {
     await signIn(suite.page, suite.server.baseUrl, '/settings/organisation');
     await suite.page.getByLabel('組織名').fill('株式会社テスト商事');
