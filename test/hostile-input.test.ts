@@ -205,6 +205,29 @@ describe.each(dialects())('hostile input on $name', (dialect) => {
     });
   });
 
+  describe('characters that turn the direction of text are refused where one line is typed', () => {
+    const BIDI = '\u202e';
+    it('in a subject, a recipient’s name, a display name and a run name: a 422 naming the field', async () => {
+      const mail = await submitMail({ to: [{ name: `田中${BIDI}`, address: 'a@example.jp' }], subject: `ご案内${BIDI}`, text: 'y' });
+      expect(mail.statusCode, mail.body).toBe(422);
+      expect(mail.json().error.fields).toEqual([
+        { path: 'to.0.name', code: 'validation.bidi_controls', message: '文字の向きを変える制御文字(U+202A〜U+202E、U+2066〜U+2069)は使用できません。' },
+        { path: 'subject', code: 'validation.bidi_controls', message: '文字の向きを変える制御文字(U+202A〜U+202E、U+2066〜U+2069)は使用できません。' },
+      ]);
+      const profile = await admin.request('PUT', '/api/me', { displayName: `管理者\u2067(admin)` });
+      expect(profile.statusCode, profile.body).toBe(422);
+      expect(profile.json().error.fields.map((f: { path: string; code: string }) => [f.path, f.code])).toEqual([['displayName', 'validation.bidi_controls']]);
+      const { token } = (await admin.request('POST', '/api/report-tokens', { name: '取込', kind: 'data-source' })).json().token;
+      const run = await t.app.inject({
+        method: 'POST',
+        url: '/api/runs',
+        payload: { kind: 'data-source', name: `取込${BIDI}` },
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(run.json().error.fields.map((f: { path: string; code: string }) => [f.path, f.code])).toEqual([['name', 'validation.bidi_controls']]);
+    });
+  });
+
   describe('messages that name the real mistake', () => {
     it('a list separated by commas: use ";"', async () => {
       const response = await submitMail({ to: 'a@x.jp, b@y.jp', subject: 'x', text: 'y' });

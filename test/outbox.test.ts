@@ -19,7 +19,7 @@ import { type TestClock, testClock } from './support/clock.js';
 import { dialects } from './support/databases.js';
 import { saveMailSettings, smtpSettingsForm } from './support/mail-settings.js';
 import { freePort } from './support/cli.js';
-import { closedPort, type SmtpSink, startSmtpSink } from './support/smtp-sink.js';
+import { closedPort, type SmtpSink, startRawReplyServer, startSmtpSink } from './support/smtp-sink.js';
 
 const japaneseMail = {
   to: 'tanaka@example.jp',
@@ -300,6 +300,36 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     await sink.waitForMessages(1);
     [row] = await deliveries();
     expect(row).toMatchObject({ state: 'sent', attempts: 2 });
+  });
+
+  it('keeps a hostile server reply as text to read: no terminal codes or direction controls, and not a megabyte of it', async () => {
+    const hostile = await startRawReplyServer('RCPT', `550 5.1.1 \u001b[31mUser\u001b[0m \u202eunknown\u202c\u0007 ${'x'.repeat(100_000)} end`);
+    try {
+      await saveMailSettings(admin, smtpSettingsForm(hostile.port));
+      await submit(japaneseMail);
+      await deliverDue();
+    } finally {
+      await hostile.close();
+    }
+    const [row] = await deliveries();
+    expect(row.state).toBe('failed');
+    const { reply, message } = row.lastError;
+    expect(reply.startsWith('550 5.1.1 User unknown x')).toBe(true);
+    expect(reply.endsWith('x end')).toBe(true);
+    expect(reply.length).toBeLessThanOrEqual(1000);
+    for (const shown of [reply, message]) expect(shown).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/);
+  });
+
+  it('sends a subject of the longest length allowed, with no space to fold at, in header lines a strict server takes', async () => {
+    await submit({ to: 'tanaka@example.jp', subject: 'x'.repeat(990), text: '本文' });
+    await deliverDue();
+    const [mail] = await sink.waitForMessages(1);
+    expect(mail.subject).toBe('x'.repeat(990));
+    const longest = Math.max(...mail.raw.toString().split('\r\n').map((line) => Buffer.byteLength(line)));
+    expect(longest).toBeLessThanOrEqual(998);
+    expect((await submit({ to: 'tanaka@example.jp', subject: 'x'.repeat(991), text: '本文' })).json().error.fields).toEqual([
+      { path: 'subject', code: 'validation.too_long', message: '990文字以内で入力してください。' },
+    ]);
   });
 
   it('fails a mail at once on 550 5.1.1 for its recipient, recording the reply, and sends the others', async () => {

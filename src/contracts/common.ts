@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BIDI_CONTROLS } from './foreign-text.js';
 
 /** Text a person types on one line: no CR, LF, NUL or other control characters. */
 // eslint-disable-next-line no-control-regex
@@ -8,7 +9,8 @@ export const singleLineText = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((value) => !CONTROL_CHARACTERS.test(value), { message: 'validation.control_chars' });
+    .refine((value) => !CONTROL_CHARACTERS.test(value), { message: 'validation.control_chars' })
+    .refine((value) => !BIDI_CONTROLS.test(value), { message: 'validation.bidi_controls' });
 
 export const requiredText = (max: number) =>
   z

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_ADDRESSES, parseAddress, parseAddressList, toAsciiAddress } from './address.js';
 import { CONTROL_CHARACTERS, requiredText, singleLineText } from './common.js';
+import { BIDI_CONTROLS } from './foreign-text.js';
 import { storedErrorViewSchema } from './stored-error.js';
 
 /** Mail the application hands to Tayori (SPEC §2.2): POST /api/mail/messages and mail.enqueue(). */
@@ -56,12 +57,18 @@ const mailboxInput = z.union([z.string().max(1000), z.strictObject({ name: z.str
   error: 'mail.mailbox_shape',
 });
 
+/**
+ * A subject with no space to fold at goes out on one header line, which may hold 998 octets
+ * with its leading space: a 998-character one made 999, and a strict server (Exim) refuses that.
+ */
+export const MAX_SUBJECT = 990;
+
 type Issue = { message: string; path: (string | number)[]; params?: Record<string, string | number> };
 
 /** A name as it may appear in a header: one line, trimmed; an empty one means none. */
 function parseDisplayName(raw: string, path: (string | number)[], issues: Issue[]): string | null {
-  if (CONTROL_CHARACTERS.test(raw)) {
-    issues.push({ message: 'validation.control_chars', path });
+  if (CONTROL_CHARACTERS.test(raw) || BIDI_CONTROLS.test(raw)) {
+    issues.push({ message: CONTROL_CHARACTERS.test(raw) ? 'validation.control_chars' : 'validation.bidi_controls', path });
     return null;
   }
   const name = raw.trim();
@@ -152,7 +159,7 @@ export const outgoingMessageSchema = z
     bcc: emptyWhenNull(recipientListSchema),
     replyTo: leftOutWhenNull(replyToSchema),
     fromName: leftOutWhenNull(fromNameSchema),
-    subject: singleLineText(998),
+    subject: singleLineText(MAX_SUBJECT),
     text: leftOutWhenNull(z.string().max(2_000_000)),
     html: leftOutWhenNull(z.string().max(5_000_000)),
     attachments: emptyWhenNull(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requiredText } from './common.js';
+import { cleanForeignText, headAndTail } from './foreign-text.js';
 import { THREAD_KINDS } from './mail-settings.js';
 
 /**
@@ -18,14 +19,6 @@ export const RUN_STATES = [...RUN_OUTCOMES, 'running'] as const;
 export const MAX_RUN_NAME = 200;
 export const MAX_RUN_ERROR = 4000;
 
-/** Control characters other than tab and line breaks (an error text may span lines). */
-// eslint-disable-next-line no-control-regex
-const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
-/** Colour and cursor sequences of terminal output: noise in a mail. */
-// eslint-disable-next-line no-control-regex
-const TERMINAL_SEQUENCES = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
-
 /** An error text as a worker sends it, up to the request's size. */
 const MAX_RUN_ERROR_RECEIVED = 1_000_000;
 
@@ -37,25 +30,11 @@ const MAX_RUN_ERROR_RECEIVED = 1_000_000;
 export const runErrorSchema = z.string().max(MAX_RUN_ERROR_RECEIVED).transform((text) => sanitiseRunError(text));
 
 /**
- * Keeps what an error text may hold: line breaks as LF (a lone CR would start a line of its own
- * in the digest mail), no control characters but tab, and at most 4,000 characters — the first
- * line (what failed) and the end (usually the cause).
+ * Keeps what an error text may hold (cleanForeignText) and at most 4,000 characters of it: the
+ * first line (what failed) and the end (usually the cause).
  */
 export function sanitiseRunError(text: string): string {
-  const cleaned = text
-    .replace(/\r\n?/g, '\n')
-    .replace(TERMINAL_SEQUENCES, '')
-    .replace(new RegExp(CONTROL_EXCEPT_LINE_BREAKS, 'g'), '');
-  return headAndTail(cleaned, MAX_RUN_ERROR);
-}
-
-/** At most `max` characters of a long text: its first line (200 at most) and its end. */
-export function headAndTail(text: string, max: number): string {
-  const characters = Array.from(text.trimEnd());
-  if (characters.length <= max) return characters.join('');
-  const head = Array.from(text.split('\n', 1)[0] ?? '').slice(0, 200);
-  const tail = characters.slice(-(max - head.length - 3));
-  return `${head.join('')}\n…\n${tail.join('')}`;
+  return headAndTail(cleanForeignText(text), MAX_RUN_ERROR);
 }
 
 export const runNameSchema = requiredText(MAX_RUN_NAME);

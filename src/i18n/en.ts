@@ -43,6 +43,7 @@ export const en: Record<MessageKey, string> = {
   'validation.not_integer': 'Enter a whole number.',
   'validation.invalid_choice': 'Choose one of the options.',
   'validation.control_chars': 'Line breaks and control characters are not allowed.',
+  'validation.bidi_controls': 'Characters that turn the direction of text (U+202A–U+202E, U+2066–U+2069) are not allowed.',
   'validation.lone_surrogate': 'Contains data that is not a character (an unpaired UTF-16 surrogate).',
   'validation.invalid': 'This value is not valid.',
   'validation.login_id': 'A login ID is 1–64 characters: letters, digits and . _ - @.',

@@ -44,6 +44,7 @@ export const ja = {
   'validation.not_integer': '整数で入力してください。',
   'validation.invalid_choice': '選択肢の中から選んでください。',
   'validation.control_chars': '改行・制御文字は使用できません。',
+  'validation.bidi_controls': '文字の向きを変える制御文字(U+202A〜U+202E、U+2066〜U+2069)は使用できません。',
   'validation.lone_surrogate': '文字として読めないデータ(対になっていないサロゲート)が含まれています。',
   'validation.invalid': '値が正しくありません。',
   'validation.login_id': 'ログインIDは半角英数字と . _ - @ で、1〜64文字で入力してください。',

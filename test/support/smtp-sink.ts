@@ -239,12 +239,37 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
 }
 
 /** A TCP server that accepts connections and never says a word: the greeting never comes. */
-export async function startSilentServer(): Promise<{ port: number; close(): Promise<void> }> {
+export function startSilentServer(): Promise<{ port: number; close(): Promise<void> }> {
+  return startTcpServer(() => {});
+}
+
+/**
+ * A server that speaks just enough SMTP by hand to answer one command with bytes smtp-server
+ * would clean up first (control characters, any length): a hostile server's reply as it arrives.
+ */
+export function startRawReplyServer(command: 'MAIL' | 'RCPT', reply: string): Promise<{ port: number; close(): Promise<void> }> {
+  return startTcpServer((socket) => {
+    socket.write('220 raw.example ESMTP\r\n');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      for (let end = received.indexOf('\r\n'); end >= 0; end = received.indexOf('\r\n')) {
+        const verb = received.slice(0, 4).toUpperCase();
+        received = received.slice(end + 2);
+        if (verb === 'QUIT') socket.end('221 bye\r\n');
+        else socket.write(verb === command ? `${reply}\r\n` : verb === 'EHLO' ? '250-raw.example\r\n250 8BITMIME\r\n' : '250 OK\r\n');
+      }
+    });
+  });
+}
+
+async function startTcpServer(onConnection: (socket: Socket) => void): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.on('error', () => {});
     socket.on('close', () => sockets.delete(socket));
+    onConnection(socket);
   });
   const port = await listen(server);
   return {

@@ -1,5 +1,6 @@
 import type { OutgoingMessage } from '../../contracts/mail.js';
-import { headAndTail, type ThreadKind } from '../../contracts/monitoring.js';
+import { headAndTail } from '../../contracts/foreign-text.js';
+import type { ThreadKind } from '../../contracts/monitoring.js';
 import { type Locale, t } from '../../i18n/index.js';
 import { durationOf } from '../../i18n/duration.js';
 import { formatInZone } from '../../i18n/time-format.js';

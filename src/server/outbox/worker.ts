@@ -5,7 +5,7 @@ import { newId } from '../ids.js';
 import { metrics } from '../metrics/registry.js';
 import { readMailSettings } from '../settings/mail-settings.service.js';
 import { resolveDeliveryTarget, type SmtpTarget } from '../transports/delivery-target.js';
-import { afterWholeMessage, classifySmtpError, type DeliveryFault, SEND_TIMEOUT } from '../transports/faults.js';
+import { afterWholeMessage, classifySmtpError, type DeliveryFault, replyAsShown, SEND_TIMEOUT } from '../transports/faults.js';
 import { ON_MESSAGE_WRITTEN } from '../transports/message-writes.js';
 import type { MailSender } from '../transports/smtp-thread.js';
 import { createSmtpTransport } from '../transports/smtp-transport.js';
@@ -228,7 +228,7 @@ export class OutboxWorker {
     try {
       const info = await this.withinSendTime(transporter, transporter.sendMail(mail));
       timeSend();
-      await this.recordSent(row, (info.rejected ?? []).map(String), info.rejectedErrors?.[0]?.message ?? null);
+      await this.recordSent(row, (info.rejected ?? []).map(String), replyAsShown(info.rejectedErrors?.[0]?.message ?? '') ?? null);
       if (viaConfiguredTransport) {
         this.backoff.recovered();
         await this.health.working();

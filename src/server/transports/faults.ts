@@ -1,3 +1,4 @@
+import { cleanForeignText, headAndTail } from '../../contracts/foreign-text.js';
 import { type Locale, type MessageKey, type MessageParams, t } from '../../i18n/index.js';
 import { CaFileError } from './tls-trust.js';
 
@@ -65,11 +66,25 @@ const QUOTA_TEXT = /quota|rate.?limit|sending limit|too many (messages|mails|ema
 const fault = (scope: FaultScope, code: MessageKey, reply?: string): DeliveryFault =>
   reply === undefined ? { scope, code } : { scope, code, reply, params: { reply } };
 
+/** A reply longer than any real one is the server's mistake or its attack; it is shown by its start and end. */
+const MAX_REPLY_SHOWN = 1000;
+
+/**
+ * An SMTP server's reply as the delivery log, the banner, the alert mail and the CLI show it.
+ * Before, a reply was kept whole and raw: 31 mails refused with a 1 MB reply made one page of the
+ * delivery log 62.7 MB, and a reply's terminal codes and U+202E reached the operator's terminal and
+ * reversed the banner's own sentence.
+ */
+export function replyAsShown(response: string): string | undefined {
+  const shown = headAndTail(cleanForeignText(response).trim(), MAX_REPLY_SHOWN);
+  return shown === '' ? undefined : shown;
+}
+
 export function classifySmtpError(error: unknown): DeliveryFault {
   if (error instanceof CaFileError) return { scope: 'transport', code: 'smtp.ca_file_unreadable', params: { path: error.path } };
   if (error instanceof TransportFaultError) return error.fault;
   const e = (typeof error === 'object' && error !== null ? error : {}) as NodemailerErrorFields;
-  const reply = typeof e.response === 'string' && e.response.trim() !== '' ? e.response.trim() : undefined;
+  const reply = typeof e.response === 'string' ? replyAsShown(e.response) : undefined;
   const classified = classifyReply(error, e, reply);
   return reply !== undefined && isGmailReply(reply) ? inGmailWords(classified, reply) : classified;
 }
