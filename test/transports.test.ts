@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { hostname } from 'node:os';
 import { Readable } from 'node:stream';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -158,6 +159,13 @@ describe('sending through a real SMTP server', () => {
     await send(target({ port: server.port, security: 'starttls', host: 'localhost', auth: { user: 'mailer', pass: 'パス word' } }));
     expect(server.authAttempts).toEqual([{ method, username: 'mailer', password: 'パス word', accepted: true }]);
     expect(server.messages).toHaveLength(1);
+  });
+
+  it('greets with the public URL’s host name, not a loopback address literal, when the machine’s name is short', async () => {
+    const server = await sink({ tls: 'none' });
+    await send(target({ port: server.port }), {}, transportContext({ TAYORI_PUBLIC_URL: 'https://crm.example.jp/tayori' }));
+    const [mail] = await server.waitForMessages(1);
+    expect(mail.greetedAs).toBe(hostname().includes('.') ? hostname() : 'crm.example.jp');
   });
 
   it('sends internationalised recipient domains as punycode to a server without SMTPUTF8', async () => {

@@ -54,6 +54,8 @@ export interface ReceivedMail {
   text: string | undefined;
   html: string | undefined;
   messageId: string | undefined;
+  /** The name the client gave in EHLO/HELO. */
+  greetedAs: string;
   raw: Buffer;
 }
 
@@ -118,6 +120,7 @@ function toReceivedMail(parsed: ParsedMail, session: SMTPServerSession, raw: Buf
     text: parsed.text,
     html: parsed.html === false ? undefined : parsed.html,
     messageId: parsed.messageId,
+    greetedAs: session.hostNameAppearsAs,
     raw,
   };
 }

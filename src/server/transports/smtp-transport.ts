@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { isIPv4 } from 'node:net';
+import { hostname } from 'node:os';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
@@ -33,8 +35,22 @@ export function smtpConnectionOptions(ctx: AppContext, target: SmtpTarget): SMTP
       ca: target.rejectUnauthorized ? trustedCertificates(ctx.config.smtpCaFile) : undefined,
     },
     logger: false,
+    name: greetingName(ctx.config.publicUrl),
     ...(target.auth?.method === 'XOAUTH2' ? { customAuth: { XOAUTH2: xoauth2Login(ctx, providerOf(ctx, target.auth.provider)) } } : {}),
   };
+}
+
+/**
+ * The name Tayori gives in EHLO (RFC 5321: its domain name, or its address literal). nodemailer
+ * takes the machine's host name when it has a dot and otherwise says `[127.0.0.1]`, which a
+ * container's short host name always got: from a remote address, a loopback literal is what
+ * mail filters score as forged. The public URL's host is the product's own name.
+ */
+export function greetingName(publicUrl: string): string | undefined {
+  if (hostname().includes('.')) return undefined;
+  const host = new URL(publicUrl).hostname;
+  if (isIPv4(host)) return host === '127.0.0.1' ? undefined : `[${host}]`;
+  return host.includes('.') && !host.startsWith('[') ? host : undefined;
 }
 
 /** The OAuth provider a target's XOAUTH2 names; Gmail is the only one so far. */
