@@ -256,6 +256,28 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     expect(await deliveries()).toHaveLength(0);
   });
 
+  it('sends an attachment as the type its name says when none is given, and a charset when one is', async () => {
+    const content = Buffer.from('請求').toString('base64');
+    const response = await submit({
+      to: 'tanaka@example.jp',
+      subject: '添付',
+      text: 'x',
+      attachments: [
+        { filename: '請求書.xlsx', content },
+        { filename: '一覧.csv', contentType: 'text/csv; charset=Shift_JIS', content },
+      ],
+    });
+    expect(response.statusCode, response.body).toBe(202);
+    await deliverDue();
+    const [mail] = await sink.waitForMessages(1);
+    const types = [...mail.raw.toString().matchAll(/Content-Type:\s*([^;\r\n]+(?:;\s*charset=[^;\r\n]+)?)/g)].map((match) => match[1]);
+    expect(types).toEqual(
+      expect.arrayContaining(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv; charset=Shift_JIS']),
+    );
+    const refused = await submit({ to: 'a@example.jp', subject: 'x', text: 'x', attachments: [{ filename: 'a.csv', contentType: 'text/csv; charset', content }] });
+    expect(refused.json().error.fields).toEqual([expect.objectContaining({ path: 'attachments.0.contentType', code: 'validation.invalid' })]);
+  });
+
   it('accepts only live service tokens, the Bearer scheme in any case, and says a refused token is the token', async () => {
     const anonymous = await t.app.inject({ method: 'POST', url: '/api/mail/messages', payload: japaneseMail });
     expect(anonymous.statusCode).toBe(401);

@@ -28,13 +28,19 @@ function isBase64(text: string): boolean {
 
 const attachmentSchema = z.strictObject({
   filename: singleLineText(255).min(1),
+  /**
+   * `type/subtype`, with parameters if any: a Shift_JIS CSV for Excel says so with
+   * `text/csv; charset=Shift_JIS` (refused before, so clients showed it garbled). Left out, the
+   * type follows the file name (請求書.xlsx is a spreadsheet; before, every such file was
+   * application/octet-stream).
+   */
   contentType: z
     .string()
     .max(255)
-    .regex(/^[\w.+-]+\/[\w.+-]+$/, { message: 'validation.invalid' })
+    .regex(/^[\w.+-]+\/[\w.+-]+(?:\s*;\s*[\w.+-]+=(?:[\w.+-]+|"[^"\\\r\n]*"))*$/, { message: 'validation.invalid' })
     // A container type makes a MIME part that holds no file (multipart/*) or is sent undecoded (message/*).
     .refine((type) => !/^(?:multipart|message)\//i.test(type), { message: 'mail.attachment_container_type' })
-    .default('application/octet-stream'),
+    .optional(),
   /**
    * base64; its size counts towards MAX_ATTACHMENTS_BYTES, checked once for all attachments (the
    * request's size is bounded anyway). Checked whole: Node's decoder stops at the first `=`, so
