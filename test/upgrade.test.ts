@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/server/app.js';
 import { createContext } from '../src/server/bootstrap.js';
@@ -8,6 +8,7 @@ import type { AppContext } from '../src/server/context.js';
 import { migrations, migrateToLatest } from '../src/server/db/migrate.js';
 import { readMailSettings } from '../src/server/settings/mail-settings.service.js';
 import { resolveDeliveryTarget } from '../src/server/transports/delivery-target.js';
+import { freePort, runTayori } from './support/cli.js';
 import { dialects } from './support/databases.js';
 import { freshInstallationEachTest } from './support/installation.js';
 
@@ -28,6 +29,26 @@ describe.each(dialects())('upgrading the previous release on $name', (dialect) =
   afterEach(async () => {
     await ctx?.database.close();
     ctx = undefined;
+  });
+
+  it('going back to an older release after a newer one migrated: refused in the operator’s language, the database untouched', async () => {
+    const env = installation.env({ TAYORI_LOG_LEVEL: 'silent', TAYORI_PORT: String(await freePort()) });
+    expect((await runTayori(['migrate'], env)).code).toBe(0);
+    ctx = createContext(loadConfig(env));
+    await sql`insert into kysely_migration (name, timestamp) values (${'2099010100_from_a_newer_release'}, ${new Date().toISOString()})`.execute(ctx.db);
+    const applied = async () => (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(ctx!.db)).rows.map((row) => row.name);
+    const before = await applied();
+
+    const migrate = await runTayori(['migrate'], env);
+    expect(migrate.code).toBe(1);
+    expect(migrate.stderr.trim()).toBe(
+      'このデータベースは、より新しいリリースの Tayori で更新されています(このリリースにないマイグレーション 2099010100_from_a_newer_release が適用済み)。そのリリースで起動するか、更新前のバックアップを戻してください。データベースには何も変更していません。',
+    );
+    const serve = await runTayori(['serve'], { ...env, LANG: 'en_US.UTF-8' });
+    expect(serve.code).toBe(1);
+    expect(serve.stderr).toContain('This database was migrated by a newer release of Tayori (migration 2099010100_from_a_newer_release, unknown to this release');
+    expect(serve.stderr).not.toContain('corrupted');
+    expect(await applied()).toEqual(before);
   });
 
   it('keeps every user, setting, secret, token and waiting mail, and the product works on them', async () => {

@@ -1,5 +1,6 @@
 import { t } from '../i18n/index.js';
 import { type Config, consoleLocaleOf } from './config.js';
+import { SchemaFromNewerRelease } from './db/migrate.js';
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'SQLITE_CANTOPEN', 'SQLITE_READONLY']);
@@ -17,6 +18,7 @@ export function startupProblem(error: unknown, config: Pick<Config, 'database' |
   if (postgres && code === '3D000') return said('startup.database_missing', { name: decodeURIComponent(new URL(postgres.url).pathname.slice(1)) });
   if (postgres && (code === '28000' || code === '28P01')) return said('startup.database_login_refused', { detail: message ?? code });
   if (postgres && code && UNREACHABLE.has(code)) return said('startup.database_unreachable', { detail: message ?? code });
+  if (error instanceof SchemaFromNewerRelease) return said('startup.schema_from_newer_release', { migration: error.migration });
   if (code && NOT_WRITABLE.has(code)) {
     const where = path ?? (config.database.dialect === 'sqlite' ? config.database.file : config.dataDir);
     return said('startup.data_dir_not_writable', { path: where, detail: code });

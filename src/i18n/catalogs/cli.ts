@@ -30,6 +30,8 @@ export const cliMessages = defineMessages(
     'startup.database_missing': 'TAYORI_DATABASE_URL のデータベース「{name}」がありません。先に作成してください(createdb など)。',
     'startup.database_login_refused': 'TAYORI_DATABASE_URL のユーザーでPostgreSQLにログインできません({detail})。ユーザー名とパスワードを確認してください。',
     'startup.database_unreachable': 'TAYORI_DATABASE_URL のPostgreSQLに接続できません({detail})。ホスト名とポート番号、PostgreSQLが動いているかを確認してください。',
+    'startup.schema_from_newer_release':
+      'このデータベースは、より新しいリリースの Tayori で更新されています(このリリースにないマイグレーション {migration} が適用済み)。そのリリースで起動するか、更新前のバックアップを戻してください。データベースには何も変更していません。',
     'startup.data_dir_not_writable': '{path} に書き込めません({detail})。TAYORI_DATA_DIR(または TAYORI_DATABASE_URL の sqlite: のパス)を、このユーザーが書き込める場所にしてください。',
     'config.trust_proxy': 'on / off、信頼するプロキシの段数(数値)、またはプロキシのアドレス(IP・CIDR をカンマ区切り)にしてください',
     'config.issuer_https': 'https:// で指定してください(http:// はテスト用にループバックのホストでのみ使えます)',
@@ -129,6 +131,8 @@ export const cliMessages = defineMessages(
     'startup.database_missing': 'The database "{name}" of TAYORI_DATABASE_URL does not exist. Create it first (createdb or the like).',
     'startup.database_login_refused': 'PostgreSQL refused the user of TAYORI_DATABASE_URL ({detail}). Check the user name and password.',
     'startup.database_unreachable': 'The PostgreSQL server of TAYORI_DATABASE_URL cannot be reached ({detail}). Check the host name and port, and that PostgreSQL is running.',
+    'startup.schema_from_newer_release':
+      'This database was migrated by a newer release of Tayori (migration {migration}, unknown to this release, has been applied). Start that release, or restore the backup taken before the upgrade. Nothing in the database was changed.',
     'startup.data_dir_not_writable': '{path} cannot be written ({detail}). Point TAYORI_DATA_DIR (or the sqlite: path of TAYORI_DATABASE_URL) at a place this user can write.',
 
     'cli.role.admin': 'administrator',

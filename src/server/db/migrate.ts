@@ -28,6 +28,19 @@ export const migrations: Record<string, Migration> = {
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /**
+ * The database was migrated by a newer release than this one: what an operator meets going back
+ * to the previous release. Kysely calls it "corrupted migrations", which invites the wrong fix.
+ */
+export class SchemaFromNewerRelease extends Error {
+  constructor(readonly migration: string) {
+    super(`the database was migrated by a newer release (${migration})`);
+    this.name = 'SchemaFromNewerRelease';
+  }
+}
+
+const UNKNOWN_EXECUTED_MIGRATION = /^corrupted migrations: previously executed migration (.+) is missing$/;
+
+/**
  * Brings the schema up to date. Safe when several processes start at once: Kysely takes an
  * advisory lock on PostgreSQL, but its SQLite lock is a no-op, so on SQLite we hold an
  * exclusive transaction on a separate lock file for the duration. The operating system
@@ -37,6 +50,8 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]>
   const releaseLock = handle.target.dialect === 'sqlite' ? await lockSqliteMigrations(handle.target.file) : () => {};
   try {
     const { error, results } = await new Migrator({ db: handle.db, provider }).migrateToLatest();
+    const newer = error instanceof Error ? UNKNOWN_EXECUTED_MIGRATION.exec(error.message) : null;
+    if (newer) throw new SchemaFromNewerRelease(newer[1]);
     if (error) throw error;
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   } finally {
