@@ -114,4 +114,23 @@ describe('file modes of the data dir (SQLite, dev mailbox)', () => {
     expect(warnings[0].msg).toContain('TAYORI_METRIC_PORT (did you mean TAYORI_METRICS_PORT?)');
     expect(warnings[0].unknown).toEqual([{ name: 'TAYORI_METRIC_PORT', didYouMean: 'TAYORI_METRICS_PORT' }, { name: 'TAYORI_NO_SUCH_THING_AT_ALL' }]);
   });
+
+  it('warns at start when stored secrets belong to a key it does not have: a lost secret.key is not replaced in silence', async () => {
+    const first = await start();
+    const token = first.secrets.encrypt('refresh-token', 'oauth_authorisations.refresh_token');
+    await first.db
+      .insertInto('oauth_authorisations')
+      .values({ id: 'google', state: 'authorised', account_email: 'admin@example.jp', refresh_token: token, updated_at: '2026-04-01T00:00:00.000Z' })
+      .execute();
+    await first.database.close();
+    ctx = undefined;
+    expect(log).toBe('');
+
+    rmSync(join(dataDir, 'secret.key'));
+    await start();
+    const warnings = warningsLogged();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].msg).toContain('put back the secret.key or TAYORI_SECRET_KEY they were saved with');
+    expect(warnings[0].keyIds).toEqual([token.split(':')[1]]);
+  });
 });

@@ -9,6 +9,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { ensureOrganisation } from './organisation/organisation.service.js';
 import { warnAboutLooseModes } from './security/private-files.js';
+import { keysMissingFor } from './security/rotation.js';
 import { openSecretBox } from './security/secret-box.js';
 import { startupProblem } from './startup-problems.js';
 import { trustedCertificates } from './transports/tls-trust.js';
@@ -40,6 +41,7 @@ export async function prepareInstallation(ctx: AppContext, announce: (text: stri
   await migrateInstallation(ctx);
   warnAboutLooseModes(ctx);
   warnAboutUnknownVariables(ctx);
+  await warnAboutUnreadableSecrets(ctx);
   await ensureOrganisation(ctx);
   await ensureInitialAdmin(ctx, (created) => announce(firstStartNotice(ctx.config, created)));
 }
@@ -52,6 +54,20 @@ export function migrateInstallation(ctx: Pick<AppContext, 'config' | 'database'>
   return migrateToLatest(ctx.database).catch((error: unknown) => {
     throw startupProblem(error, ctx.config);
   });
+}
+
+/**
+ * Told at every start: secrets stored with a key this installation does not have. A lost
+ * secret.key is replaced by a new one without a word, and what is entered again meanwhile is
+ * encrypted with the new key — unreadable once the old key file is found and put back.
+ */
+async function warnAboutUnreadableSecrets(ctx: Pick<AppContext, 'db' | 'secrets' | 'log'>): Promise<void> {
+  const keyIds = await keysMissingFor(ctx.db, ctx.secrets);
+  if (keyIds.length === 0) return;
+  ctx.log.warn(
+    { keyIds },
+    `stored secrets (SMTP password, Gmail client secret or tokens) were encrypted with keys this installation does not have (${keyIds.join(', ')}): put back the secret.key or TAYORI_SECRET_KEY they were saved with before entering them again; until then they cannot be used`,
+  );
 }
 
 /** Told at every start, as loose file modes are: an unknown variable leaves its setting at the default. */
