@@ -57,6 +57,7 @@ describe('the language of the tayori command (SQLite)', () => {
         host: 'TAYORI_HOST: このマシンのホスト名かIPアドレスにしてください',
         unreachable: /^TAYORI_DATABASE_URL のPostgreSQLに接続できません\(connect ECONNREFUSED 127\.0\.0\.1:\d+\)。/,
         notWritable: /に書き込めません\(ENOTDIR\)。TAYORI_DATA_DIR/,
+        directory: (path: string) => `${path} はディレクトリです。TAYORI_DATABASE_URL の sqlite: には、データベースのファイルのパスを指定してください。`,
         portTaken: (port: number, variable = 'TAYORI_PORT') =>
           `ポート${port}は、すでに別のプログラムが使っています。${variable}で別のポートを指定するか、そのプログラムを止めてください。`,
       },
@@ -70,6 +71,7 @@ describe('the language of the tayori command (SQLite)', () => {
         host: 'TAYORI_HOST: must be a host name or an IP address of this machine',
         unreachable: /^The PostgreSQL server of TAYORI_DATABASE_URL cannot be reached \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)\./,
         notWritable: /cannot be written \(ENOTDIR\)\. Point TAYORI_DATA_DIR/,
+        directory: (path: string) => `${path} is a directory. Give TAYORI_DATABASE_URL's sqlite: the path of the database file.`,
         portTaken: (port: number, variable = 'TAYORI_PORT') =>
           `Port ${port} is already in use by another program. Choose another port with ${variable}, or stop that program.`,
       },
@@ -116,6 +118,9 @@ describe('the language of the tayori command (SQLite)', () => {
     const notWritable = await runTayori(['migrate'], { ...env(locale), TAYORI_DATA_DIR: join(aFile, 'data') });
     expect(notWritable.code).toBe(1);
     expect(notWritable.stderr.trim()).toMatch(expected.notWritable);
+    const directory = await runTayori(['migrate'], { ...env(locale), TAYORI_DATABASE_URL: `sqlite:${dataDir}` });
+    expect(directory.code).toBe(1);
+    expect(directory.stderr.trim()).toBe(expected.directory(dataDir));
 
     const holder = createServer().listen(0, '127.0.0.1');
     await once(holder, 'listening');

@@ -109,6 +109,10 @@ describe('configuration', () => {
     ]);
   });
 
+  it('refuses sqlite: without a path, which named the current directory', () => {
+    expect(problemsOf({ TAYORI_DATABASE_URL: 'sqlite:' })).toEqual([expect.stringMatching(/^TAYORI_DATABASE_URL: must start with postgres:\/\/ \(or sqlite:FILE-PATH\)/)]);
+  });
+
   it('refuses a managed sender that is not one plain address', () => {
     for (const from of ['Relay <relay@example.jp>', 'relay@example', 'a@example.jp; b@example.jp']) {
       expect(problemsOf({ TAYORI_MANAGED_SMTP_URL: 'smtp://relay.example.jp', TAYORI_MANAGED_FROM: from }), from).toEqual([

@@ -113,7 +113,7 @@ const environmentSchema = z
     TAYORI_DATABASE_URL: z
       .string()
       .optional()
-      .refine((value) => value === undefined || /^(postgres|postgresql|sqlite):/.test(value), { message: 'config.database_url' }),
+      .refine((value) => value === undefined || /^(postgres|postgresql):|^sqlite:./.test(value), { message: 'config.database_url' }),
     TAYORI_DATABASE_POOL_SIZE: integer(10, 1, 1000),
     TAYORI_HOST: z
       .string()

@@ -19,6 +19,7 @@ export function startupProblem(error: unknown, config: Pick<Config, 'database' |
   if (postgres && (code === '28000' || code === '28P01')) return said('startup.database_login_refused', { detail: message ?? code });
   if (postgres && code && UNREACHABLE.has(code)) return said('startup.database_unreachable', { detail: message ?? code });
   if (error instanceof SchemaFromNewerRelease) return said('startup.schema_from_newer_release', { migration: error.migration });
+  if (code === 'EISDIR' && config.database.dialect === 'sqlite') return said('startup.database_is_directory', { path: config.database.file });
   if (code && NOT_WRITABLE.has(code)) {
     const where = path ?? (config.database.dialect === 'sqlite' ? config.database.file : config.dataDir);
     return said('startup.data_dir_not_writable', { path: where, detail: code });
