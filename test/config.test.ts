@@ -109,6 +109,13 @@ describe('configuration', () => {
     ]);
   });
 
+  it('refuses a first retry later than the longest one', () => {
+    expect(problemsOf({ TAYORI_OUTBOX_RETRY_BASE_MS: '100000', TAYORI_OUTBOX_RETRY_MAX_MS: '10' })).toEqual([
+      'TAYORI_OUTBOX_RETRY_BASE_MS: must not be more than TAYORI_OUTBOX_RETRY_MAX_MS',
+    ]);
+    expect(loadConfig({ TAYORI_OUTBOX_RETRY_BASE_MS: '1000', TAYORI_OUTBOX_RETRY_MAX_MS: '1000' }).outbox).toMatchObject({ retryBaseMs: 1000, retryMaxMs: 1000 });
+  });
+
   it('refuses sqlite: without a path, which named the current directory', () => {
     expect(problemsOf({ TAYORI_DATABASE_URL: 'sqlite:' })).toEqual([expect.stringMatching(/^TAYORI_DATABASE_URL: must start with postgres:\/\/ \(or sqlite:FILE-PATH\)/)]);
   });

@@ -179,6 +179,10 @@ const environmentSchema = z
         message: 'config.managed_pair',
       });
     }
+    // A first retry later than the longest one was taken without a word, and every retry waited the longest.
+    if (env.TAYORI_OUTBOX_RETRY_BASE_MS > env.TAYORI_OUTBOX_RETRY_MAX_MS) {
+      ctx.addIssue({ code: 'custom', path: ['TAYORI_OUTBOX_RETRY_BASE_MS'], message: 'config.retry_base_over_max' });
+    }
     if (env.TAYORI_SECRET_KEY !== undefined) {
       for (const key of env.TAYORI_SECRET_KEY.split(',')) {
         if (Buffer.from(key.trim(), 'base64').length !== 32) {

@@ -19,6 +19,7 @@ export const cliMessages = defineMessages(
     'config.password_length': '8文字以上にしてください',
     'config.address': 'メールアドレスを一つだけ、表示名を付けずに指定してください',
     'config.managed_pair': 'TAYORI_MANAGED_SMTP_URL と TAYORI_MANAGED_FROM は両方とも設定してください',
+    'config.retry_base_over_max': 'TAYORI_OUTBOX_RETRY_MAX_MS 以下にしてください',
     'config.secret_key':
       '32バイトの乱数をbase64にしたものにしてください(openssl rand -base64 32)。複数の鍵はカンマで区切り、最初の鍵で暗号化します',
     'config.ca_unreadable': '読み込めません({reason})',
@@ -121,6 +122,7 @@ export const cliMessages = defineMessages(
     'config.password_length': 'must be at least 8 characters',
     'config.address': 'must be one plain e-mail address',
     'config.managed_pair': 'TAYORI_MANAGED_SMTP_URL and TAYORI_MANAGED_FROM must be set together',
+    'config.retry_base_over_max': 'must not be more than TAYORI_OUTBOX_RETRY_MAX_MS',
     'config.secret_key':
       'must be 32 random bytes in base64 (openssl rand -base64 32); several keys are separated by commas, the first one encrypts',
     'config.ca_unreadable': 'cannot be read ({reason})',
