@@ -1,5 +1,5 @@
 import type { ExpressionBuilder, Insertable, Selectable, Updateable } from 'kysely';
-import type { Database } from '../db/database.js';
+import type { Database, DialectName } from '../db/database.js';
 import type { DB, UsersTable } from '../db/schema.js';
 
 export type UserRow = Selectable<UsersTable>;
@@ -41,14 +41,16 @@ export async function countUsers(db: Database): Promise<number> {
   return Number(row.n);
 }
 
-export async function countActiveAdmins(db: Database): Promise<number> {
-  const row = await db
-    .selectFrom('users')
-    .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .where('role', '=', 'admin')
-    .where('active', '=', 1)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+/**
+ * The active administrators, counted inside the caller's transaction with their rows locked on
+ * PostgreSQL until it ends. Counted without the lock, two administrators demoting or deactivating
+ * each other at once on two instances each saw two and both went through: none was left. With it,
+ * the second waits, then counts again without the first's change undone. SQLite writes one
+ * transaction at a time anyway.
+ */
+export async function lockActiveAdmins(db: Database, dialect: DialectName): Promise<number> {
+  const admins = db.selectFrom('users').select('id').where('role', '=', 'admin').where('active', '=', 1).orderBy('id');
+  return (await (dialect === 'postgres' ? admins.forUpdate() : admins).execute()).length;
 }
 
 export async function insertUser(db: Database, user: Insertable<UsersTable>): Promise<void> {

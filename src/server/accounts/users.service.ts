@@ -2,19 +2,19 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { CreateUserRequest, UpdateMeRequest, UpdateUserRequest, UserView } from '../../contracts/accounts.js';
 import { type Actor, diffForAudit, recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
-import type { Database } from '../db/database.js';
+import type { Database, DialectName } from '../db/database.js';
 import { AppError, fieldError, notFound } from '../errors.js';
 import { findAccountForLogin } from './lockout.repository.js';
 import { isSuspended, passwordAccepted } from './lockout.service.js';
 import { hashPassword } from './passwords.js';
 import { deleteSession, deleteSessionsOfUser } from './sessions.repository.js';
 import {
-  countActiveAdmins,
   countUsers,
   findUserById,
   findUserByLoginId,
   insertUser,
   listUsers,
+  lockActiveAdmins,
   type UserRow,
   updateUser as updateUserRow,
 } from './users.repository.js';
@@ -87,10 +87,10 @@ export async function createUser(
 }
 
 /** Refuses a change that would leave nobody able to administer the installation. */
-async function assertAdminRemains(db: Database, user: UserRow, next: { role: string; active: boolean }) {
+async function assertAdminRemains(db: Database, dialect: DialectName, user: UserRow, next: { role: string; active: boolean }) {
   const wasActiveAdmin = user.role === 'admin' && user.active === 1;
   const staysActiveAdmin = next.role === 'admin' && next.active;
-  if (wasActiveAdmin && !staysActiveAdmin && (await countActiveAdmins(db)) <= 1) {
+  if (wasActiveAdmin && !staysActiveAdmin && (await lockActiveAdmins(db, dialect)) <= 1) {
     throw new AppError('accounts.last_admin', 409);
   }
 }
@@ -100,7 +100,7 @@ export async function updateUser(ctx: AppContext, actor: Actor, id: string, inpu
     const user = await requireUser(trx, id);
     const active = input.active ?? user.active === 1;
     if (!active && actor.userId === id) throw new AppError('accounts.cannot_deactivate_self', 409);
-    await assertAdminRemains(trx, user, { role: input.role ?? user.role, active });
+    await assertAdminRemains(trx, ctx.database.dialect, user, { role: input.role ?? user.role, active });
     const changes = {
       display_name: input.displayName,
       email: input.email,
