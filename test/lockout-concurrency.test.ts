@@ -1,8 +1,8 @@
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Client, createUserAndLogin, freshAppEachTest, login } from './support/app.js';
 import { freePort, spawnTayori, waitForStatus } from './support/cli.js';
 import { dialects } from './support/databases.js';
+import { holdWritesTo, type WaitingStatement } from './support/lock-barrier.js';
 import { setLockoutPolicy, suspensionDeliveries, suspensions } from './support/lockout.js';
 import { saveMailSettings, smtpSettingsForm } from './support/mail-settings.js';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.js';
@@ -22,29 +22,14 @@ interface Answer {
  * server names its connections, so the wait is seen per server in pg_stat_activity.
  */
 async function holdCountingAtBarrier(databaseUrl: string) {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  await client.query('begin');
-  await client.query('lock table account_lockouts in exclusive mode');
+  const barrier = await holdWritesTo(databaseUrl, 'account_lockouts');
+  const countingPerServer = (waiting: WaitingStatement[]) => {
+    const counting = waiting.filter((statement) => /^insert into "account_lockouts"/i.test(statement.query));
+    return Object.fromEntries(SERVERS.map((name) => [name, counting.filter((statement) => statement.application_name === name).length]));
+  };
   return {
     async releaseWhenBothWait(): Promise<Record<string, number>> {
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        // Inside a transaction pg_stat_activity keeps showing its first snapshot unless told to look again.
-        await client.query('select pg_stat_clear_snapshot()');
-        const { rows } = await client.query<{ application_name: string; waiting: string }>(
-          `select application_name, count(*) as waiting from pg_stat_activity
-           where datname = current_database() and wait_event_type = 'Lock' and query ilike 'insert into "account_lockouts"%'
-           group by application_name`,
-        );
-        const waiting = Object.fromEntries(rows.map((row) => [row.application_name, Number(row.waiting)]));
-        if (SERVERS.every((name) => waiting[name] > 0) || Date.now() > deadline) {
-          await client.query('commit');
-          await client.end();
-          return waiting;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      return countingPerServer(await barrier.releaseWhen((waiting) => Object.values(countingPerServer(waiting)).every((n) => n > 0)));
     },
   };
 }
