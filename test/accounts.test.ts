@@ -210,6 +210,16 @@ describe.each(dialects())('accounts and sessions on $name', (dialect) => {
     });
   });
 
+  it('changes only the organisation fields given, so a save of one field keeps another administrator’s change of another', async () => {
+    const admin = await login(t.app);
+    expect((await admin.request('PUT', '/api/organisation', { timeZone: 'Europe/London' })).statusCode).toBe(200);
+    const named = await admin.request('PUT', '/api/organisation', { name: '株式会社テスト' });
+    expect(named.statusCode, named.body).toBe(200);
+    expect(named.json().organisation).toMatchObject({ name: '株式会社テスト', defaultLocale: 'ja', timeZone: 'Europe/London' });
+    const [entry] = (await admin.request('GET', '/api/audit?action=organisation.update&limit=1')).json().entries;
+    expect(Object.keys(entry.details.changes)).toEqual(['name']);
+  });
+
   it('records organisation and user changes in the audit trail, without passwords', async () => {
     const admin = await login(t.app);
     const put = await admin.request('PUT', '/api/organisation', { name: '株式会社テスト', defaultLocale: 'ja', timeZone: 'Asia/Tokyo' });

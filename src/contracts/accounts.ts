@@ -83,10 +83,11 @@ export const organisationView = z.object({
   updatedAt: z.string(),
 });
 
+/** Only the fields given change. */
 export const updateOrganisationRequest = z.strictObject({
-  name: requiredText(200),
-  defaultLocale: localeSchema,
-  timeZone: timeZoneSchema,
+  name: requiredText(200).optional(),
+  defaultLocale: localeSchema.optional(),
+  timeZone: timeZoneSchema.optional(),
 });
 
 export type LoginRequest = z.infer<typeof loginRequest>;

@@ -68,6 +68,26 @@ describeInBrowser('the admin pages in the browser', () => {
     }
   });
 
+  it('edits a user, saving only what the dialog changed: a page opened before another administrator deactivated them does not bring them back', async () => {
+    const created = await suite.server.api.request('POST', '/api/users', {
+      loginId: 'leaver',
+      displayName: '退職 予定',
+      role: 'admin',
+      password: 'leaver-pass-123',
+    });
+    const leaver = (created.json as { user: { id: string } }).user;
+    await signIn(suite.page, suite.server.baseUrl, '/users');
+    await suite.page.getByRole('button', { name: '編集: leaver' }).click();
+    // Meanwhile, on another page, another administrator offboards the leaver.
+    expect((await suite.server.api.request('PUT', `/api/users/${leaver.id}`, { role: 'user', active: false })).status).toBe(200);
+
+    await dialog().getByLabel('表示名').fill('退職 済み');
+    await dialog().getByRole('button', { name: '保存' }).click();
+    await expectText(suite.page.getByRole('status'), 'ユーザー leaver を更新しました。');
+    const after = (await suite.server.api.request('GET', '/api/users')).json as { users: { loginId: string; displayName: string; role: string; active: boolean }[] };
+    expect(after.users.find((user) => user.loginId === 'leaver')).toMatchObject({ displayName: '退職 済み', role: 'user', active: false });
+  });
+
   it('shows a new service token once, copies it, and revoking it stops it working', async () => {
     await suite.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await signIn(suite.page, suite.server.baseUrl, '/settings/tokens');

@@ -32,13 +32,15 @@ export async function updateOrganisation(ctx: AppContext, actor: Actor, input: U
   return ctx.db.transaction().execute(async (trx) => {
     const before = await getOrganisation(trx);
     const { updatedAt: _updatedAt, ...beforeFields } = before;
-    const changes = diffForAudit(beforeFields, input);
+    const given = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+    const after = { ...beforeFields, ...given };
+    const changes = diffForAudit(beforeFields, after);
     // Saving the same values again changes nothing and is not audited.
     if (Object.keys(changes).length === 0) return before;
     await updateOrganisationRow(trx, {
-      name: input.name,
-      default_locale: input.defaultLocale,
-      time_zone: input.timeZone,
+      name: after.name,
+      default_locale: after.defaultLocale,
+      time_zone: after.timeZone,
       updated_at: ctx.clock.now().toISOString(),
     });
     await recordAudit(trx, ctx.clock, actor, 'organisation.update', 'organisation', { changes });

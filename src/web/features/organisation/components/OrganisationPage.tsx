@@ -4,6 +4,7 @@ import { SelectField, TextField } from '../../../shared/components/fields';
 import { Loading } from '../../../shared/components/Loading';
 import { PageHeader } from '../../../shared/components/PageHeader';
 import { useLoader } from '../../../shared/api/use-loader';
+import { changedFields } from '../../../shared/forms/changed-fields';
 import { ContractForm, useContractForm } from '../../../shared/forms/use-contract-form';
 import { useI18n } from '../../../shared/i18n/i18n';
 import { loadOrganisation, saveOrganisation } from '../api/organisation';
@@ -32,7 +33,7 @@ function OrganisationForm({ organisation }: { organisation: OrganisationView }) 
     defaultValues: valuesOf(organisation),
   });
   const submit = contract.submitWith(async (values) => {
-    contract.form.reset(valuesOf(await saveOrganisation(values)));
+    contract.form.reset(valuesOf(await saveOrganisation(changedFields(contract.form.formState.defaultValues, values))));
     return t('common.saved');
   });
   return (

@@ -2,6 +2,7 @@ import { createUserRequest, updateUserRequest, type UserView } from '../../../..
 import { localeChoices, roleChoices, timeZoneChoicesFor } from '../../../shared/components/choices';
 import { CheckboxField, SelectField, TextField } from '../../../shared/components/fields';
 import { FormDialog } from '../../../shared/components/FormDialog';
+import { changedFields } from '../../../shared/forms/changed-fields';
 import { ContractForm, useContractForm } from '../../../shared/forms/use-contract-form';
 import { useI18n } from '../../../shared/i18n/i18n';
 import { createUser, updateUser } from '../api/users';
@@ -19,13 +20,28 @@ interface UserValues {
 
 const NEW_USER: UserValues = { loginId: '', displayName: '', email: '', role: 'user', locale: 'ja', timeZone: 'Asia/Tokyo', password: '', active: true };
 
+/**
+ * The form of a user's own fields only: the whole view (its id and times too) went into the body,
+ * which the contract refuses field by field, and as no field showed the refusal, 保存 did nothing.
+ */
+const valuesOf = ({ loginId, displayName, email, role, locale, timeZone, active }: UserView): UserValues => ({
+  ...NEW_USER,
+  loginId,
+  displayName,
+  email: email ?? '',
+  role,
+  locale,
+  timeZone,
+  active,
+});
+
 /** Adds a user (with a first password) or edits one; login IDs do not change once given. */
 export function UserDialog({ user, onDone, onCancel }: { user: UserView | null; onDone(message: string): void; onCancel(): void }) {
   const { t } = useI18n();
   const creating = user === null;
   const contract = useContractForm<UserValues>({
     schema: creating ? createUserRequest : updateUserRequest,
-    defaultValues: creating ? NEW_USER : { ...NEW_USER, ...user, email: user.email ?? '' },
+    defaultValues: creating ? NEW_USER : valuesOf(user),
     toBody: ({ loginId, password, active, ...details }) => (creating ? { loginId, password, ...details } : { ...details, active }),
   });
   const submit = contract.submitWith(async ({ loginId, password, active, ...details }) => {
@@ -33,7 +49,7 @@ export function UserDialog({ user, onDone, onCancel }: { user: UserView | null; 
       const created = await createUser({ loginId, password, ...details });
       onDone(t('users.created', { login: created.loginId }));
     } else {
-      const updated = await updateUser(user.id, { ...details, active });
+      const updated = await updateUser(user.id, changedFields(contract.form.formState.defaultValues, { ...details, active }));
       onDone(t('users.updated', { login: updated.loginId }));
     }
     return null;
