@@ -3,7 +3,7 @@ import { freePort } from '../support/cli.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import { describeInBrowser } from './support/browser.js';
 import { expectText, focusedLabel, isShown, newPage, openDevMail, screenshot, signIn } from './support/pages.js';
-import { createServiceToken, sendApplicationMail } from './support/server.js';
+import { createAdmin, createServiceToken, sendApplicationMail } from './support/server.js';
 import { browserSuite } from './support/suite.js';
 
 /**
@@ -69,17 +69,11 @@ describeInBrowser('the admin pages in the browser', () => {
   });
 
   it('edits a user, saving only what the dialog changed: a page opened before another administrator deactivated them does not bring them back', async () => {
-    const created = await suite.server.api.request('POST', '/api/users', {
-      loginId: 'leaver',
-      displayName: '退職 予定',
-      role: 'admin',
-      password: 'leaver-pass-123',
-    });
-    const leaver = (created.json as { user: { id: string } }).user;
+    const leaver = await createAdmin(suite.server.api, { loginId: 'leaver', displayName: '退職 予定', password: 'leaver-pass-123' });
     await signIn(suite.page, suite.server.baseUrl, '/users');
     await suite.page.getByRole('button', { name: '編集: leaver' }).click();
     // Meanwhile, on another page, another administrator offboards the leaver.
-    expect((await suite.server.api.request('PUT', `/api/users/${leaver.id}`, { role: 'user', active: false })).status).toBe(200);
+    expect((await suite.server.api.request('PUT', `/api/users/${leaver}`, { role: 'user', active: false })).status).toBe(200);
 
     await dialog().getByLabel('表示名').fill('退職 済み');
     await dialog().getByRole('button', { name: '保存' }).click();

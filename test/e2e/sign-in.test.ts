@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeInBrowser } from './support/browser.js';
 import { expectText, signIn } from './support/pages.js';
-import { ADMIN_LOGIN, ADMIN_PASSWORD } from './support/server.js';
+import { ADMIN_LOGIN, ADMIN_PASSWORD, createAdmin } from './support/server.js';
 import { browserSuite } from './support/suite.js';
 
 /** ログイン and ログアウト in a real browser against `tayori serve`. */
@@ -60,14 +60,7 @@ describeInBrowser('signing in and out', () => {
   });
 
   it('says the session ended when the server no longer knows it (an admin set a new password)', async () => {
-    const created = await suite.server.api.request('POST', '/api/users', {
-      loginId: 'sato',
-      displayName: '佐藤 花子',
-      role: 'admin',
-      password: 'sato-pass-123',
-    });
-    expect(created.status).toBe(201);
-    const { id } = (created.json as { user: { id: string } }).user;
+    const id = await createAdmin(suite.server.api, { loginId: 'sato', displayName: '佐藤 花子', password: 'sato-pass-123' });
     await signIn(suite.page, suite.server.baseUrl, '/settings/mail', 'sato', 'sato-pass-123');
 
     expect((await suite.server.api.request('PUT', `/api/users/${id}/password`, { password: 'another-pass-1' })).status).toBe(204);

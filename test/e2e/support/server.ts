@@ -93,6 +93,13 @@ export async function sendApplicationMail(baseUrl: string, token: string, messag
   return response.status;
 }
 
+/** A new administrator, made through the admin API; answers their ID. */
+export async function createAdmin(api: ApiClient, user: { loginId: string; displayName: string; password: string }): Promise<string> {
+  const created = await api.request('POST', '/api/users', { ...user, role: 'admin' });
+  if (created.status !== 201) throw new Error(`creating ${user.loginId} answered ${created.status}`);
+  return (created.json as { user: { id: string } }).user.id;
+}
+
 /** A new service token, made through the admin API. */
 export async function createServiceToken(api: ApiClient, name: string): Promise<string> {
   const created = await api.request('POST', '/api/mail/tokens', { name });
