@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CreateUserRequest, UpdateMeRequest, UpdateUserRequest, UserView } from '../../contracts/accounts.js';
+import type { AuditAction } from '../../contracts/audit.js';
 import { type Actor, diffForAudit, recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import type { Database, DialectName } from '../db/database.js';
@@ -124,7 +125,7 @@ async function saveUserChanges(
   actor: Actor,
   user: UserRow,
   changes: UserChanges,
-  action: string,
+  action: AuditAction,
 ): Promise<UserView> {
   const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as UserChanges;
   const before = toUserView(user);

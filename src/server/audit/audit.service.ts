@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../contracts/audit.js';
 import type { AuditEntryView } from '../../contracts/audit.js';
 import { newId } from '../ids.js';
 import type { Clock } from '../clock.js';
@@ -49,7 +50,7 @@ export async function recordAudit(
   db: Database,
   clock: Clock,
   actor: Actor,
-  action: string,
+  action: AuditAction,
   target: string | null,
   details: Record<string, unknown> = {},
 ): Promise<void> {

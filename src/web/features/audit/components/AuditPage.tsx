@@ -1,5 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
-import type { AuditEntryView } from '../../../../contracts/audit';
+import { AUDIT_ACTIONS, type AuditEntryView } from '../../../../contracts/audit';
 import { DataTable } from '../../../shared/components/DataTable';
 import { Loading } from '../../../shared/components/Loading';
 import { PageHeader } from '../../../shared/components/PageHeader';
@@ -9,20 +9,8 @@ import { type I18n, useI18n } from '../../../shared/i18n/i18n';
 import { Time } from '../../../shared/i18n/Time';
 import { loadAuditEntries } from '../api/audit';
 
-const KNOWN_ACTIONS = [
-  'settings.mail.update',
-  'organisation.update',
-  'user.create',
-  'user.update',
-  'user.deactivate',
-  'user.password_set',
-  'me.update',
-  'me.password_change',
-  'service_token.create',
-  'service_token.revoke',
-];
 
-/** An action's name in the reader's language; actions added later by other features show as recorded. */
+/** An action's name in the reader's language; an entry of an action this version does not know (a newer instance's) shows as recorded. */
 function actionName(action: string, { t, has }: I18n): string {
   const key = `audit.action.${action}`;
   return has(key) ? t(key) : action;
@@ -55,7 +43,7 @@ export function AuditPage() {
           </div>
           <input id={`${id}-action`} list={`${id}-actions`} value={typed} onChange={(event) => setTyped(event.target.value)} aria-describedby={`${id}-hint`} />
           <datalist id={`${id}-actions`}>
-            {KNOWN_ACTIONS.map((known) => (
+            {AUDIT_ACTIONS.map((known) => (
               <option key={known} value={known}>
                 {actionName(known, i18n)}
               </option>
