@@ -104,6 +104,12 @@ describeInBrowser('the admin pages in the browser', () => {
 
     await row.getByRole('button', { name: /無効化/ }).click();
     await expectText(dialog().getByRole('heading'), 'トークン「受注システム」を無効化しますか?');
+    // It cannot be undone: the dialog opens on キャンセル, so Enter pressed once more changes nothing.
+    expect(await focusedLabel(suite.page)).toBe('キャンセル');
+    await suite.page.keyboard.press('Enter');
+    await dialog().waitFor({ state: 'detached' });
+    await expectText(row, '有効');
+    await row.getByRole('button', { name: /無効化/ }).click();
     await dialog().getByRole('button', { name: '無効化' }).click();
     await expectText(suite.page.getByRole('row', { name: /受注システム/ }), '無効化済み');
     expect(await sendMail(token, { to: 'someone@example.jp', subject: 'もう届かない', text: '本文' })).toBe(401);

@@ -175,6 +175,9 @@ describeInBrowser('スレッド監視 in the browser', () => {
     await suite.page.keyboard.press('Enter');
     const dialog = suite.page.getByRole('dialog');
     await expectText(dialog.getByRole('heading'), 'レポートトークン「分析アカウント連携」を無効化しますか?');
+    // It cannot be undone: the dialog opens on キャンセル, and the keyboard moves to 無効化 to confirm.
+    expect(await focusedLabel(suite.page)).toBe('キャンセル');
+    await suite.page.keyboard.press('Shift+Tab');
     expect(await focusedLabel(suite.page)).toBe('無効化');
     await suite.page.keyboard.press('Enter');
     await expectText(suite.page.getByRole('status').filter({ hasText: '無効化しました' }), 'レポートトークン「分析アカウント連携」を無効化しました。');

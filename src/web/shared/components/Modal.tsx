@@ -17,7 +17,7 @@ export function Modal({
   children: ReactNode;
   /** Esc and the cancel button: nothing changes. */
   onCancel: () => void;
-  /** The dialog's buttons; the first focusable element gets the focus when it opens. */
+  /** The dialog's buttons; the first focusable element gets the focus when it opens, or the one marked `data-autofocus`. */
   actions: ReactNode;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -28,6 +28,7 @@ export function Modal({
     const element = dialog.current!;
     const returnFocusTo = document.activeElement as HTMLElement | null;
     element.showModal();
+    element.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => {
       element.close();
       returnFocusTo?.focus();
