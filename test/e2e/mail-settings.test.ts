@@ -3,7 +3,7 @@ import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import { writeTestCaFile } from '../support/test-ca.js';
 import { describeInBrowser } from './support/browser.js';
 import { expectLabelsOf } from './support/labels.js';
-import { expectText, isShown, screenshot, signIn } from './support/pages.js';
+import { expectText, focusedLabel, isShown, screenshot, signIn } from './support/pages.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from './support/server.js';
 import { browserSuite } from './support/suite.js';
 
@@ -176,12 +176,17 @@ describeInBrowser('メール送信設定 in the browser', () => {
     await field('送信元メールアドレス').fill('tayori@example.jp');
     await field('アカウント停止通知メール送信先メールアドレス').fill(' ops@example.jp;; it@EXAMPLE.jp; ops@example.jp;');
 
-    await suite.page.getByRole('button', { name: '接続テスト' }).click();
+    // By keyboard: the focus stays on the button while the check runs and after (it fell to the top of the page).
+    await suite.page.getByRole('button', { name: '接続テスト' }).focus();
+    await suite.page.keyboard.press('Enter');
     await expectText(suite.page.locator('.check-result'), '接続テストに成功しました');
+    expect(await focusedLabel(suite.page)).toBe('接続テスト');
     expect(sink.messages).toHaveLength(0);
 
-    await suite.page.getByRole('button', { name: 'テストメール送信' }).click();
+    await suite.page.getByRole('button', { name: 'テストメール送信' }).focus();
+    await suite.page.keyboard.press('Enter');
     await expectText(suite.page.locator('.check-result'), `テストメールを ${ADMIN_EMAIL} に送信しました。`);
+    expect(await focusedLabel(suite.page)).toBe('テストメール送信');
     const [mail] = await sink.waitForMessages(1);
     expect(mail.subject).toBe('Tayori テストメール');
     expect(mail.envelope.to).toEqual([ADMIN_EMAIL]);

@@ -1,6 +1,7 @@
 import { type ReactNode, useId } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { Modal } from './Modal';
+import { Button } from './Button';
 
 /** A form in a modal dialog, with 保存 and キャンセル: `children` receives the id its <form> takes. */
 export function FormDialog({
@@ -22,9 +23,9 @@ export function FormDialog({
       onCancel={onCancel}
       actions={
         <>
-          <button type="submit" form={formId} className="button primary" disabled={submitting}>
+          <Button type="submit" form={formId} className="button primary" unavailable={submitting}>
             {t('common.save')}
-          </button>
+          </Button>
           <button type="button" className="button" onClick={onCancel}>
             {t('common.cancel')}
           </button>

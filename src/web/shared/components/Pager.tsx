@@ -1,5 +1,6 @@
-import { type ReactNode, useState } from 'react';
+import { useState } from 'react';
 import { useI18n } from '../i18n/i18n';
+import { Button } from './Button';
 
 /**
  * Keyset paging (the API's `nextCursor`): the cursors of the pages seen so far, so 前のページ
@@ -34,26 +35,13 @@ export function Pager({ pages, nextCursor }: { pages: ReturnType<typeof useCurso
   if (pages.page === 1 && !nextCursor && !pages.paged) return null;
   return (
     <nav className="pager" aria-label={t('common.page', { page: pages.page })}>
-      <PagerButton available={pages.page > 1} onPress={pages.previous}>
+      <Button className="button" unavailable={pages.page === 1} onClick={pages.previous}>
         {t('common.previous_page')}
-      </PagerButton>
+      </Button>
       <span>{t('common.page', { page: pages.page })}</span>
-      <PagerButton available={nextCursor !== null} onPress={() => nextCursor && pages.next(nextCursor)}>
+      <Button className="button" unavailable={nextCursor === null} onClick={() => nextCursor && pages.next(nextCursor)}>
         {t('common.next_page')}
-      </PagerButton>
+      </Button>
     </nav>
-  );
-}
-
-/**
- * Unavailable through `aria-disabled`, not `disabled`: a keyboard user who pressed 次のページ
- * onto the last page had the focused button disabled under them, and the browser dropped focus
- * to the start of the page. The button keeps focus and is announced as unavailable.
- */
-function PagerButton({ available, onPress, children }: { available: boolean; onPress: () => void; children: ReactNode }) {
-  return (
-    <button type="button" className="button" aria-disabled={!available} onClick={() => available && onPress()}>
-      {children}
-    </button>
   );
 }

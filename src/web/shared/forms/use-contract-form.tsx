@@ -5,6 +5,7 @@ import { ApiError } from '../api/client';
 import { Notice } from '../components/Notice';
 import { useI18n } from '../i18n/i18n';
 import { contractResolver, focusFirstInvalid, showServerProblems } from './contract-form';
+import { Button } from '../components/Button';
 
 export interface Outcome {
   tone: 'success' | 'error';
@@ -84,9 +85,9 @@ export function ContractForm<V extends FieldValues>({
       <form id={id} ref={element} onSubmit={onSubmit} noValidate className={className}>
         {children}
         {submitLabel && (
-          <button type="submit" className="button primary" disabled={form.formState.isSubmitting}>
+          <Button type="submit" className="button primary" unavailable={form.formState.isSubmitting}>
             {submitLabel}
-          </button>
+          </Button>
         )}
       </form>
     </FormProvider>

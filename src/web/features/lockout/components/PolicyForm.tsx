@@ -10,6 +10,7 @@ import { useI18n } from '../../../shared/i18n/i18n';
 import { saveLockoutPolicy } from '../api/lockout';
 import { formValuesOf, type PolicyFormValues, requestBodyOf } from '../model/policy-values';
 import { useLockoutMessages } from './messages';
+import { Button } from '../../../shared/components/Button';
 
 /** A save that did not happen: someone saved since the form was read (409), or the request failed. */
 type Refusal = 'conflict' | { failed: string } | null;
@@ -100,9 +101,9 @@ export function PolicyForm({
               {refusal.failed}
             </Notice>
           )}
-          <button type="submit" className="button primary" disabled={form.formState.isSubmitting}>
+          <Button type="submit" className="button primary" unavailable={form.formState.isSubmitting}>
             {t('common.save')}
-          </button>
+          </Button>
         </div>
       </form>
       <UnsavedChangesGuard unsaved={form.formState.isDirty} />

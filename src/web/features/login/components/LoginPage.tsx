@@ -8,6 +8,7 @@ import { PageHeader } from '../../../shared/components/PageHeader';
 import { contractResolver } from '../../../shared/forms/contract-form';
 import { useI18n } from '../../../shared/i18n/i18n';
 import { type SignedOutReason, useSession } from '../../../shared/session/session';
+import { Button } from '../../../shared/components/Button';
 
 interface LoginValues {
   loginId: string;
@@ -49,9 +50,9 @@ export function LoginPage({ reason }: { reason: SignedOutReason }) {
         <form onSubmit={submit} noValidate>
           <TextField name="loginId" label={t('login.login_id')} autoComplete="username" />
           <TextField name="password" label={t('login.password')} type="password" autoComplete="current-password" />
-          <button type="submit" className="button primary" disabled={form.formState.isSubmitting}>
+          <Button type="submit" className="button primary" unavailable={form.formState.isSubmitting}>
             {t('login.submit')}
-          </button>
+          </Button>
         </form>
       </FormProvider>
     </main>

@@ -7,6 +7,7 @@ import { Modal } from '../../../shared/components/Modal';
 import { Notice } from '../../../shared/components/Notice';
 import { useI18n } from '../../../shared/i18n/i18n';
 import { useSession } from '../../../shared/session/session';
+import { Button } from '../../../shared/components/Button';
 
 /**
  * The session ended while the page held unsaved changes: the page stays, inert behind this
@@ -37,9 +38,9 @@ export function ResumeSessionDialog({ user }: { user: UserView }) {
       onCancel={() => {}}
       actions={
         <>
-          <button type="submit" form="resume-session" className="button primary" disabled={form.formState.isSubmitting}>
+          <Button type="submit" form="resume-session" className="button primary" unavailable={form.formState.isSubmitting}>
             {t('login.submit')}
-          </button>
+          </Button>
           <button type="button" className="button" onClick={discardExpiredPage}>
             {t('login.resume.discard')}
           </button>

@@ -12,6 +12,7 @@ import { useI18n } from '../../../shared/i18n/i18n';
 import { useCurrentUser } from '../../../shared/session/session';
 import { sendTestMail, testConnection } from '../api/mail-settings';
 import { checkBodyOf, type MailSettingsFormValues } from '../model/form-values';
+import { Button } from '../../../shared/components/Button';
 
 type Check = 'connection' | 'mail';
 
@@ -86,9 +87,9 @@ export function MailChecks({
       <Heading id={`${id}-heading`}>{t('mailsettings.checks.section')}</Heading>
       <p className="hint">{t('mailsettings.checks.hint')}</p>
       <div className="check">
-        <button type="button" className="button" disabled={running !== null} onClick={() => run('connection')} aria-describedby={`${id}-connection-hint`}>
+        <Button className="button" unavailable={running !== null} onClick={() => run('connection')} aria-describedby={`${id}-connection-hint`}>
           {running === 'connection' ? t('mailsettings.checks.running') : label('connection')}
-        </button>
+        </Button>
         <p id={`${id}-connection-hint`} className="hint">
           {t('mailsettings.checks.test_connection_hint')}
         </p>
@@ -114,9 +115,9 @@ export function MailChecks({
           />
           <FieldError id={`${id}-to-error`} message={toError} />
         </div>
-        <button type="button" className="button" disabled={running !== null} onClick={() => run('mail')}>
+        <Button className="button" unavailable={running !== null} onClick={() => run('mail')}>
           {running === 'mail' ? t('mailsettings.checks.running') : label('mail')}
-        </button>
+        </Button>
       </div>
       <div aria-live="polite" className="check-result">
         {result && <CheckResult title={label(result.check)} result={result} />}

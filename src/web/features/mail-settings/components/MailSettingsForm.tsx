@@ -18,6 +18,7 @@ import { ModeLine } from './ModeLine';
 import { MonitoringFields } from './MonitoringFields';
 import { ServerChoice } from './ServerChoice';
 import { SmtpFields } from './SmtpFields';
+import { Button } from '../../../shared/components/Button';
 
 type SaveOutcome = 'invalid' | 'conflict' | { failed: string } | null;
 
@@ -170,9 +171,9 @@ export function MailSettingsForm({
               {outcome.failed}
             </Notice>
           )}
-          <button type="submit" className="button primary" disabled={form.formState.isSubmitting}>
+          <Button type="submit" className="button primary" unavailable={form.formState.isSubmitting}>
             {t('mailsettings.submit')}
-          </button>
+          </Button>
         </div>
       </form>
       {leaving.pendingTo && (
