@@ -53,8 +53,13 @@ export async function lockActiveAdmins(db: Database, dialect: DialectName): Prom
   return (await (dialect === 'postgres' ? admins.forUpdate() : admins).execute()).length;
 }
 
-export async function insertUser(db: Database, user: Insertable<UsersTable>): Promise<void> {
-  await db.insertInto('users').values(user).execute();
+/**
+ * False when the login ID (whatever its case) was taken meanwhile: two instances creating `Sato`
+ * and `sato` at once both found it free, and the second insert's unique-index error was a 500.
+ */
+export async function insertUser(db: Database, user: Insertable<UsersTable>): Promise<boolean> {
+  const inserted = await db.insertInto('users').values(user).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
+  return inserted !== undefined;
 }
 
 export async function updateUser(db: Database, id: string, changes: Updateable<UsersTable>): Promise<void> {

@@ -79,7 +79,7 @@ export async function createUser(
       created_at: now,
       updated_at: now,
     };
-    await insertUser(trx, row);
+    if (!(await insertUser(trx, row))) throw fieldError('loginId', 'accounts.login_id_taken');
     const view = toUserView(row);
     await recordAudit(trx, ctx.clock, actor, 'user.create', view.loginId, { after: auditable(view) });
     options.beforeCommit?.(view);
