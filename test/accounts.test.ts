@@ -174,6 +174,15 @@ describe.each(dialects())('accounts and sessions on $name', (dialect) => {
     expect(promote.json().error.fields).toEqual([expect.objectContaining({ path: 'role', code: 'validation.unknown_field' })]);
   });
 
+  it.each(['CST', 'IST', 'EST5EDT', 'Japan'])('refuses the time zone %s, which reads like one zone and is another (an IANA Area/Location or UTC is asked for)', async (zone) => {
+    const admin = await login(t.app);
+    const response = await admin.request('PUT', '/api/me', { timeZone: zone });
+    expect(response.json().error.fields).toEqual([{ path: 'timeZone', code: 'validation.time_zone', message: 'タイムゾーンが正しくありません(例: Asia/Tokyo)。' }]);
+    for (const known of ['Asia/Shanghai', 'America/Argentina/Buenos_Aires', 'UTC', 'Etc/GMT+9']) {
+      expect((await admin.request('PUT', '/api/me', { timeZone: known })).statusCode, known).toBe(200);
+    }
+  });
+
   it('lists every problem of a bad user by field, localised, and creates nothing', async () => {
     const admin = await login(t.app);
     const response = await admin.request('POST', '/api/users', {

@@ -25,8 +25,15 @@ export const timeZoneSchema = z
   .max(64)
   .refine(isKnownTimeZone, { message: 'validation.time_zone' });
 
+/**
+ * An IANA name (`Area/Location`) or UTC. The time-zone data also takes abbreviations and POSIX
+ * names — `CST` (Chicago, not China), `IST` (India), `EST5EDT` — which read like the zone someone
+ * meant and put mails' times hours off under a label that looks right.
+ */
+const ZONE_NAME = /^(UTC|[A-Za-z]+\/[A-Za-z0-9_+\-/]+)$/;
+
 export function isKnownTimeZone(zone: string): boolean {
-  if (!zone || CONTROL_CHARACTERS.test(zone)) return false;
+  if (!ZONE_NAME.test(zone)) return false;
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;
