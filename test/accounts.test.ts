@@ -183,6 +183,19 @@ describe.each(dialects())('accounts and sessions on $name', (dialect) => {
     }
   });
 
+  it('gives a new user the organisation’s default language and time zone unless told otherwise', async () => {
+    const admin = await login(t.app);
+    await admin.request('PUT', '/api/organisation', { defaultLocale: 'en', timeZone: 'Europe/London' });
+    const add = async (user: Record<string, string>) =>
+      (await admin.request('POST', '/api/users', { displayName: 'x', password: 'user-password-1', ...user })).json().user;
+    expect(await add({ loginId: 'smith' })).toMatchObject({ locale: 'en', timeZone: 'Europe/London' });
+    expect(await add({ loginId: 'tanaka', locale: 'ja', timeZone: 'Asia/Tokyo' })).toMatchObject({ locale: 'ja', timeZone: 'Asia/Tokyo' });
+    // Set on the user: a later change of the organisation's defaults moves nobody.
+    await admin.request('PUT', '/api/organisation', { defaultLocale: 'ja', timeZone: 'Asia/Tokyo' });
+    const users = (await admin.request('GET', '/api/users')).json().users as { loginId: string; locale: string; timeZone: string }[];
+    expect(users.find((user) => user.loginId === 'smith')).toMatchObject({ locale: 'en', timeZone: 'Europe/London' });
+  });
+
   it('lists every problem of a bad user by field, localised, and creates nothing', async () => {
     const admin = await login(t.app);
     const response = await admin.request('POST', '/api/users', {

@@ -19,8 +19,8 @@ export function adminCommands(program: Command) {
     .option('--email <address>', text('cli.help.email'))
     // The API's default too: an administrator is made on purpose.
     .option('--role <role>', text('cli.help.role'), 'user')
-    .option('--locale <locale>', text('cli.help.locale'), 'ja')
-    .option('--time-zone <zone>', text('cli.help.time_zone'), 'Asia/Tokyo')
+    .option('--locale <locale>', text('cli.help.locale'))
+    .option('--time-zone <zone>', text('cli.help.time_zone'))
     .action(async (options) => {
       await withInstallation(async (ctx) => {
         const { password, generated } = await passwordFromStdinOrGenerated();

@@ -28,8 +28,9 @@ export const createUserRequest = z.strictObject({
   displayName: requiredText(100),
   email: optionalEmail.default(null),
   role: roleSchema.default('user'),
-  locale: localeSchema.default('ja'),
-  timeZone: timeZoneSchema.default('Asia/Tokyo'),
+  /** Left out: the organisation's default language and time zone. */
+  locale: localeSchema.optional(),
+  timeZone: timeZoneSchema.optional(),
   password: passwordSchema,
 });
 

@@ -19,6 +19,7 @@ import {
   type UserRow,
   updateUser as updateUserRow,
 } from './users.repository.js';
+import { findOrganisation } from '../organisation/organisation.repository.js';
 
 export function toUserView(row: UserRow): UserView {
   return {
@@ -64,6 +65,8 @@ export async function createUser(
   const passwordHash = await hashPassword(input.password);
   return ctx.db.transaction().execute(async (trx) => {
     if (await findUserByLoginId(trx, input.loginId)) throw fieldError('loginId', 'accounts.login_id_taken');
+    // Always set on the user, so that a later change of the organisation's defaults moves nobody.
+    const organisation = await findOrganisation(trx);
     const now = ctx.clock.now().toISOString();
     const row: UserRow = {
       id: randomUUID(),
@@ -71,8 +74,8 @@ export async function createUser(
       display_name: input.displayName,
       email: input.email,
       role: input.role,
-      locale: input.locale,
-      time_zone: input.timeZone,
+      locale: input.locale ?? (organisation?.default_locale === 'en' ? 'en' : 'ja'),
+      time_zone: input.timeZone ?? organisation?.time_zone ?? 'Asia/Tokyo',
       active: 1,
       password_hash: passwordHash,
       password_changed_at: now,

@@ -1,10 +1,16 @@
 import type { z } from 'zod';
 import type { createUserRequest, updateUserRequest, UserView } from '../../../../contracts/accounts';
-import { userAnswerSchema, userListSchema } from '../../../../contracts/answers';
+import { organisationAnswerSchema, userAnswerSchema, userListSchema } from '../../../../contracts/answers';
 import { apiRequest } from '../../../shared/api/client';
 
 export async function listUsers(): Promise<UserView[]> {
   return (await apiRequest('GET', '/api/users', { schema: userListSchema })).users;
+}
+
+/** What a new user starts with: the organisation's default language and time zone. */
+export async function newUserDefaults(): Promise<{ locale: 'ja' | 'en'; timeZone: string }> {
+  const { defaultLocale, timeZone } = (await apiRequest('GET', '/api/organisation', { schema: organisationAnswerSchema })).organisation;
+  return { locale: defaultLocale, timeZone };
 }
 
 export async function createUser(body: z.input<typeof createUserRequest>): Promise<UserView> {

@@ -36,12 +36,23 @@ const valuesOf = ({ loginId, displayName, email, role, locale, timeZone, active 
 });
 
 /** Adds a user (with a first password) or edits one; login IDs do not change once given. */
-export function UserDialog({ user, onDone, onCancel }: { user: UserView | null; onDone(message: string): void; onCancel(): void }) {
+export function UserDialog({
+  user,
+  defaults,
+  onDone,
+  onCancel,
+}: {
+  user: UserView | null;
+  /** A new user's language and time zone: the organisation's defaults once they have loaded. */
+  defaults?: Pick<UserValues, 'locale' | 'timeZone'>;
+  onDone(message: string): void;
+  onCancel(): void;
+}) {
   const { t } = useI18n();
   const creating = user === null;
   const contract = useContractForm<UserValues>({
     schema: creating ? createUserRequest : updateUserRequest,
-    defaultValues: creating ? NEW_USER : valuesOf(user),
+    defaultValues: creating ? { ...NEW_USER, ...defaults } : valuesOf(user),
     toBody: ({ loginId, password, active, ...details }) => (creating ? { loginId, password, ...details } : { ...details, active }),
   });
   const submit = contract.submitWith(async ({ loginId, password, active, ...details }) => {
@@ -63,7 +74,7 @@ export function UserDialog({ user, onDone, onCancel }: { user: UserView | null; 
           <TextField name="email" label={t('users.email')} type="email" />
           <SelectField name="role" label={t('users.role')} choices={roleChoices(t)} />
           <SelectField name="locale" label={t('users.locale')} choices={localeChoices(t)} />
-          <SelectField name="timeZone" label={t('users.time_zone')} choices={timeZoneChoicesFor(user?.timeZone ?? NEW_USER.timeZone)} />
+          <SelectField name="timeZone" label={t('users.time_zone')} choices={timeZoneChoicesFor(user?.timeZone ?? defaults?.timeZone ?? NEW_USER.timeZone)} />
           {creating && <TextField name="password" label={t('users.password')} hint={t('users.password_hint')} type="password" autoComplete="new-password" />}
           {!creating && <CheckboxField name="active" label={t('users.active_label')} hint={t('users.active_hint')} />}
         </ContractForm>

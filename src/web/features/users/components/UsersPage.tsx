@@ -6,7 +6,7 @@ import { PageHeader } from '../../../shared/components/PageHeader';
 import { useLoader } from '../../../shared/api/use-loader';
 import { DataTable } from '../../../shared/components/DataTable';
 import { useI18n } from '../../../shared/i18n/i18n';
-import { listUsers } from '../api/users';
+import { listUsers, newUserDefaults } from '../api/users';
 import { PasswordDialog } from './PasswordDialog';
 import { UserDialog } from './UserDialog';
 
@@ -16,6 +16,7 @@ type Editing = { kind: 'create' } | { kind: 'edit'; user: UserView } | { kind: '
 export function UsersPage() {
   const { t } = useI18n();
   const { state, reload } = useLoader(listUsers, []);
+  const { state: defaults } = useLoader(newUserDefaults, []);
   const [editing, setEditing] = useState<Editing>(null);
   const [done, setDone] = useState<string | null>(null);
   const finish = (message: string) => {
@@ -39,7 +40,12 @@ export function UsersPage() {
         {(users) => <UsersTable users={users} onEdit={(user) => setEditing({ kind: 'edit', user })} onPassword={(user) => setEditing({ kind: 'password', user })} />}
       </Loading>
       {(editing?.kind === 'create' || editing?.kind === 'edit') && (
-        <UserDialog user={editing.kind === 'edit' ? editing.user : null} onDone={finish} onCancel={() => setEditing(null)} />
+        <UserDialog
+          user={editing.kind === 'edit' ? editing.user : null}
+          defaults={defaults.status === 'ready' ? defaults.data : undefined}
+          onDone={finish}
+          onCancel={() => setEditing(null)}
+        />
       )}
       {editing?.kind === 'password' && <PasswordDialog user={editing.user} onDone={finish} onCancel={() => setEditing(null)} />}
     </>
