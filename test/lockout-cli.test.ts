@@ -33,6 +33,23 @@ describe.each(dialects())('tayori admin unlock on $name', (dialect) => {
     expect(await runTayori(['admin', 'unlock', 'admin'], inEnglish)).toMatchObject({ code: 0, stdout: 'admin is not suspended.\n' });
     expect(await runTayori(['admin', 'unlock', 'nobody'], inEnglish)).toMatchObject({ code: 1, stderr: 'No user with login ID nobody.\n' });
   });
+
+  it('admin set-password lifts a suspension and says when the user is deactivated, which a new password does not undo', async () => {
+    const admin = await login(t.app);
+    const created = await admin.request('POST', '/api/users', { loginId: 'sato', displayName: '佐藤', password: 'sato-pass-1234' });
+    await setLockoutPolicy(admin, { threshold: 1, windowMinutes: 30, durationMinutes: null });
+    await failLogins(t.app, 'sato', 1);
+    const reset = await runTayori(['admin', 'set-password', 'sato'], env(), { stdin: 'sato-new-pass-1\n' });
+    expect(reset, reset.stderr).toMatchObject({ code: 0, stderr: '' });
+    expect((await attemptLogin(t.app, 'sato', 'sato-new-pass-1')).statusCode).toBe(200);
+
+    await admin.request('PUT', `/api/users/${created.json().user.id}`, { active: false });
+    const inactive = await runTayori(['admin', 'set-password', 'sato'], env(), { stdin: 'sato-new-pass-2\n' });
+    expect(inactive.code).toBe(0);
+    expect(inactive.stderr).toBe(
+      'sato は無効になっているため、まだログインできません。[ユーザー管理]で有効にしてください(有効な管理者がいないときは、tayori admin create --role admin で新しい管理者を作成します)。\n',
+    );
+  });
 });
 
 describe.each(dialects())('upgrading an installation with login IDs that differ only in case on $name', (dialect) => {

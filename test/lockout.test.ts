@@ -194,6 +194,17 @@ describe.each(dialects())('アカウント停止 on $name', (dialect) => {
       expect((await admin.request('DELETE', '/api/suspensions/no-such-user')).statusCode).toBe(404);
     });
 
+    it('an administrator who sets a new password lifts the suspension, so the user can sign in with it at once', async () => {
+      await setLockoutPolicy(admin, { threshold: 2, windowMinutes: 30, durationMinutes: 30 });
+      await failLogins(t.app, 'tanaka', 2);
+      expect(await suspensions(admin)).toHaveLength(1);
+      expect((await admin.request('PUT', `/api/users/${user.id}/password`, { password: 'fresh-password-9' })).statusCode).toBe(204);
+      expect(await suspensions(admin)).toEqual([]);
+      expect(await canSignIn('tanaka', 'fresh-password-9')).toBe(true);
+      const lifted = (await auditActions()).find((e: { action: string }) => e.action === 'account.unlock');
+      expect(lifted).toMatchObject({ actor: 'admin', target: 'tanaka', details: { failures: 2, reason: 'password_set' } });
+    });
+
     it('lifting early gives a fresh count', async () => {
       await setLockoutPolicy(admin, { threshold: 2, windowMinutes: 30, durationMinutes: 30 });
       await failLogins(t.app, 'tanaka', 2);

@@ -61,6 +61,8 @@ export function adminCommands(program: Command) {
         await setUserPassword(ctx, systemActor('cli'), user.id, parsed);
         say('cli.admin.password_changed', { login: loginId });
         if (generated) say('cli.admin.generated_password', { password });
+        // A new password does not undo a deactivation, an administrator's decision: say so rather than let them try in vain.
+        if (user.active !== 1) complain('cli.admin.password_set_inactive', { login: loginId });
       });
     });
 

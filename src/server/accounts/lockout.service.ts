@@ -186,14 +186,21 @@ export async function unlockByLoginId(ctx: AppContext, actor: Actor, loginId: st
   return (await liftAudited(ctx, actor, user)) ? 'lifted' : 'not_suspended';
 }
 
-async function liftAudited(ctx: AppContext, actor: Actor, user: UserRow): Promise<boolean> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const lifted = await liftSuspensionRow(trx, user.id, ctx.clock.now().toISOString());
-    if (!lifted) return false;
-    await recordAudit(trx, ctx.clock, actor, 'account.unlock', user.login_id, {
-      suspendedAt: lifted.suspended_at,
-      failures: lifted.suspension_failures,
-    });
-    return true;
+function liftAudited(ctx: AppContext, actor: Actor, user: UserRow): Promise<boolean> {
+  return ctx.db.transaction().execute((trx) => liftSuspensionInside(trx, ctx, actor, user));
+}
+
+/**
+ * Lifts the user's suspension, if any, in the caller's transaction and audits it; `reason` says
+ * why when it is not the lifting itself (an administrator set a new password).
+ */
+export async function liftSuspensionInside(trx: Database, ctx: Pick<AppContext, 'clock'>, actor: Actor, user: UserRow, reason?: 'password_set'): Promise<boolean> {
+  const lifted = await liftSuspensionRow(trx, user.id, ctx.clock.now().toISOString());
+  if (!lifted) return false;
+  await recordAudit(trx, ctx.clock, actor, 'account.unlock', user.login_id, {
+    suspendedAt: lifted.suspended_at,
+    failures: lifted.suspension_failures,
+    ...(reason ? { reason } : {}),
   });
+  return true;
 }

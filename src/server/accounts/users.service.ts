@@ -20,6 +20,7 @@ import {
   updateUser as updateUserRow,
 } from './users.repository.js';
 import { findOrganisation } from '../organisation/organisation.repository.js';
+import { liftSuspensionInside } from './lockout.service.js';
 
 export function toUserView(row: UserRow): UserView {
   return {
@@ -141,7 +142,11 @@ async function saveUserChanges(
   return { ...after, updatedAt };
 }
 
-/** An administrator sets a new password; every session of that user ends. */
+/**
+ * An administrator sets a new password; every session of that user ends, and a suspension is
+ * lifted: the administrator gives the user a way back in, and before the new password was refused
+ * for the rest of the suspension with nothing saying so.
+ */
 export async function setUserPassword(ctx: AppContext, actor: Actor, id: string, password: string): Promise<void> {
   const passwordHash = await hashPassword(password);
   await ctx.db.transaction().execute(async (trx) => {
@@ -150,6 +155,7 @@ export async function setUserPassword(ctx: AppContext, actor: Actor, id: string,
     await updateUserRow(trx, id, { password_hash: passwordHash, password_changed_at: now, updated_at: now });
     await deleteSessionsOfUser(trx, id);
     await recordAudit(trx, ctx.clock, actor, 'user.password_set', user.login_id, { password: 'changed' });
+    await liftSuspensionInside(trx, ctx, actor, user, 'password_set');
   });
 }
 
