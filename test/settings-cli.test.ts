@@ -72,9 +72,17 @@ describe('tayori settings (SQLite)', () => {
     expect(round.stdout.trim()).toBe('メール送信設定を保存しました(バージョン 2)。');
     const after = JSON.parse((await runTayori(['settings', 'show'], env)).stdout).settings;
     expect(after).toMatchObject({ smtp: { host: 'smtp.example.jp', passwordSet: true }, suspensionRecipients: ['ops@example.jp', 'it@example.jp'] });
-    // Applied again, the same view is now an old version: refused, nothing overwritten.
-    const stale = await runTayori(['settings', 'apply', writeJson('shown.json', edited)], env);
-    expect(stale.code).not.toBe(0);
+    // Applied again, the same file changes nothing: no conflict with one's own earlier run.
+    const again = await runTayori(['settings', 'apply', writeJson('shown.json', edited)], env);
+    expect(again, again.stderr).toMatchObject({ code: 0, stdout: 'メール送信設定を保存しました(バージョン 2)。\n' });
+    // A file made from version 1 that would change something else is refused, nothing overwritten, with what to do.
+    edited.settings.suspensionRecipients = ['someone@example.jp'];
+    const stale = await runTayori(['settings', 'apply', writeJson('stale.json', edited)], env);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toBe(
+      'ファイルの元になった設定(version)のあとで、設定が変更されています。tayori settings show で今の設定を出し直し、そこに変更を加えてから、もう一度 tayori settings apply を実行してください。\n',
+    );
+    expect(JSON.parse((await runTayori(['settings', 'show'], env)).stdout).settings.suspensionRecipients).toEqual(['ops@example.jp', 'it@example.jp']);
   });
 
   it('prints only the JSON on standard output on a new data dir; the generated password goes to standard error', async () => {

@@ -5,7 +5,7 @@ import { systemActor } from '../server/audit/audit.service.js';
 import { AppError } from '../server/errors.js';
 import { applyMailSettings, getMailSettingsView } from '../server/settings/mail-settings.service.js';
 import { printAppError, withInstallation } from './context.js';
-import { cliLocale, say, text } from './output.js';
+import { cliLocale, complain, say, text } from './output.js';
 
 export function settingsCommands(program: Command) {
   const settings = program.command('settings').description(text('cli.help.settings'));
@@ -33,7 +33,14 @@ export function settingsCommands(program: Command) {
           const view = await applyMailSettings(ctx, systemActor('cli'), body);
           say('cli.settings.saved', { version: view.version });
         } catch (error) {
-          if (!(error instanceof AppError) || error.fields.length === 0) throw error;
+          if (!(error instanceof AppError)) throw error;
+          // The screen's 「画面を再読み込みしてください」 means nothing here.
+          if (error.status === 409) {
+            complain('cli.settings.conflict');
+            process.exitCode = 1;
+            return;
+          }
+          if (error.fields.length === 0) throw error;
           printAppError(error, fieldName);
           process.exitCode = 1;
         }

@@ -58,6 +58,7 @@ export const cliMessages = defineMessages(
     'cli.secrets.key_missing':
       '保存済みの秘密情報に、この設定にない鍵({keys})で暗号化されたものがあります。何も変更していません。サービスと同じ TAYORI_SECRET_KEY(または同じデータディレクトリの鍵ファイル)で実行してください。',
     'cli.settings.saved': 'メール送信設定を保存しました(バージョン {version})。',
+    'cli.settings.conflict': 'ファイルの元になった設定(version)のあとで、設定が変更されています。tayori settings show で今の設定を出し直し、そこに変更を加えてから、もう一度 tayori settings apply を実行してください。',
     'cli.file.unreadable': '{file} を読み込めません: {reason}',
     'cli.file.not_json': '{file} はJSONとして正しくありません: {reason}',
     'cli.initial_admin':
@@ -160,6 +161,7 @@ export const cliMessages = defineMessages(
     'cli.secrets.key_missing':
       'Some stored secrets are encrypted with a key this configuration does not have ({keys}). Nothing was changed. Run this with the same TAYORI_SECRET_KEY (or the key file of the same data directory) as the service.',
     'cli.settings.saved': 'Mail settings saved (version {version}).',
+    'cli.settings.conflict': 'The settings changed after the version this file was made from. Print them again with tayori settings show, make your changes there, and run tayori settings apply again.',
     'cli.file.unreadable': 'Cannot read {file}: {reason}',
     'cli.file.not_json': '{file} is not valid JSON: {reason}',
     'cli.initial_admin':

@@ -96,12 +96,13 @@ async function saveValidated(
   return ctx.db.transaction().execute(async (trx) => {
     const record = await readMailSettings(trx);
     const form = validate(record);
-    if (form.version !== undefined && form.version !== record.version) throw conflict();
     const next = nextSettings(ctx, record, form);
     // [設定完了] always means "try now": waiting mail leaves at once, even when nothing changed.
     await requestPromptDelivery(trx);
-    // A save that changes nothing (the same form sent again) keeps the version and is not audited.
+    // A save that changes nothing (the same form sent again) keeps the version and is not audited,
+    // whatever version it was made from: the same file applied twice was refused as a conflict.
     if (record.version > 0 && changesNothing(record, next)) return toMailSettingsView(ctx, record);
+    if (form.version !== undefined && form.version !== record.version) throw conflict();
     const saved = await writeAudited(trx, ctx, actor, record, next);
     if (!saved) throw conflict();
     return toMailSettingsView(ctx, saved);
