@@ -305,6 +305,8 @@ describeInBrowser('the admin pages in the browser', () => {
     await signIn(suite.page, suite.server.baseUrl, '/users');
     const banner = suite.page.locator('.banner.failing');
     await expectText(banner, 'メールを送信できない状態が続いています');
+    // Raised while the page is open, it is read out: it appears inside a live region.
+    expect(await banner.locator('xpath=..').getAttribute('aria-live')).toBe('polite');
     await expectText(banner, 'SMTPサーバに接続を拒否されました');
     await expectText(banner, '最後に送信に成功した日時');
     await menu().getByRole('link', { name: '配信ログ' }).click();
