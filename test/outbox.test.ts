@@ -19,7 +19,7 @@ import { type TestClock, testClock } from './support/clock.js';
 import { dialects } from './support/databases.js';
 import { saveMailSettings, smtpSettingsForm } from './support/mail-settings.js';
 import { freePort } from './support/cli.js';
-import { closedPort, type SmtpSink, startRawReplyServer, startSmtpSink } from './support/smtp-sink.js';
+import { closedPort, type SmtpSink, startHangUpServer, startRawReplyServer, startSmtpSink } from './support/smtp-sink.js';
 
 const japaneseMail = {
   to: 'tanaka@example.jp',
@@ -386,6 +386,23 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     await deliverDue();
     await sink.waitForMessages(1);
     expect((await deliveries())[0]).toMatchObject({ state: 'sent', attempts: 2 });
+  });
+
+  it.each([
+    ['before its greeting', () => startHangUpServer()],
+    ['at DATA, before any of the message', () => startRawReplyServer('DATA', null)],
+  ])('counts a server that hangs up %s as the transport failing: mail stays queued, no attempt counted', async (_when, start) => {
+    const hangingUp = await start();
+    try {
+      await saveMailSettings(admin, smtpSettingsForm(hangingUp.port));
+      for (let i = 0; i < 3; i++) await submit({ ...japaneseMail, subject: `件名${i}` });
+      await deliverDue();
+    } finally {
+      await hangingUp.close();
+    }
+    const rows = await deliveries();
+    expect(rows.map((row: { state: string; attempts: number }) => [row.state, row.attempts])).toEqual([['queued', 0], ['queued', 0], ['queued', 0]]);
+    expect((await admin.request('GET', '/api/health')).json().transport).toMatchObject({ state: 'failing' });
   });
 
   it('keeps mail queued while the server refuses connections, raises the banner and one alert, then delivers everything', async () => {

@@ -246,11 +246,17 @@ export function startSilentServer(): Promise<{ port: number; close(): Promise<vo
   return startTcpServer(() => {});
 }
 
+/** A server that accepts each connection and hangs up at once, before its greeting (a balancer with no live backend). */
+export function startHangUpServer(): Promise<{ port: number; close(): Promise<void> }> {
+  return startTcpServer((socket) => socket.destroy());
+}
+
 /**
  * A server that speaks just enough SMTP by hand to answer one command with bytes smtp-server
  * would clean up first (control characters, any length): a hostile server's reply as it arrives.
+ * A null reply hangs up instead.
  */
-export function startRawReplyServer(command: 'MAIL' | 'RCPT', reply: string): Promise<{ port: number; close(): Promise<void> }> {
+export function startRawReplyServer(command: 'MAIL' | 'RCPT' | 'DATA', reply: string | null): Promise<{ port: number; close(): Promise<void> }> {
   return startTcpServer((socket) => {
     socket.write('220 raw.example ESMTP\r\n');
     let received = '';
@@ -260,6 +266,7 @@ export function startRawReplyServer(command: 'MAIL' | 'RCPT', reply: string): Pr
         const verb = received.slice(0, 4).toUpperCase();
         received = received.slice(end + 2);
         if (verb === 'QUIT') socket.end('221 bye\r\n');
+        else if (verb === command && reply === null) socket.destroy();
         else socket.write(verb === command ? `${reply}\r\n` : verb === 'EHLO' ? '250-raw.example\r\n250 8BITMIME\r\n' : '250 OK\r\n');
       }
     });

@@ -5,8 +5,8 @@ import { newId } from '../ids.js';
 import { metrics } from '../metrics/registry.js';
 import { readMailSettings } from '../settings/mail-settings.service.js';
 import { resolveDeliveryTarget, type SmtpTarget } from '../transports/delivery-target.js';
-import { afterWholeMessage, classifySmtpError, type DeliveryFault, replyAsShown, SEND_TIMEOUT } from '../transports/faults.js';
-import { ON_MESSAGE_WRITTEN } from '../transports/message-writes.js';
+import { afterWholeMessage, beforeMessage, classifySmtpError, type DeliveryFault, replyAsShown, SEND_TIMEOUT } from '../transports/faults.js';
+import { ON_MESSAGE_STARTED, ON_MESSAGE_WRITTEN } from '../transports/message-writes.js';
 import type { MailSender } from '../transports/smtp-thread.js';
 import { createSmtpTransport } from '../transports/smtp-transport.js';
 import { fallbackAlertTarget } from './alert-fallback.js';
@@ -26,6 +26,14 @@ import { TransportPool } from './transport-pool.js';
  * second statement on every claim would cost more than the rare take-over is worth.
  */
 const ABANDONED_CHECK_EVERY_CLAIMS = 16;
+
+/**
+ * The fault a pass reports: the first, unless it is only the consequence of another (a send cut
+ * off because another ran out of time), which could finish recording first on busy cores and put
+ * itself in the banner instead of the cause.
+ */
+const causeOf = (first: DeliveryFault | null, next: DeliveryFault): DeliveryFault =>
+  first === null || first.code === 'smtp.cut_off_with_another' ? next : first;
 
 /**
  * Delivers the outbox. Any number of workers (in `tayori serve` or `tayori worker`, on any
@@ -176,7 +184,7 @@ export class OutboxWorker {
         }
         if (!(await this.held.mayStart(row.id))) continue;
         const fault = await this.deliverOne(row, target, transporter, !alertsViaFallback);
-        if (fault) transportFault ??= fault;
+        if (fault) transportFault = causeOf(transportFault, fault);
         processed++;
       }
     };
@@ -222,8 +230,13 @@ export class OutboxWorker {
    */
   private async deliverOne(row: OutboxRow, target: SmtpTarget, transporter: MailSender, viaConfiguredTransport: boolean): Promise<DeliveryFault | null> {
     let fault: DeliveryFault | null = null;
+    let messageStarted = false;
     let messageWritten = false;
-    const mail = { ...composeMail(row, target.from), [ON_MESSAGE_WRITTEN]: () => (messageWritten = true) };
+    const mail = {
+      ...composeMail(row, target.from),
+      [ON_MESSAGE_STARTED]: () => (messageStarted = true),
+      [ON_MESSAGE_WRITTEN]: () => (messageWritten = true),
+    };
     const timeSend = metrics.sendSeconds.startTimer({ transport: target.via });
     try {
       const info = await this.withinSendTime(transporter, transporter.sendMail(mail));
@@ -237,6 +250,7 @@ export class OutboxWorker {
       timeSend();
       fault = this.faultOf(error, transporter);
       if (messageWritten) fault = afterWholeMessage(fault);
+      else if (!messageStarted) fault = beforeMessage(fault);
       await recordFailure(this.ctx, this.owner, row, fault);
     } finally {
       this.held.forget(row.id);

@@ -151,6 +151,16 @@ export function afterWholeMessage(deliveryFault: DeliveryFault): DeliveryFault {
   return deliveryFault.reply === undefined ? { ...deliveryFault, possiblyDelivered: true } : deliveryFault;
 }
 
+/**
+ * A connection that ended before the server took DATA — before its greeting, after EHLO, after
+ * RCPT — sent nothing of this mail: the server or the way to it failed (a load balancer with no
+ * live backend accepts and hangs up), as with a refused connection. Counted against each mail,
+ * every mail used up its attempts with no banner and no alert.
+ */
+export function beforeMessage(deliveryFault: DeliveryFault): DeliveryFault {
+  return deliveryFault.code === 'smtp.connection_dropped' ? { ...deliveryFault, scope: 'transport' } : deliveryFault;
+}
+
 /** The fault as a sentence in the reader's language, the server's reply quoted in it. */
 export function describeFault(locale: Locale, deliveryFault: DeliveryFault): string {
   return t(locale, deliveryFault.code, deliveryFault.params);

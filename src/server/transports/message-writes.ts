@@ -8,7 +8,14 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
  */
 export const ON_MESSAGE_WRITTEN = 'tayoriOnMessageWritten';
 
-export type MailToSend = Mail.Options & { [ON_MESSAGE_WRITTEN]?: () => void };
+/**
+ * Called when the server has taken DATA and the message starts to go (the connection starts
+ * reading it). A conversation that fails before that has sent nothing of this mail: its fault is
+ * the server's or the connection's, not the mail's.
+ */
+export const ON_MESSAGE_STARTED = 'tayoriOnMessageStarted';
+
+export type MailToSend = Mail.Options & { [ON_MESSAGE_WRITTEN]?: () => void; [ON_MESSAGE_STARTED]?: () => void };
 
 /** The most of a message held back before writing (a part nodemailer produces whole is written whole). */
 const MESSAGE_WRITE_BYTES = 64 * 1024;
@@ -24,9 +31,11 @@ const MESSAGE_WRITE_BYTES = 64 * 1024;
  */
 export function writeMessagesWhole<T>(transporter: Transporter<T>): Transporter<T> {
   transporter.use('stream', (mail, done) => {
-    const onWritten = (mail.data as MailToSend)[ON_MESSAGE_WRITTEN];
+    const { [ON_MESSAGE_WRITTEN]: onWritten, [ON_MESSAGE_STARTED]: onStarted } = mail.data as MailToSend;
     mail.message.processFunc((input: Readable) => {
       const output = gatheredWhole(input);
+      // The connection pipes the message only once the server answered DATA with 354.
+      if (onStarted) output.once('resume', onStarted);
       if (onWritten) output.once('end', onWritten);
       return output;
     });

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { startThread } from '../threads.js';
 import type { NodemailerErrorFields } from './faults.js';
-import { type MailToSend, ON_MESSAGE_WRITTEN } from './message-writes.js';
+import { type MailToSend, ON_MESSAGE_STARTED, ON_MESSAGE_WRITTEN } from './message-writes.js';
 import type { SmtpTransportOptions } from './smtp-transport.js';
 
 /** What the outbox worker needs of a transport: nodemailer's pooled one, or the same on a thread. */
@@ -20,7 +20,7 @@ export interface SentInfo {
 }
 
 /** A nodemailer error as it crosses the thread: the fields faults.ts classifies by. */
-export type ThreadedError = NodemailerErrorFields & { message: string; name?: string };
+export type ThreadedError = NodemailerErrorFields & { message: string; name?: string; messageStarted?: boolean };
 
 export interface SendRequest {
   id: number;
@@ -40,7 +40,7 @@ export const writtenSlot = (id: number) => id % WRITTEN_SLOTS;
 
 const THREAD_ENTRY = new URL('./smtp-thread.worker', import.meta.url);
 
-type Waiting = Map<number, { resolve: (info: SentInfo) => void; reject: (error: Error) => void; onWritten?: () => void }>;
+type Waiting = Map<number, { resolve: (info: SentInfo) => void; reject: (error: Error) => void; onWritten?: () => void; onStarted?: () => void }>;
 interface Started {
   thread: Worker;
   waiting: Waiting;
@@ -64,10 +64,11 @@ export class SmtpThread implements MailSender {
   sendMail(mail: MailToSend): Promise<SentInfo> {
     const id = this.nextId++;
     const { thread, waiting } = this.started();
-    // A function cannot cross to the thread: the thread marks the send's slot instead.
-    const { [ON_MESSAGE_WRITTEN]: onWritten, ...postable } = mail;
+    // A function cannot cross to the thread: the thread marks the send's slot instead, and says
+    // with a failure whether the message had started.
+    const { [ON_MESSAGE_WRITTEN]: onWritten, [ON_MESSAGE_STARTED]: onStarted, ...postable } = mail;
     return new Promise((resolve, reject) => {
-      waiting.set(id, { resolve, reject, onWritten });
+      waiting.set(id, { resolve, reject, onWritten, onStarted });
       // A mail in flight keeps the process alive; an idle thread does not.
       thread.ref();
       thread.postMessage({ id, mail: postable } satisfies SendRequest);
@@ -124,6 +125,7 @@ function fail(started: Started, id: number, error: Error): void {
   const sender = started.waiting.get(id);
   if (!sender) return;
   started.waiting.delete(id);
+  if ((error as ThreadedError).messageStarted) sender.onStarted?.();
   if (Atomics.load(started.written, writtenSlot(id)) === (id | 0)) sender.onWritten?.();
   sender.reject(error);
 }

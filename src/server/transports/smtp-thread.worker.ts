@@ -7,7 +7,7 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import nodemailer from 'nodemailer';
-import { type MailToSend, ON_MESSAGE_WRITTEN, writeMessagesWhole } from './message-writes.js';
+import { type MailToSend, ON_MESSAGE_STARTED, ON_MESSAGE_WRITTEN, writeMessagesWhole } from './message-writes.js';
 import { type SendOutcome, type SendRequest, type ThreadedError, writtenSlot } from './smtp-thread.js';
 
 const port = parentPort!;
@@ -48,9 +48,10 @@ port.on('message', async (request: SendRequest | 'close') => {
     return;
   }
   let outcome: SendOutcome;
+  let messageStarted = false;
   try {
     const markWritten = () => Atomics.store(written, writtenSlot(request.id), request.id | 0);
-    const mail: MailToSend = { ...request.mail, [ON_MESSAGE_WRITTEN]: markWritten };
+    const mail: MailToSend = { ...request.mail, [ON_MESSAGE_WRITTEN]: markWritten, [ON_MESSAGE_STARTED]: () => (messageStarted = true) };
     const info = await transporter.sendMail(mail);
     outcome = {
       id: request.id,
@@ -60,7 +61,7 @@ port.on('message', async (request: SendRequest | 'close') => {
       },
     };
   } catch (error) {
-    outcome = { id: request.id, error: asThreadedError(error) };
+    outcome = { id: request.id, error: { ...asThreadedError(error), messageStarted } };
   }
   port.postMessage(outcome);
 });
