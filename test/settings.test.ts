@@ -297,6 +297,21 @@ describe.each(dialects())('メール送信設定 on $name', (dialect) => {
       expect(await getView(admin)).toEqual(saved);
     });
 
+    it('checks a form without saving it: every problem at once (422), or 204 for one that would be saved', async () => {
+      const bad = formWith('senderAddress', null, formWith('smtp.port', 99999));
+      const checked = await admin.request('POST', '/api/settings/mail/check', bad);
+      expect(checked.statusCode, checked.body).toBe(422);
+      expect(checked.json().error.fields.map((f: { path: string; code: string }) => [f.path, f.code])).toEqual(
+        expect.arrayContaining([
+          ['smtp.port', 'validation.too_big'],
+          ['senderAddress', 'settings.required_to_send'],
+        ]),
+      );
+      const good = await admin.request('POST', '/api/settings/mail/check', formWith('senderAddress', 'other@example.jp'));
+      expect(good.statusCode, good.body).toBe(204);
+      expect(await getView(admin)).toEqual(saved);
+    });
+
     it('lists every problem of one body together, schema and sending rules alike', async () => {
       const body = formWith('senderAddress', '', formWith('smtp.host', null, formWith('smtp.port', 0, formWith('monitoring.intervalMinutes', 7))));
       const response = await put(admin, body);

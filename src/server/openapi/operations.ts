@@ -275,6 +275,14 @@ export const OPERATIONS: Record<string, Operation> = {
     responses: { 200: mailSettingsViewSchema },
     refusals: { 409: VERSION_CONFLICT },
   },
+  'POST /api/settings/mail/check': {
+    operationId: 'checkMailSettings',
+    tag: 'mail-settings',
+    summary: 'Every problem [設定完了] would find in the form, saving nothing',
+    description: 'A 422 lists every problem at once, the rules that need the saved settings included; 204 when the form would be saved.',
+    body: mailSettingsFormSchema,
+    responses: { 204: noContent('The form would be saved as it is.') },
+  },
   'POST /api/settings/mail/test-connection': {
     operationId: 'testConnection',
     tag: 'mail-settings',

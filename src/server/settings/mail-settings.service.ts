@@ -83,6 +83,15 @@ export function applyMailSettings(ctx: AppContext, actor: Actor, body: unknown):
   return saveValidated(ctx, actor, (record) => parseMailSettingsBody(ctx, record, body));
 }
 
+/**
+ * Every problem [設定完了] would find in the body, saving nothing: the screen checks the shape
+ * itself, but the rules that need the saved settings (a host and a sender to send, a password to
+ * reuse) run only here, and came back in a second round after the shape was put right.
+ */
+export async function checkMailSettingsBody(ctx: AppContext, body: unknown): Promise<void> {
+  parseMailSettingsBody(ctx, await readMailSettings(ctx.db), body);
+}
+
 /** Validates the form against the mode and saves it as one unit (SPEC §1.6), audited. */
 export function saveMailSettings(ctx: AppContext, actor: Actor, form: MailSettingsForm): Promise<MailSettingsView> {
   return saveValidated(ctx, actor, (record) => checkMailSettingsForm(ctx, record, form));

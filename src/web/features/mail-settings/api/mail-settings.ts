@@ -18,6 +18,11 @@ export function saveMailSettings(body: MailSettingsFormInput): Promise<MailSetti
   return apiRequest('PUT', '/api/settings/mail', { body, schema: mailSettingsViewSchema });
 }
 
+/** Every problem [設定完了] would find in the form, the rules that need the saved settings included; saves nothing. */
+export async function checkMailSettings(body: MailSettingsFormInput): Promise<void> {
+  await apiRequest('POST', '/api/settings/mail/check', { body });
+}
+
 /** [接続テスト] with the form's values as they are now (not saved). */
 export function testConnection(body: CheckBody): Promise<MailCheckOutcome> {
   return apiRequest('POST', '/api/settings/mail/test-connection', { body, schema: mailCheckOutcomeSchema });

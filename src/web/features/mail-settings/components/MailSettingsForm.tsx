@@ -9,7 +9,7 @@ import { Notice } from '../../../shared/components/Notice';
 import { contractResolver, flattenErrors, focusFirstInvalid, showServerProblems } from '../../../shared/forms/contract-form';
 import { useI18n } from '../../../shared/i18n/i18n';
 import { useLeaveGuard } from '../../../shared/router/router';
-import { loadMailSettings, saveMailSettings } from '../api/mail-settings';
+import { checkMailSettings, loadMailSettings, saveMailSettings } from '../api/mail-settings';
 import { formValuesOf, type MailSettingsFormValues, requestBodyOf } from '../model/form-values';
 import { gmailSetupValues } from '../model/gmail-setup';
 import { GmailFields } from './GmailFields';
@@ -66,9 +66,18 @@ export function MailSettingsForm({
     );
   };
 
+  // The browser checks the form's shape; the rules that need the saved settings (a host and a
+  // sender to send) run on the server. Asked at once, they come in the same list instead of a
+  // second round after the shape is put right.
   const refused = () => {
     setOutcome('invalid');
-    focusFirstInvalid(element.current);
+    checkMailSettings(requestBodyOf(form.getValues(), view)).then(
+      () => focusFirstInvalid(element.current),
+      (error: unknown) => {
+        if (error instanceof ApiError && error.status === 422) showServerProblems(form, error.fields, element.current);
+        else focusFirstInvalid(element.current);
+      },
+    );
   };
   const submit = form.handleSubmit(async (values) => {
     setOutcome(null);
