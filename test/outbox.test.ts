@@ -377,6 +377,21 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     expect(delivery.lastError.reply).toContain('550 5.1.1');
   });
 
+  it('keeps delivering new mail on its other connections while one send takes long', async () => {
+    const release = sink.holdDataReplyTo('slow@example.jp');
+    await submit({ ...japaneseMail, to: 'slow@example.jp', subject: '大きな添付' });
+    const pass = deliverDue();
+    await sink.waitForMessages(1); // the slow mail has arrived; its answer is held
+    await submit({ ...japaneseMail, subject: '後から1' });
+    await submit({ ...japaneseMail, subject: '後から2' });
+    // Before, the new mails waited for the next pass, which began only when the slow send ended.
+    const arrived = await sink.waitForMessages(3);
+    expect(arrived.map((mail) => mail.subject).slice(1).sort()).toEqual(['後から1', '後から2']);
+    release();
+    await pass;
+    expect((await deliveries()).map((row: { state: string }) => row.state)).toEqual(['sent', 'sent', 'sent']);
+  });
+
   it('retries a mail whose connection dropped mid-DATA', async () => {
     sink.dropNextMessages(1);
     await submit(japaneseMail);

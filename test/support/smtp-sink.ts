@@ -78,6 +78,8 @@ export interface SmtpSink {
   dropNextMessages(count: number): void;
   /** Answer each DATA this long after the message arrived (a slow server); 0 to answer at once. */
   delayDataReply(ms: number): void;
+  /** Answer DATA for mail to this address only once the returned function is called (a send that takes as long as the test wants). */
+  holdDataReplyTo(address: string): () => void;
   /** Resolves once `count` messages have arrived in total. */
   waitForMessages(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
@@ -136,6 +138,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   let connectReply: string | null = null;
   let dropsLeft = 0;
   let dataReplyDelayMs = 0;
+  const heldReplies = new Map<string, Promise<void>>();
   const waiters: Array<() => void> = [];
 
   const server = new SMTPServer({
@@ -186,7 +189,9 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
           .then((parsed) => {
             messages.push(toReceivedMail(parsed, session, raw));
             for (const wake of waiters.splice(0)) wake();
-            if (dataReplyDelayMs > 0) setTimeout(() => callback(null), dataReplyDelayMs);
+            const held = session.envelope.rcptTo.map((r) => heldReplies.get(r.address.toLowerCase())).find(Boolean);
+            if (held) void held.then(() => callback(null));
+            else if (dataReplyDelayMs > 0) setTimeout(() => callback(null), dataReplyDelayMs);
             else callback(null);
           })
           .catch(callback);
@@ -225,6 +230,11 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     },
     delayDataReply(ms) {
       dataReplyDelayMs = ms;
+    },
+    holdDataReplyTo(address) {
+      let release!: () => void;
+      heldReplies.set(address.toLowerCase(), new Promise<void>((resolve) => (release = resolve)));
+      return release;
     },
     async waitForMessages(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

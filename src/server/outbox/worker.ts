@@ -53,7 +53,8 @@ export class OutboxWorker {
   private readonly cutOff = new WeakSet<MailSender>();
   private stopping = false;
   private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
+  /** Whoever sleeps until the next poll: the loop between passes, idle lanes during one. */
+  private readonly sleepers = new Set<() => void>();
 
   constructor(private readonly ctx: AppContext) {
     this.health = new TransportHealth(ctx);
@@ -75,7 +76,7 @@ export class OutboxWorker {
    */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wakeUp?.();
+    this.wakeSleepers();
     await this.loop;
     this.loop = null;
     this.held.stop();
@@ -84,7 +85,12 @@ export class OutboxWorker {
 
   /** Something was enqueued: look now instead of at the next poll. */
   wake(): void {
-    this.wakeUp?.();
+    this.wakeSleepers();
+  }
+
+  private wakeSleepers(): void {
+    for (const wake of this.sleepers) wake();
+    this.sleepers.clear();
   }
 
   private async runLoop(): Promise<void> {
@@ -101,11 +107,13 @@ export class OutboxWorker {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wakeUp = () => {
+      const wake = () => {
         clearTimeout(timer);
+        this.sleepers.delete(wake);
         resolve();
       };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
     });
   }
 
@@ -159,6 +167,7 @@ export class OutboxWorker {
     let refilling: Promise<void> | null = null;
     let transportFault: DeliveryFault | null = null;
     let processed = 0;
+    let sending = 0;
 
     const refill = async () => {
       const rows = await this.claim(4 * lanes - queue.length, onlyKind);
@@ -177,13 +186,25 @@ export class OutboxWorker {
           continue;
         }
         const row = queue.shift();
-        if (!row) return;
+        if (!row) {
+          // Another lane is still in a long send (a big attachment to a slow server): look for new
+          // mail again at the next poll rather than leave it to the next pass, which starts only
+          // when that send ends. New mail waited minutes behind one slow upload.
+          if (sending === 0 || transportFault || this.stopping) return;
+          await this.sleep(this.ctx.config.outbox.pollMs);
+          exhausted = false;
+          continue;
+        }
         if (transportFault || this.stopping) {
           await this.giveBack(row);
           continue;
         }
         if (!(await this.held.mayStart(row.id))) continue;
-        const fault = await this.deliverOne(row, target, transporter, !alertsViaFallback);
+        sending++;
+        const fault = await this.deliverOne(row, target, transporter, !alertsViaFallback).finally(() => {
+          // The lanes waiting for it look once more and end the pass, instead of at the next poll.
+          if (--sending === 0) this.wakeSleepers();
+        });
         if (fault) transportFault = causeOf(transportFault, fault);
         processed++;
       }
