@@ -5,12 +5,20 @@ import { BIDI_CONTROLS } from './foreign-text.js';
 // eslint-disable-next-line no-control-regex
 export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
+/** What keeps a value from being one line of text, as a message key; null when nothing does. */
+export function oneLineProblem(value: string): 'validation.control_chars' | 'validation.bidi_controls' | null {
+  if (CONTROL_CHARACTERS.test(value)) return 'validation.control_chars';
+  return BIDI_CONTROLS.test(value) ? 'validation.bidi_controls' : null;
+}
+
 export const singleLineText = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((value) => !CONTROL_CHARACTERS.test(value), { message: 'validation.control_chars' })
-    .refine((value) => !BIDI_CONTROLS.test(value), { message: 'validation.bidi_controls' });
+    .superRefine((value, ctx) => {
+      const problem = oneLineProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
 
 export const requiredText = (max: number) =>
   z

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { MAX_ADDRESSES, parseAddress, parseAddressList, toAsciiAddress } from './address.js';
-import { CONTROL_CHARACTERS, requiredText, singleLineText } from './common.js';
-import { BIDI_CONTROLS } from './foreign-text.js';
+import { CONTROL_CHARACTERS, oneLineProblem, requiredText, singleLineText } from './common.js';
 import { storedErrorViewSchema } from './stored-error.js';
 
 /** Mail the application hands to Tayori (SPEC §2.2): POST /api/mail/messages and mail.enqueue(). */
@@ -73,8 +72,9 @@ type Issue = { message: string; path: (string | number)[]; params?: Record<strin
 
 /** A name as it may appear in a header: one line, trimmed; an empty one means none. */
 function parseDisplayName(raw: string, path: (string | number)[], issues: Issue[]): string | null {
-  if (CONTROL_CHARACTERS.test(raw) || BIDI_CONTROLS.test(raw)) {
-    issues.push({ message: CONTROL_CHARACTERS.test(raw) ? 'validation.control_chars' : 'validation.bidi_controls', path });
+  const oneLine = oneLineProblem(raw);
+  if (oneLine) {
+    issues.push({ message: oneLine, path });
     return null;
   }
   const name = raw.trim();

@@ -5,8 +5,9 @@ import { type Actor, diffForAudit, recordAudit } from '../audit/audit.service.js
 import type { AppContext } from '../context.js';
 import type { Database, DialectName } from '../db/database.js';
 import { AppError, fieldError, notFound } from '../errors.js';
+import { findOrganisation } from '../organisation/organisation.repository.js';
 import { findAccountForLogin } from './lockout.repository.js';
-import { isSuspended, passwordAccepted } from './lockout.service.js';
+import { isSuspended, liftSuspensionInside, passwordAccepted } from './lockout.service.js';
 import { hashPassword } from './passwords.js';
 import { deleteSession, deleteSessionsOfUser } from './sessions.repository.js';
 import {
@@ -19,8 +20,6 @@ import {
   type UserRow,
   updateUser as updateUserRow,
 } from './users.repository.js';
-import { findOrganisation } from '../organisation/organisation.repository.js';
-import { liftSuspensionInside } from './lockout.service.js';
 
 export function toUserView(row: UserRow): UserView {
   return {

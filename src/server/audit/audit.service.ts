@@ -1,5 +1,4 @@
-import type { AuditAction } from '../../contracts/audit.js';
-import type { AuditEntryView } from '../../contracts/audit.js';
+import type { AuditAction, AuditEntryView } from '../../contracts/audit.js';
 import { newId } from '../ids.js';
 import type { Clock } from '../clock.js';
 import type { AppContext } from '../context.js';

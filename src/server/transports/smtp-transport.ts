@@ -46,7 +46,7 @@ export function smtpConnectionOptions(ctx: AppContext, target: SmtpTarget): SMTP
  * container's short host name always got: from a remote address, a loopback literal is what
  * mail filters score as forged. The public URL's host is the product's own name.
  */
-export function greetingName(publicUrl: string): string | undefined {
+function greetingName(publicUrl: string): string | undefined {
   if (hostname().includes('.')) return undefined;
   const host = new URL(publicUrl).hostname;
   if (isIPv4(host)) return host === '127.0.0.1' ? undefined : `[${host}]`;

@@ -9,7 +9,7 @@ export function AdminBanners({ health }: { health: HealthView | null }) {
   return (
     <>
       {/* Always there, so that a banner raised by the once-a-minute look is read out when it appears. */}
-      <div className="banner-live" aria-live="polite">
+      <div aria-live="polite">
         {transport?.banner && (
           <section className="banner failing" aria-labelledby="transport-banner-title">
             <h2 id="transport-banner-title">{t('banner.transport.title')}</h2>
