@@ -11,7 +11,8 @@ import { outgoingMessageSchema } from '../src/contracts/mail.js';
 import { parseOrThrow } from '../src/server/errors.js';
 import { createMailApi, outboxRowsFor } from '../src/server/outbox/enqueue.js';
 import type { DB } from '../src/server/db/schema.js';
-import { claimDueMails, idempotencyKeyLookup, insertOutboxRowsIfCurrent, markSent, type OutboxRow } from '../src/server/outbox/outbox.repository.js';
+import { followUpFor, partialDeliveryNote } from '../src/server/outbox/deferred-recipients.js';
+import { claimDueMails, idempotencyKeyLookup, insertOutboxRowsIfCurrent, markSent, markSentWithFollowUp, type OutboxRow } from '../src/server/outbox/outbox.repository.js';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
 import { readMailSettings } from '../src/server/settings/mail-settings.service.js';
 import { type Client, createTestApp, login, type TestApp } from './support/app.js';
@@ -375,6 +376,78 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     expect(delivery).toMatchObject({ state: 'sent', attempts: 1 });
     expect(delivery.lastError.message).toContain('nobody@example.jp');
     expect(delivery.lastError.reply).toContain('550 5.1.1');
+  });
+
+  it('sends the mail again, to them alone, to the recipients a server put off with a 4xx while it took the others', async () => {
+    sink.failNext(1, 'rcpt', '452 4.2.2 Mailbox full, try again later');
+    const mail = await submit({ ...japaneseMail, to: ['suzuki@example.jp', 'tanaka@example.jp'], cc: [{ name: '山田', address: 'yamada@example.jp' }] });
+    await deliverDue();
+    const [first] = await sink.waitForMessages(1);
+    expect(first.envelope.to).toEqual(['tanaka@example.jp', 'yamada@example.jp']);
+
+    const [followUp, original] = await deliveries();
+    expect(original).toMatchObject({ id: mail.json().delivery.id, state: 'sent', attempts: 1 });
+    expect(original.lastError.message).toBe(
+      '一部の宛先はサーバーが一時的に受け付けなかったため、その宛先にだけ後で送り直します(配信ログに別の行で表示します): suzuki@example.jp',
+    );
+    expect(original.lastError.reply).toContain('452 4.2.2');
+    expect(followUp).toMatchObject({ state: 'queued', attempts: 1, to: 'suzuki@example.jp', cc: '', messageId: original.messageId });
+    expect(followUp.lastError.reply).toContain('452 4.2.2');
+
+    clock.advance(60_000);
+    await deliverDue();
+    const [, second] = await sink.waitForMessages(2);
+    expect(second.envelope.to).toEqual(['suzuki@example.jp']);
+    expect(second.messageId).toBe(first.messageId);
+    expect(second.to).toEqual(['suzuki@example.jp', 'tanaka@example.jp']);
+    expect(second.subject).toBe(japaneseMail.subject);
+    expect(sink.messages).toHaveLength(2);
+    expect((await deliveries()).map((d: { state: string }) => d.state)).toEqual(['sent', 'sent']);
+  });
+
+  it('names refused and put-off recipients apart, and sends again only to those put off', async () => {
+    sink.rejectRecipient('nobody@example.jp', '550 5.1.1 <nobody@example.jp>: Recipient address rejected: User unknown');
+    sink.failNext(1, 'rcpt', '451 4.7.1 Greylisted, please try again');
+    await submit({ ...japaneseMail, to: ['suzuki@example.jp', 'nobody@example.jp', 'tanaka@example.jp'], bcc: 'sato@example.jp' });
+    await deliverDue();
+    const [followUp, original] = await deliveries();
+    expect(original.lastError.message).toBe(
+      '一部の宛先がサーバーに拒否されました: nobody@example.jp。一時的に受け付けなかった宛先には、後で送り直します(配信ログに別の行で表示します): suzuki@example.jp',
+    );
+    expect(followUp).toMatchObject({ state: 'queued', to: 'suzuki@example.jp', bcc: '' });
+
+    // Put off again: the follow-up is retried as any mail whose recipient was put off, its attempts counted on.
+    sink.failNext(1, 'rcpt', '451 4.7.1 Greylisted, please try again');
+    clock.advance(60_000);
+    await deliverDue();
+    expect((await deliveries())[0]).toMatchObject({ id: followUp.id, state: 'queued', attempts: 2 });
+    clock.advance(60_000);
+    await deliverDue();
+    const arrived = await sink.waitForMessages(2);
+    expect(arrived.map((m) => m.envelope.to)).toEqual([['tanaka@example.jp', 'sato@example.jp'], ['suzuki@example.jp']]);
+    expect((await deliveries())[0]).toMatchObject({ id: followUp.id, state: 'sent', attempts: 3 });
+  });
+
+  it('queues nothing for put-off recipients when another worker took the mail over meanwhile (it sends it whole)', async () => {
+    await submit({ ...japaneseMail, to: ['suzuki@example.jp', 'tanaka@example.jp'] });
+    const nowIso = clock.now().toISOString();
+    const [row] = await claimDueMails(t.ctx.db, dialect.name, {
+      owner: 'worker-a',
+      nowIso,
+      leaseExpiresAt: new Date(clock.now().getTime() + 60_000).toISOString(),
+      limit: 5,
+      takeOverAbandoned: false,
+    });
+    const deferred = [{ recipient: 'suzuki@example.jp', reply: '452 4.2.2 Mailbox full', temporary: true }];
+    const followUp = followUpFor(row, deferred, { nowIso, retryAtIso: nowIso });
+    const note = partialDeliveryNote([], deferred);
+    await markSentWithFollowUp(t.ctx.db, dialect.name, { id: row.id, owner: 'worker-b' }, nowIso, note, followUp);
+    expect((await deliveries()).map((d: { id: string; state: string }) => [d.id, d.state])).toEqual([[row.id, 'sending']]);
+    await markSentWithFollowUp(t.ctx.db, dialect.name, { id: row.id, owner: 'worker-a' }, nowIso, note, followUp);
+    expect((await deliveries()).map((d: { id: string; state: string }) => [d.id, d.state])).toEqual([
+      [followUp.id, 'queued'],
+      [row.id, 'sent'],
+    ]);
   });
 
   it('keeps delivering new mail on its other connections while one send takes long', async () => {

@@ -81,6 +81,9 @@ export const en: Record<MessageKey, string> = {
   'mail.attachment_container_type': 'multipart/ and message/ types cannot be attachments. Give the file’s own type, such as application/octet-stream.',
   'mail.suppressed': 'Not sent: mail sending is disabled.',
   'mail.partially_rejected': 'Some recipients were refused by the server: {addresses}',
+  'mail.partially_deferred': 'The server put off some recipients for now; the mail will be sent again to them alone (a separate row of the delivery log): {addresses}',
+  'mail.partially_rejected_and_deferred':
+    'Some recipients were refused by the server: {refused}. Those it put off for now will get the mail later (a separate row of the delivery log): {deferred}',
   'mail.possibly_delivered':
     'The whole mail had been sent, but the SMTP server never confirmed it: the connection timed out or was lost first. It may have arrived. In case it did not, it will be sent again later with the same Message-ID, so the recipient may get it twice.',
   'mail.expired': 'Gave up: the mail could not be sent within {hours} hours. Last error: {reason}',

@@ -85,6 +85,9 @@ export const ja = {
   'mail.attachment_container_type': 'multipart/ や message/ の種類は添付ファイルに使えません。application/octet-stream など、ファイルの種類を指定してください。',
   'mail.suppressed': 'メール送信が無効のため、送信しませんでした。',
   'mail.partially_rejected': '一部の宛先がサーバーに拒否されました: {addresses}',
+  'mail.partially_deferred': '一部の宛先はサーバーが一時的に受け付けなかったため、その宛先にだけ後で送り直します(配信ログに別の行で表示します): {addresses}',
+  'mail.partially_rejected_and_deferred':
+    '一部の宛先がサーバーに拒否されました: {refused}。一時的に受け付けなかった宛先には、後で送り直します(配信ログに別の行で表示します): {deferred}',
   'mail.possibly_delivered':
     'メールを最後まで送った後、SMTPサーバから受け付けの応答がないまま時間切れになったか、接続が切れました。届いている可能性があります。届いていない場合に備えて時間をおいて同じMessage-IDで再送するため、同じメールが2通届くことがあります。',
   'mail.expired': '{hours}時間以内に送信できなかったため、送信を中止しました。最後のエラー: {reason}',

@@ -15,13 +15,16 @@ const AUTOMATIC_HEADERS = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response
  */
 const canonicalLineBreaks = (text: string | undefined) => text?.replace(/\r\n|\r|\n/g, '\r\n');
 
+/** An outbox row's message: as given, and for a mail sent again to some of its recipients, those. */
+export type StoredMessage = OutgoingMessage & { envelopeTo?: string[] };
+
 /**
  * The nodemailer message of an outbox row, from the configured sender address with the
  * message's own display name, if it has one. nodemailer encodes names per RFC 2047 and sends
  * internationalised domains as punycode to servers without SMTPUTF8.
  */
 export function composeMail(row: OutboxRow, senderAddress: string) {
-  const message: OutgoingMessage = JSON.parse(row.message);
+  const message: StoredMessage = JSON.parse(row.message);
   return {
     from: message.fromName ? { name: message.fromName, address: senderAddress } : senderAddress,
     to: message.to,
@@ -32,6 +35,7 @@ export function composeMail(row: OutboxRow, senderAddress: string) {
     text: canonicalLineBreaks(message.text),
     html: canonicalLineBreaks(message.html),
     messageId: row.message_id,
+    envelope: message.envelopeTo ? { from: senderAddress, to: message.envelopeTo } : undefined,
     headers: AUTOMATIC_KINDS.has(row.kind as MailKind) ? AUTOMATIC_HEADERS : undefined,
     attachments: message.attachments.map((a) => ({
       filename: a.filename,

@@ -222,16 +222,36 @@ const markSentStatements = {
   ),
 };
 
-/** Records mails this worker sent; `note` for one accepted for only some of its recipients. */
+/** Records mails this worker sent; `note` for one accepted for only some of its recipients. Returns how many it still held. */
 export async function markSent(
   db: Database,
   dialect: DialectName,
   sent: { ids: string[]; owner: string },
   nowIso: string,
   note: StoredError | null = null,
+): Promise<number> {
+  if (sent.ids.length === 0) return 0;
+  const result = await markSentStatements[dialect](db, nowIso, note?.code ?? null, note?.details ?? null, JSON.stringify(sent.ids), sent.owner);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/**
+ * A mail sent to some recipients and put off by the server for others: recorded sent, and the
+ * mail for those others queued, in one transaction, so a crash between them neither loses them
+ * nor sends it twice. Nothing is queued when this worker no longer held the mail (whoever took it
+ * over sends it whole).
+ */
+export async function markSentWithFollowUp(
+  db: Database,
+  dialect: DialectName,
+  mail: LeasedMail,
+  nowIso: string,
+  note: StoredError,
+  followUp: OutboxRow,
 ): Promise<void> {
-  if (sent.ids.length === 0) return;
-  await markSentStatements[dialect](db, nowIso, note?.code ?? null, note?.details ?? null, JSON.stringify(sent.ids), sent.owner);
+  await db.transaction().execute(async (trx) => {
+    if ((await markSent(trx, dialect, { ids: [mail.id], owner: mail.owner }, nowIso, note)) === 1) await insertOutboxRows(trx, [followUp]);
+  });
 }
 
 export async function markFailed(db: Database, mail: LeasedMail, nowIso: string, error: StoredError): Promise<void> {

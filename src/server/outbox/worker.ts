@@ -5,18 +5,19 @@ import { newId } from '../ids.js';
 import { metrics } from '../metrics/registry.js';
 import { readMailSettings } from '../settings/mail-settings.service.js';
 import { resolveDeliveryTarget, type SmtpTarget } from '../transports/delivery-target.js';
-import { afterWholeMessage, beforeMessage, classifySmtpError, type DeliveryFault, replyAsShown, SEND_TIMEOUT } from '../transports/faults.js';
+import { afterWholeMessage, beforeMessage, classifySmtpError, type DeliveryFault, SEND_TIMEOUT } from '../transports/faults.js';
 import { ON_MESSAGE_STARTED, ON_MESSAGE_WRITTEN } from '../transports/message-writes.js';
-import type { MailSender } from '../transports/smtp-thread.js';
+import type { MailSender, SentInfo } from '../transports/smtp-thread.js';
 import { createSmtpTransport } from '../transports/smtp-transport.js';
 import { fallbackAlertTarget } from './alert-fallback.js';
 import { composeMail } from './compose.js';
 import { SUPPRESSED_NOTE } from './enqueue.js';
 import { recordFailure } from './failure-outcome.js';
 import { HeldMails } from './held-mails.js';
-import { claimDueMails, markSent, type OutboxRow, requeue, suppressWaitingMails } from './outbox.repository.js';
+import { followUpFor, partialDeliveryNote, recipientRefusals } from './deferred-recipients.js';
+import { claimDueMails, markSent, markSentWithFollowUp, type OutboxRow, requeue, suppressWaitingMails } from './outbox.repository.js';
+import { retryDelayMs } from './retry-policy.js';
 import { SentRecorder } from './sent-recorder.js';
-import { storeMessage } from './stored-error.js';
 import { TransportBackoff } from './transport-backoff.js';
 import { TransportHealth } from './transport-health.js';
 import { TransportPool } from './transport-pool.js';
@@ -262,7 +263,7 @@ export class OutboxWorker {
     try {
       const info = await this.withinSendTime(transporter, transporter.sendMail(mail));
       timeSend();
-      await this.recordSent(row, (info.rejected ?? []).map(String), replyAsShown(info.rejectedErrors?.[0]?.message ?? '') ?? null);
+      await this.recordSent(row, info);
       if (viaConfiguredTransport) {
         this.backoff.recovered();
         await this.health.working();
@@ -308,14 +309,30 @@ export class OutboxWorker {
     return Promise.race([send, cutOff]).finally(() => clearTimeout(timer));
   }
 
-  /** Accepted: recorded with the group commit; accepted for only some recipients: with a note of the others. */
-  private async recordSent(row: OutboxRow, rejected: string[], reply: string | null): Promise<void> {
-    if (rejected.length === 0) {
+  /**
+   * Accepted: recorded with the group commit. Accepted for only some recipients: recorded with a
+   * note of the others, and those the server put off (4xx) get the mail again after the back-off.
+   */
+  private async recordSent(row: OutboxRow, info: SentInfo): Promise<void> {
+    const refusals = recipientRefusals(info);
+    if (refusals.length === 0) {
       this.sent.record(row.id);
       return;
     }
-    const note = storeMessage('mail.partially_rejected', { addresses: rejected.join(', ') }, reply);
-    await markSent(this.ctx.db, this.ctx.database.dialect, { ids: [row.id], owner: this.owner }, this.ctx.clock.now().toISOString(), note);
+    const deferred = refusals.filter((refusal) => refusal.temporary);
+    const note = partialDeliveryNote(
+      refusals.filter((refusal) => !refusal.temporary),
+      deferred,
+    );
+    const now = this.ctx.clock.now();
+    const mail = { id: row.id, owner: this.owner };
+    if (deferred.length === 0) {
+      await markSent(this.ctx.db, this.ctx.database.dialect, { ids: [mail.id], owner: mail.owner }, now.toISOString(), note);
+      return;
+    }
+    const retryAtIso = new Date(now.getTime() + retryDelayMs(row.attempts, this.ctx.config.outbox)).toISOString();
+    const followUp = followUpFor(row, deferred, { nowIso: now.toISOString(), retryAtIso });
+    await markSentWithFollowUp(this.ctx.db, this.ctx.database.dialect, mail, now.toISOString(), note, followUp);
   }
 
   private async transportDown(fault: DeliveryFault): Promise<void> {

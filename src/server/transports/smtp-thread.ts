@@ -13,10 +13,10 @@ export interface MailSender {
   abort?(): void;
 }
 
-/** The part of nodemailer's answer the worker reads: recipients the server refused. */
+/** The part of nodemailer's answer the worker reads: recipients the server refused, and how. */
 export interface SentInfo {
   rejected?: unknown[];
-  rejectedErrors?: { message: string }[];
+  rejectedErrors?: { message: string; response?: string; responseCode?: number; recipient?: string }[];
 }
 
 /** A nodemailer error as it crosses the thread: the fields faults.ts classifies by. */

@@ -57,7 +57,10 @@ port.on('message', async (request: SendRequest | 'close') => {
       id: request.id,
       info: {
         rejected: (info.rejected ?? []).map(String),
-        rejectedErrors: (info.rejectedErrors ?? []).map((error) => ({ message: error.message })),
+        rejectedErrors: (info.rejectedErrors ?? []).map((error) => {
+          const { response, responseCode, recipient } = error as Error & { response?: string; responseCode?: number; recipient?: string };
+          return { message: error.message, response, responseCode, recipient };
+        }),
       },
     };
   } catch (error) {
