@@ -80,6 +80,85 @@ async function startUnconfirmingServer(afterMessage: 'silent' | 'trickle') {
   return { ...server, messagesTaken: () => messagesTaken };
 }
 
+/**
+ * An SMTP server behind a slow link: it reads the message at UPLOAD_BYTES_PER_TICK every 50 ms
+ * (about 320 KB/s), so a message of n bytes takes at least n / UPLOAD_BYTES_PER_TICK ticks to
+ * arrive, however fast the machine, and is answered at once when it has.
+ */
+const UPLOAD_BYTES_PER_TICK = 16 * 1024;
+async function startSlowLinkServer() {
+  const messages: string[] = [];
+  const server = await startRawServer((socket) => {
+    socket.write('220 slow-link.example.jp ESMTP\r\n');
+    let buffered = '';
+    let inData = false;
+    socket.on('data', (chunk) => {
+      buffered += chunk.toString('latin1');
+      if (inData) {
+        socket.pause();
+        setTimeout(() => socket.resume(), Math.ceil(chunk.length / UPLOAD_BYTES_PER_TICK) * 50);
+        const end = buffered.indexOf('\r\n.\r\n');
+        if (end < 0) return;
+        messages.push(buffered.slice(0, end));
+        buffered = buffered.slice(end + 5);
+        inData = false;
+        socket.write('250 2.0.0 queued\r\n');
+        return;
+      }
+      for (let end = buffered.indexOf('\r\n'); end >= 0 && !inData; end = buffered.indexOf('\r\n')) {
+        const command = buffered.slice(0, end).toUpperCase();
+        buffered = buffered.slice(end + 2);
+        if (command.startsWith('EHLO')) socket.write('250-slow-link.example.jp\r\n250 8BITMIME\r\n');
+        else if (command === 'DATA') {
+          inData = true;
+          socket.write('354 go ahead\r\n');
+        } else socket.write('250 ok\r\n');
+      }
+    });
+  });
+  return { ...server, messages };
+}
+
+describe.each(dialects())('a server behind a slow link, on $name', (dialect) => {
+  let t: TestApp;
+  let server: Awaited<ReturnType<typeof startSlowLinkServer>>;
+  let worker: OutboxWorker | undefined;
+
+  afterEach(async () => {
+    await worker?.stop();
+    await t?.close();
+    await server?.close();
+  });
+
+  it('takes a large mail whose upload lasts longer than TAYORI_SMTP_SEND_TIMEOUT_MS: the limit grows with the mail', async ({ skip }) => {
+    if (dialect.skip) skip('no PostgreSQL');
+    server = await startSlowLinkServer();
+    // The socket timeout counts silence, and the message waits in the kernel's buffers while the
+    // link drains them: it is kept longer than the upload here, so only the send limit is tried.
+    t = await createTestApp(dialect, { env: { TAYORI_SMTP_SEND_TIMEOUT_MS: '3000', TAYORI_SMTP_SOCKET_TIMEOUT_MS: '30000' } });
+    const admin = await login(t.app);
+    await saveMailSettings(admin, smtpSettingsForm(server.port));
+    const attachment = Buffer.alloc(1024 * 1024, 'スキャンした契約書').toString('base64');
+    await createMailApi(t.ctx).enqueue(t.ctx.db, {
+      to: 'tanaka@example.jp',
+      subject: '契約書',
+      text: '添付します。',
+      attachments: [{ filename: '契約書.pdf', contentType: 'application/pdf', content: attachment }],
+    });
+    // At 3000 ms, the send is cut off before the slow link has taken the message.
+    expect(attachment.length / UPLOAD_BYTES_PER_TICK).toBeGreaterThan(3000 / 50);
+    worker = new OutboxWorker(t.ctx);
+
+    // Before, each try was cut off as the transport failing: the mail never went, the banner stayed.
+    await worker.deliverDueMails();
+    expect(server.messages).toHaveLength(1);
+    expect(server.messages[0]).toContain(attachment.slice(0, 76));
+    const [mail] = (await admin.request('GET', '/api/mail/deliveries')).json().deliveries;
+    expect(mail).toMatchObject({ state: 'sent', attempts: 1 });
+    expect((await admin.request('GET', '/api/health')).json().transport.state).not.toBe('failing');
+  });
+});
+
 describe.each(dialects())('a server that trickles its answers, on $name', (dialect) => {
   let t: TestApp;
   let trickler: Awaited<ReturnType<typeof startTricklingServer>>;

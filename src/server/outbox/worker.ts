@@ -29,6 +29,13 @@ import { TransportPool } from './transport-pool.js';
 const ABANDONED_CHECK_EVERY_CLAIMS = 16;
 
 /**
+ * The slowest upload a send is given time for beyond TAYORI_SMTP_SEND_TIMEOUT_MS (256 kbit/s).
+ * Without it, 10 MB of attachments to a server behind a link slower than 1 Mbit/s was cut off at
+ * every try as the transport failing: the mail never went and the banner stayed up.
+ */
+const SLOWEST_UPLOAD_BYTES_PER_S = 32 * 1024;
+
+/**
  * The fault a pass reports: the first, unless it is only the consequence of another (a send cut
  * off because another ran out of time), which could finish recording first on busy cores and put
  * itself in the banner instead of the cause.
@@ -261,7 +268,7 @@ export class OutboxWorker {
     };
     const timeSend = metrics.sendSeconds.startTimer({ transport: target.via });
     try {
-      const info = await this.withinSendTime(transporter, transporter.sendMail(mail));
+      const info = await this.withinSendTime(transporter, transporter.sendMail(mail), row.message.length);
       timeSend();
       await this.recordSent(row, info);
       if (viaConfiguredTransport) {
@@ -290,13 +297,14 @@ export class OutboxWorker {
   }
 
   /**
-   * A send that outlasts TAYORI_SMTP_SEND_TIMEOUT_MS fails as a transport fault, and every
-   * conversation of its sender ends: a server that trickles bytes never trips the socket timeout,
-   * and one endless conversation would otherwise hold this pass, and every mail after it, for good.
-   * The mails in flight stay queued (no attempt counted); the next pass starts new connections.
+   * A send that outlasts its time fails as a transport fault, and every conversation of its
+   * sender ends: a server that trickles bytes never trips the socket timeout, and one endless
+   * conversation would otherwise hold this pass, and every mail after it, for good. The mails in
+   * flight stay queued (no attempt counted); the next pass starts new connections. Its time is
+   * TAYORI_SMTP_SEND_TIMEOUT_MS and, for a large mail, the time to upload it at a slow link's pace.
    */
-  private withinSendTime<T>(transporter: MailSender, send: Promise<T>): Promise<T> {
-    const limitMs = this.ctx.config.smtpTimeouts.sendMs;
+  private withinSendTime<T>(transporter: MailSender, send: Promise<T>, messageSize: number): Promise<T> {
+    const limitMs = this.ctx.config.smtpTimeouts.sendMs + Math.ceil((messageSize / SLOWEST_UPLOAD_BYTES_PER_S) * 1000);
     let timer: NodeJS.Timeout | undefined;
     const cutOff = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
