@@ -48,34 +48,50 @@ async function startTricklingServer() {
 }
 
 /**
- * An SMTP server that answers every command at once and takes the whole message, then never
- * confirms it: it stays silent, or it trickles a reply that never ends.
+ * A scripted SMTP server that answers every command at once and takes whole messages. For each
+ * message, `onMessage` says what happens once it has arrived; `onMessageBytes` sees each piece of
+ * it as it comes.
  */
-async function startUnconfirmingServer(afterMessage: 'silent' | 'trickle') {
-  let messagesTaken = 0;
-  const server = await startRawServer((socket) => {
-    socket.write('220 unconfirming.example.jp ESMTP\r\n');
+async function startScriptedServer(
+  name: string,
+  script: { onMessage: (socket: Socket, message: string) => void; onMessageBytes?: (socket: Socket, chunk: Buffer) => void },
+) {
+  return startRawServer((socket) => {
+    socket.write(`220 ${name} ESMTP\r\n`);
     let buffered = '';
     let inData = false;
-    socket.on('data', (chunk) => {
+    socket.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('latin1');
       if (inData) {
-        if (!buffered.includes('\r\n.\r\n')) return;
-        messagesTaken++;
+        script.onMessageBytes?.(socket, chunk);
+        const end = buffered.indexOf('\r\n.\r\n');
+        if (end < 0) return;
         inData = false;
-        if (afterMessage === 'trickle') trickle(socket, () => '250-still storing\r\n');
+        script.onMessage(socket, buffered.slice(0, end));
+        buffered = buffered.slice(end + 5);
         return;
       }
       for (let end = buffered.indexOf('\r\n'); end >= 0 && !inData; end = buffered.indexOf('\r\n')) {
         const command = buffered.slice(0, end).toUpperCase();
         buffered = buffered.slice(end + 2);
-        if (command.startsWith('EHLO')) socket.write('250-unconfirming.example.jp\r\n250 8BITMIME\r\n');
+        if (command.startsWith('EHLO')) socket.write(`250-${name}\r\n250 8BITMIME\r\n`);
         else if (command === 'DATA') {
           inData = true;
           socket.write('354 go ahead\r\n');
         } else socket.write('250 ok\r\n');
       }
     });
+  });
+}
+
+/** Takes the whole message, then never confirms it: it stays silent, or it trickles a reply that never ends. */
+async function startUnconfirmingServer(afterMessage: 'silent' | 'trickle') {
+  let messagesTaken = 0;
+  const server = await startScriptedServer('unconfirming.example.jp', {
+    onMessage(socket) {
+      messagesTaken++;
+      if (afterMessage === 'trickle') trickle(socket, () => '250-still storing\r\n');
+    },
   });
   return { ...server, messagesTaken: () => messagesTaken };
 }
@@ -88,33 +104,15 @@ async function startUnconfirmingServer(afterMessage: 'silent' | 'trickle') {
 const UPLOAD_BYTES_PER_TICK = 16 * 1024;
 async function startSlowLinkServer() {
   const messages: string[] = [];
-  const server = await startRawServer((socket) => {
-    socket.write('220 slow-link.example.jp ESMTP\r\n');
-    let buffered = '';
-    let inData = false;
-    socket.on('data', (chunk) => {
-      buffered += chunk.toString('latin1');
-      if (inData) {
-        socket.pause();
-        setTimeout(() => socket.resume(), Math.ceil(chunk.length / UPLOAD_BYTES_PER_TICK) * 50);
-        const end = buffered.indexOf('\r\n.\r\n');
-        if (end < 0) return;
-        messages.push(buffered.slice(0, end));
-        buffered = buffered.slice(end + 5);
-        inData = false;
-        socket.write('250 2.0.0 queued\r\n');
-        return;
-      }
-      for (let end = buffered.indexOf('\r\n'); end >= 0 && !inData; end = buffered.indexOf('\r\n')) {
-        const command = buffered.slice(0, end).toUpperCase();
-        buffered = buffered.slice(end + 2);
-        if (command.startsWith('EHLO')) socket.write('250-slow-link.example.jp\r\n250 8BITMIME\r\n');
-        else if (command === 'DATA') {
-          inData = true;
-          socket.write('354 go ahead\r\n');
-        } else socket.write('250 ok\r\n');
-      }
-    });
+  const server = await startScriptedServer('slow-link.example.jp', {
+    onMessageBytes(socket, chunk) {
+      socket.pause();
+      setTimeout(() => socket.resume(), Math.ceil(chunk.length / UPLOAD_BYTES_PER_TICK) * 50);
+    },
+    onMessage(socket, message) {
+      messages.push(message);
+      socket.write('250 2.0.0 queued\r\n');
+    },
   });
   return { ...server, messages };
 }
