@@ -93,6 +93,8 @@ describe.each(dialects())('Gmail access tokens on $name', (dialect) => {
     }
     expect(subjects()).toEqual(['一通目', '二通目', '三通目']);
     expect(new Set(google.acceptedAccessTokens).size).toBe(3);
+    // The keys are fetched to check the ID token the code came with; a refresh needs none of them.
+    expect(google.keyFetches).toBe(1);
     // Renewed before use: Gmail never had to refuse an expired token first.
     expect(google.refusedLogins).toBe(0);
     expect(google.refusedRefreshes).toBe(0);

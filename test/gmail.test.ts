@@ -227,3 +227,23 @@ describe.each(dialects())('Gmailを使用する on $name', (dialect) => {
     expect(audit.details.gmailCredentialsDeleted).toBe(true);
   });
 });
+
+describe.each(dialects())('a provider that takes the client secret only in the request body, on $name', (dialect) => {
+  let bed: GmailTestbed;
+
+  afterEach(async () => {
+    await bed?.close();
+  });
+
+  it('authorises and sends: the client authenticates as discovery says (HTTP Basic elsewhere, the stand-in’s default)', async ({ skip }) => {
+    if (dialect.skip) skip('no PostgreSQL');
+    bed = await startGmailTestbed(dialect, {}, { clientAuthMethod: 'client_secret_post' });
+    expect(await authoriseGmail(bed.t, bed.admin, bed.google)).toBe('/settings/mail?gmail=authorised');
+    await saveGmailSettings(bed.admin, ACCOUNT);
+    await createMailApi(bed.t.ctx).enqueue(bed.t.ctx.db, { to: 'customer@example.jp', subject: '本文で認証', text: '本文' });
+    const worker = new OutboxWorker(bed.t.ctx);
+    await worker.deliverDueMails();
+    await worker.stop();
+    expect(bed.google.messages.map((m) => m.subject)).toEqual(['本文で認証']);
+  });
+});

@@ -6,7 +6,7 @@ import { type Client, createTestApp, login, type TestApp } from './app.js';
 import { type TestClock, testClock } from './clock.js';
 import type { TestDialect } from './databases.js';
 import { saveMailSettings, smtpSettingsForm } from './mail-settings.js';
-import { type StandInGoogle, startStandInGoogle } from './stand-in-google.js';
+import { type StandInGoogle, type StandInGoogleOptions, startStandInGoogle } from './stand-in-google.js';
 import { writeTestCaFile } from './test-ca.js';
 
 /** The Google account the stand-in signs in with unless a test picks another. */
@@ -62,9 +62,13 @@ export interface GmailTestbed {
 }
 
 /** The app on a fresh database with Gmail pointing at a fresh stand-in Google, a test clock, and logs captured at trace level. */
-export async function startGmailTestbed(dialect: TestDialect, env: Record<string, string> = {}): Promise<GmailTestbed> {
+export async function startGmailTestbed(
+  dialect: TestDialect,
+  env: Record<string, string> = {},
+  googleOptions: Pick<StandInGoogleOptions, 'clientAuthMethod'> = {},
+): Promise<GmailTestbed> {
   const clock = testClock();
-  const google = await startStandInGoogle({ clock, redirectUri: REDIRECT_URI });
+  const google = await startStandInGoogle({ clock, redirectUri: REDIRECT_URI, ...googleOptions });
   google.signInAs(ACCOUNT);
   let log = '';
   const sink = new Writable({

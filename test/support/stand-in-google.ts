@@ -45,6 +45,11 @@ export interface StandInGoogleOptions {
   accessTokenSeconds?: number;
   /** Google keeps refresh tokens; the rotating mode returns a new one on every refresh. */
   rotateRefreshTokens?: boolean;
+  /**
+   * How the client must authenticate at the token endpoint, and the only way discovery offers:
+   * HTTP Basic by default (RFC 6749's and oidc-provider's default; Google takes both).
+   */
+  clientAuthMethod?: 'client_secret_basic' | 'client_secret_post';
 }
 
 export interface StandInGoogle {
@@ -56,6 +61,8 @@ export interface StandInGoogle {
   readonly refreshes: number;
   /** Refresh-token grants refused (invalid_grant and the like). */
   readonly refusedRefreshes: number;
+  /** Fetches of its signing keys (jwks_uri). */
+  readonly keyFetches: number;
   /** SMTP connections opened so far. */
   readonly smtpConnections: number;
   /**
@@ -156,9 +163,10 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
         redirect_uris: [options.redirectUri],
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_post',
+        token_endpoint_auth_method: options.clientAuthMethod ?? 'client_secret_basic',
       },
     ],
+    clientAuthMethods: [options.clientAuthMethod ?? 'client_secret_basic'],
     pkce: { required: () => true },
     scopes: ['openid', 'email', GMAIL_SCOPE],
     claims: { openid: ['sub'], email: ['email', 'email_verified'] },
@@ -231,7 +239,9 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
     await held.gate;
   }
 
+  let keyFetches = 0;
   http.on('request', async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url === '/jwks') keyFetches++;
     if (req.url === '/token' && hold) {
       const held = hold;
       held.waiting++;
@@ -295,6 +305,9 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
     },
     get refusedRefreshes() {
       return refusedRefreshes;
+    },
+    get keyFetches() {
+      return keyFetches;
     },
     get smtpConnections() {
       return smtpCounter.connections;

@@ -43,7 +43,7 @@ function serverMetadata(provider: OAuthMailProvider, credentials: OAuthClientCre
   let metadata = discoveries.get(provider.issuer);
   if (!metadata) {
     metadata = oidc
-      .discovery(new URL(provider.issuer), credentials.clientId, undefined, oidc.ClientSecretPost(credentials.clientSecret), {
+      .discovery(new URL(provider.issuer), credentials.clientId, undefined, oidc.None(), {
         execute: isPlainHttp(provider) ? [oidc.allowInsecureRequests] : [],
       })
       .then((configuration) => configuration.serverMetadata());
@@ -55,12 +55,32 @@ function serverMetadata(provider: OAuthMailProvider, credentials: OAuthClientCre
 
 const isPlainHttp = (provider: OAuthMailProvider) => new URL(provider.issuer).protocol === 'http:';
 
-async function configurationFor(provider: OAuthMailProvider, credentials: OAuthClientCredentials): Promise<oidc.Configuration> {
+/**
+ * The client authenticates at the token endpoint as the issuer says it may: HTTP Basic, the
+ * default when it says nothing (RFC 8414), unless it offers only the secret in the body. Always
+ * sending it in the body, as before, was refused by a provider that takes Basic alone.
+ */
+function clientAuthentication(metadata: oidc.ServerMetadata, clientSecret: string): oidc.ClientAuth {
+  const offered = metadata.token_endpoint_auth_methods_supported;
+  const bodyOnly = offered !== undefined && !offered.includes('client_secret_basic') && offered.includes('client_secret_post');
+  return bodyOnly ? oidc.ClientSecretPost(clientSecret) : oidc.ClientSecretBasic(clientSecret);
+}
+
+/**
+ * `signedIdToken`: the ID token's signature is checked against the issuer's keys, not only its
+ * claims. Only the code exchange asks for it, where the account is read from the token; a
+ * refresh ignores the ID token Google sends along, and fetching the keys at each one made every
+ * refresh fail whenever they could not be fetched.
+ */
+async function configurationFor(
+  provider: OAuthMailProvider,
+  credentials: OAuthClientCredentials,
+  { signedIdToken }: { signedIdToken: boolean } = { signedIdToken: false },
+): Promise<oidc.Configuration> {
   const metadata = await translated(() => serverMetadata(provider, credentials));
-  const configuration = new oidc.Configuration(metadata, credentials.clientId, undefined, oidc.ClientSecretPost(credentials.clientSecret));
+  const configuration = new oidc.Configuration(metadata, credentials.clientId, undefined, clientAuthentication(metadata, credentials.clientSecret));
   if (isPlainHttp(provider)) oidc.allowInsecureRequests(configuration);
-  // The ID token's signature is checked against the issuer's keys, not only its claims.
-  oidc.enableNonRepudiationChecks(configuration);
+  if (signedIdToken) oidc.enableNonRepudiationChecks(configuration);
   return configuration;
 }
 
@@ -90,7 +110,7 @@ export async function exchangeCode(
   credentials: OAuthClientCredentials,
   callback: { url: URL; state: string; codeVerifier: string },
 ): Promise<TokenSet & { claims: Record<string, unknown> }> {
-  const configuration = await configurationFor(provider, credentials);
+  const configuration = await configurationFor(provider, credentials, { signedIdToken: true });
   const tokens = await translated(() =>
     oidc.authorizationCodeGrant(configuration, callback.url, {
       expectedState: callback.state,
