@@ -172,6 +172,19 @@ describe.each(dialects())('Gmail access tokens on $name', (dialect) => {
     expect((await health()).transport).toMatchObject({ state: 'ok', banner: false });
   });
 
+  it('a deleted OAuth client: the banner at once, saying to choose 既定 and set Gmail up again (再認証 cannot help)', async () => {
+    await authorisedAndSaved();
+    google.deleteClient();
+    clock.advance(PAST_RENEWAL_MS);
+    await enqueue('クライアント削除後のメール');
+    await passWithNewConnections();
+    const { transport } = await health();
+    expect(transport).toMatchObject({ state: 'failing', banner: true, reason: { code: 'gmail.refresh_invalid_client' } });
+    expect(transport.reason.message).toContain('deleted_client');
+    expect(transport.reason.message).toContain('「既定のメールサーバーを使用する」');
+    expect((await deliveries('?kind=app'))[0]).toMatchObject({ state: 'queued', attempts: 0 });
+  });
+
   describe('an authorisation completed while an older one was failing or refreshing stands', () => {
     const NEW_ACCOUNT = 'new-owner@example.jp';
     const gmailView = async () => (await admin.request('GET', '/api/settings/mail')).json().settings;

@@ -216,6 +216,14 @@ describe.each(dialects())('Gmailを使用する on $name', (dialect) => {
     });
   });
 
+  it('takes a client secret pasted with spaces around it as the secret itself', async () => {
+    const pasted = { clientId: ` ${google.clientId} `, clientSecret: `  ${google.clientSecret} ` };
+    expect(await authoriseGmail(t, admin, google, pasted)).toBe('/settings/mail?gmail=authorised');
+    const blank = await admin.request('POST', '/api/settings/mail/gmail/authorize', { clientId: 'x', clientSecret: '   ' });
+    expect(blank.statusCode).toBe(422);
+    expect(blank.json().error.fields).toContainEqual(expect.objectContaining({ path: 'clientSecret' }));
+  });
+
   it('deletes the client, tokens and account when 既定 is saved, in the same transaction, audited', async () => {
     await authoriseGmail(t, admin, google);
     await saveGmailSettings(admin, ACCOUNT);

@@ -186,11 +186,16 @@ export const smtpFormSchema = z
 export type SmtpForm = z.infer<typeof smtpFormSchema>;
 
 const clientIdSchema = singleLineText(512).transform((value) => value.trim());
+/**
+ * Google's client secrets never hold spaces: one copied with a space at either end was saved and
+ * locked, Google refused it as invalid_client, and the right one could be given only after 既定.
+ */
+const clientSecretSchema = secretInputSchema.transform((value) => value.trim()).pipe(z.string().min(1));
 
 /** The Gmail part of the form; the secret is write-only. */
 export const gmailFormSchema = z.strictObject({
   clientId: blankAsNull(clientIdSchema, 512).default(null),
-  clientSecret: secretInputSchema.optional(),
+  clientSecret: clientSecretSchema.optional(),
 });
 
 /**
@@ -199,7 +204,7 @@ export const gmailFormSchema = z.strictObject({
  */
 export const gmailAuthorizeRequestSchema = z.strictObject({
   clientId: clientIdSchema.pipe(z.string().min(1)).optional(),
-  clientSecret: secretInputSchema.optional(),
+  clientSecret: clientSecretSchema.optional(),
 });
 export type GmailAuthorizeRequest = z.infer<typeof gmailAuthorizeRequestSchema>;
 

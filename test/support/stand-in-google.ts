@@ -92,6 +92,8 @@ export interface StandInGoogle {
   consent(authorizationUrl: string): Promise<URL>;
   /** The user removes the app's access to the account: every token of every grant dies. */
   revokeAccess(email: string): Promise<void>;
+  /** The OAuth client is deleted in the console: Google answers every token request `401 deleted_client`. */
+  deleteClient(): void;
   /** Messages that arrived through the Gmail SMTP side. */
   readonly messages: { from: string; to: string[]; user: string; subject: string | undefined; raw: string }[];
   close(): Promise<void>;
@@ -240,8 +242,14 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
   }
 
   let keyFetches = 0;
+  let clientDeleted = false;
   http.on('request', async (req: IncomingMessage, res: ServerResponse) => {
     if (req.url === '/jwks') keyFetches++;
+    if (req.url === '/token' && clientDeleted) {
+      res.writeHead(401, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ error: 'deleted_client', error_description: 'The OAuth client was deleted.' }));
+      return;
+    }
     if (req.url === '/token' && hold) {
       const held = hold;
       held.waiting++;
@@ -339,6 +347,9 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
     },
     rotateRefreshTokens(on) {
       rotate = on;
+    },
+    deleteClient() {
+      clientDeleted = true;
     },
     async consent(authorizationUrl) {
       let url = new URL(authorizationUrl);

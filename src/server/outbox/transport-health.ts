@@ -15,7 +15,7 @@ import {
 } from './transport-state.repository.js';
 
 /** Faults that waiting will not heal: an administrator must act, so the banner and alert come at once. */
-const NEEDS_AN_ADMINISTRATOR = new Set(['smtp.gmail_reauth_required', 'smtp.secret_unreadable']);
+const NEEDS_AN_ADMINISTRATOR = new Set(['smtp.gmail_reauth_required', 'smtp.secret_unreadable', 'gmail.refresh_invalid_client']);
 
 /** A success is written at most this often while all is well, not once per mail. */
 const WORKING_WRITE_EVERY_MS = 10_000;

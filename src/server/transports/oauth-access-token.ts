@@ -182,10 +182,13 @@ export async function clientCredentials(ctx: AppContext): Promise<{ clientId: st
   };
 }
 
+/** Google's answers that the OAuth client itself is gone or refused: only a new client helps, not 再認証. */
+const CLIENT_REFUSED = new Set(['invalid_client', 'unauthorized_client', 'deleted_client', 'disabled_client']);
+
 /** What a failed refresh other than a dead grant means for the admin (the client, the network). */
 function refreshFault(error: unknown): DeliveryFault {
   const code = error instanceof OAuthError ? error.error : 'unreachable';
-  if (code === 'invalid_client' || code === 'unauthorized_client') return fault('gmail.refresh_invalid_client');
+  if (CLIENT_REFUSED.has(code)) return fault('gmail.refresh_invalid_client', { detail: code });
   if (code === 'unreachable') return fault('gmail.refresh_unreachable');
   return fault('gmail.refresh_failed', { detail: code });
 }
