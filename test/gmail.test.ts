@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMailApi } from '../src/server/outbox/enqueue.js';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
+import { REFRESH_TOKEN_PURPOSE } from '../src/server/transports/oauth-access-token.js';
 import { type Client, createUserAndLogin, type TestApp } from './support/app.js';
 import type { TestClock } from './support/clock.js';
 import { dialects } from './support/databases.js';
@@ -224,10 +225,24 @@ describe.each(dialects())('Gmailを使用する on $name', (dialect) => {
     expect(blank.json().error.fields).toContainEqual(expect.objectContaining({ path: 'clientSecret' }));
   });
 
-  it('deletes the client, tokens and account when 既定 is saved, in the same transaction, audited', async () => {
+  /** Asks Google for an access token with this refresh token, as anyone holding a copy of it could. */
+  async function refreshAtGoogle(refreshToken: string) {
+    const response = await fetch(`${google.issuer}/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${google.clientId}:${google.clientSecret}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+    });
+    return { status: response.status, error: ((await response.json()) as { error?: string }).error };
+  }
+
+  it('deletes the client, tokens and account when 既定 is saved, in the same transaction, audited, and ends the grant at Google', async () => {
     await authoriseGmail(t, admin, google);
     await saveGmailSettings(admin, ACCOUNT);
+    const refreshToken = t.ctx.secrets.decrypt((await authorisationRow())!.refresh_token!, REFRESH_TOKEN_PURPOSE);
     await saveMailSettings(admin, smtpSettingsForm(2525));
+    // Before, a copy of the token (an old backup) still read and sent the account's mail.
+    expect(await refreshAtGoogle(refreshToken)).toEqual({ status: 400, error: 'invalid_grant' });
+    expect(bed.log()).toContain('revoked at Google');
     expect(await authorisationRow()).toBeUndefined();
     expect((await settingsRow())!.gmail_client_secret).toBeNull();
     expect((await view()).settings.gmail).toEqual({ clientId: null, clientSecretSet: false, state: 'unauthorised', locked: false, accountEmail: null, authorisedAt: null });

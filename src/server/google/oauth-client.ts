@@ -132,6 +132,13 @@ export async function refreshAccessToken(
   return tokenSetOf(await translated(() => oidc.refreshTokenGrant(configuration, refreshToken)));
 }
 
+/** Revokes a refresh token, and with it at Google the whole grant; a slow issuer is given 10 s. */
+export async function revokeToken(provider: OAuthMailProvider, credentials: OAuthClientCredentials, refreshToken: string): Promise<void> {
+  const configuration = await configurationFor(provider, credentials);
+  configuration.timeout = 10;
+  await translated(() => oidc.tokenRevocation(configuration, refreshToken, { token_type_hint: 'refresh_token' }));
+}
+
 function tokenSetOf(tokens: oidc.TokenEndpointResponse): TokenSet {
   return { accessToken: tokens.access_token, expiresIn: tokens.expires_in ?? 3600, refreshToken: tokens.refresh_token, scope: tokens.scope };
 }

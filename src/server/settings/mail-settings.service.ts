@@ -13,6 +13,7 @@ import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
 import { DEV_MAILBOX_SENDER } from '../dev-mailbox/sender.js';
 import { conflict } from '../errors.js';
+import { type RetiredGmail, retiredGmailOf, revokeRetiredGmail } from '../google/gmail-revocation.js';
 import { deleteAuthorisation, NO_AUTHORISATION, readAuthorisationView } from '../google/oauth-authorisation.repository.js';
 import { GMAIL_PROVIDER_KEY, gmailProvider, registrationValues } from '../google/oauth-mail-provider.js';
 import { requestPromptDelivery } from '../outbox/transport-state.repository.js';
@@ -102,7 +103,8 @@ async function saveValidated(
   actor: Actor,
   validate: (record: MailSettingsRecord) => MailSettingsForm,
 ): Promise<MailSettingsView> {
-  return ctx.db.transaction().execute(async (trx) => {
+  let retired: RetiredGmail | null = null;
+  const view = await ctx.db.transaction().execute(async (trx) => {
     const record = await readMailSettings(trx);
     const form = validate(record);
     const next = nextSettings(ctx, record, form);
@@ -112,10 +114,13 @@ async function saveValidated(
     // whatever version it was made from: the same file applied twice was refused as a conflict.
     if (record.version > 0 && changesNothing(record, next)) return toMailSettingsView(ctx, record);
     if (form.version !== undefined && form.version !== record.version) throw conflict();
+    if (next.gmailDeleted) retired = await retiredGmailOf(trx, record);
     const saved = await writeAudited(trx, ctx, actor, record, next);
     if (!saved) throw conflict();
     return toMailSettingsView(ctx, saved);
   });
+  if (retired) await revokeRetiredGmail(ctx, retired);
+  return view;
 }
 
 /**
