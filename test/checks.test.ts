@@ -305,6 +305,25 @@ describe.each(dialects())('checks with special configuration on $name', (dialect
     expect(relay.messages[0].text).toContain('送信方法: メール自動設定機能');
   });
 
+  it('says a test mail the server took whole but never confirmed in time may have arrived, where it said it could not be sent', async () => {
+    const server = await startSmtpSink({ tls: 'none' });
+    sinks.push(server);
+    const release = server.holdDataReplyTo(ADMIN_EMAIL);
+    t = await appWith(dialect, { TAYORI_TEST_MAIL_TIMEOUT_MS: '5000' });
+    const admin = await login(t.app);
+    const response = await admin.request('POST', '/api/settings/mail/test-mail', form(server));
+    release();
+    expect(server.messages).toHaveLength(1);
+    expect(response.json()).toEqual({
+      ok: false,
+      scope: 'transient',
+      code: 'smtp.check.possibly_delivered',
+      message: `テストメールを最後まで送りましたが、SMTPサーバから受け付けの応答がないまま時間切れになったか、接続が切れました。届いている可能性があるため、${ADMIN_EMAIL}の受信箱を確認してください。`,
+    });
+    const [logged] = (await admin.request('GET', '/api/mail/deliveries?kind=test')).json().deliveries;
+    expect(logged.lastError.code).toBe('smtp.check.possibly_delivered');
+  });
+
   // Had the greeting timeout (60 s) ended them, the answer would be smtp.timeout_greeting.
   it.for([
     {

@@ -14,6 +14,8 @@ export const checkMessages = defineMessages(
     'smtp.check.recipient_deferred': 'SMTPサーバが宛先を一時的に受け付けませんでした(サーバーの応答: {reply})。しばらくしてから、もう一度お試しください。',
     'smtp.check.message_deferred': 'SMTPサーバがメールを一時的に受け付けませんでした(サーバーの応答: {reply})。しばらくしてから、もう一度お試しください。',
     'smtp.check.connection_dropped': '途中でSMTPサーバとの接続が切断されました。しばらくしてから、もう一度お試しください。',
+    'smtp.check.possibly_delivered':
+      'テストメールを最後まで送りましたが、SMTPサーバから受け付けの応答がないまま時間切れになったか、接続が切れました。届いている可能性があるため、{to}の受信箱を確認してください。',
     'smtp.check.gmail_refresh_busy': '別のサーバーがGmailのアクセストークンを更新中です。しばらくしてから、もう一度お試しください。',
     'smtp.check.gmail_authorisation_replaced': '確認中にGmailの認証が新しくなりました。もう一度お試しください。',
     'smtp.check.gmail_refresh_unreachable':
@@ -27,6 +29,8 @@ export const checkMessages = defineMessages(
     'smtp.check.recipient_deferred': 'The SMTP server temporarily refused the recipient (server reply: {reply}). Try again in a while.',
     'smtp.check.message_deferred': 'The SMTP server temporarily refused the message (server reply: {reply}). Try again in a while.',
     'smtp.check.connection_dropped': 'The connection to the SMTP server was lost part-way. Try again in a while.',
+    'smtp.check.possibly_delivered':
+      'The whole test mail was sent, but the SMTP server never confirmed it: the time ran out or the connection was lost first. It may have arrived: check the inbox of {to}.',
     'smtp.check.gmail_refresh_busy': 'Another server is renewing the Gmail access token. Try again in a while.',
     'smtp.check.gmail_authorisation_replaced': 'Gmail was authorised again during the check. Try again.',
     'smtp.check.gmail_refresh_unreachable':

@@ -19,6 +19,7 @@ import {
 } from '../transports/delivery-target.js';
 import { probeEnvelope } from '../transports/envelope-probe.js';
 import { classifySmtpError, type DeliveryFault, describeFault } from '../transports/faults.js';
+import { type MailToSend, ON_MESSAGE_WRITTEN } from '../transports/message-writes.js';
 import { createSmtpTransport } from '../transports/smtp-transport.js';
 import { type MailCheckOutcome, type MailCheckRequest, managedCheckRequestSchema, mailCheckRequestSchema } from '../../contracts/mail-checks.js';
 import { recordTestOutcome } from './test-deliveries.repository.js';
@@ -168,11 +169,16 @@ async function sendDirectly(
 ): Promise<DeliveryFault | null> {
   const deadline = AbortSignal.timeout(ctx.config.smtpTimeouts.testMailMs);
   const transport = createSmtpTransport(ctx, target, { pool: false });
+  let messageWritten = false;
   try {
-    await transport.sendMail({ ...mail, from: target.from, signal: deadline });
+    const options: MailToSend = { ...mail, from: target.from, [ON_MESSAGE_WRITTEN]: () => (messageWritten = true) };
+    await transport.sendMail({ ...options, signal: deadline });
     return null;
   } catch (error) {
-    return faultOf(ctx, error, deadline, 'smtp.test_timeout');
+    const fault = faultOf(ctx, error, deadline, 'smtp.test_timeout');
+    // The server has the whole mail and never answered: it may well be in the inbox.
+    if (messageWritten && fault.reply === undefined) return { scope: 'transient', code: 'smtp.check.possibly_delivered', params: { to: mail.to } };
+    return fault;
   } finally {
     transport.close();
   }
