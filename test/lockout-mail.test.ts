@@ -70,10 +70,11 @@ describe.each(dialects())('suspension mails on $name', (dialect) => {
     }
   });
 
-  it('writes in English in the user’s zone, and copies in the organisation’s language and zone', async () => {
+  it('writes in English in the user’s zone, a copy to a user in theirs, other copies in the organisation’s language and zone', async () => {
     const organisation = await admin.request('PUT', '/api/organisation', { name: 'Example Ltd', defaultLocale: 'en', timeZone: 'America/New_York' });
     expect(organisation.statusCode).toBe(200);
     await createUser({ loginId: 'smith', displayName: 'Jane Smith', email: 'smith@example.jp', locale: 'en', timeZone: 'Europe/London' });
+    await createUser({ loginId: 'soumu', displayName: '総務 花子', email: 'Soumu@example.jp', locale: 'ja', timeZone: 'Asia/Tokyo' });
     await setLockoutPolicy(admin, { threshold: 2, windowMinutes: 30, durationMinutes: 30 });
     await failLogins(t.app, 'smith', 2);
 
@@ -89,6 +90,10 @@ describe.each(dialects())('suspension mails on $name', (dialect) => {
     const copy = mails.get('joho@example.jp')!;
     expect(copy.subject).toBe('[Tayori] Account suspended: Jane Smith (smith)');
     expect(copy.text).toContain('Suspended at: 31 Mar 2026, 20:00 GMT-4 (America/New_York) / 2026-04-01 00:00 UTC');
+    // Before, the colleague who is a Japanese user read English and New York time too.
+    const toColleague = mails.get('soumu@example.jp')!;
+    expect(toColleague.subject).toBe('【Tayori】アカウント停止のお知らせ: Jane Smith(smith)');
+    expect(toColleague.text).toContain('停止日時: 2026年4月1日 09:00 JST (Asia/Tokyo) / 2026-04-01 00:00 UTC');
   });
 
   it('says 管理者が解除するまで for a 無期限 suspension, and mails only the recipients when the user has no address', async () => {

@@ -29,7 +29,7 @@ import {
 } from './lockout.repository.js';
 import { type SuspensionFacts, suspensionMailCopy, suspensionMailToUser } from './suspension-mail.js';
 import { verifyPassword } from './passwords.js';
-import { findUserById, findUserByLoginId, type UserRow } from './users.repository.js';
+import { findUserById, findUserByLoginId, readersByAddress, type UserRow } from './users.repository.js';
 
 const MINUTE_MS = 60_000;
 
@@ -139,9 +139,10 @@ async function announceSuspension(ctx: AppContext, trx: Database, user: UserRow,
   const { settings } = await readMailSettings(trx);
   const organisation = await getOrganisation(trx);
   const toUser = user.email ? [suspensionMailToUser(facts, { address: user.email, locale: user.locale, timeZone: user.time_zone })] : [];
-  const copies = settings.suspensionRecipients.map((address) =>
-    suspensionMailCopy(facts, { address, locale: organisation.defaultLocale, timeZone: organisation.timeZone }),
-  );
+  // A recipient who is one of the users reads the copy in their own language and zone (SPEC §3, §5).
+  const readerOf = await readersByAddress(trx, settings.suspensionRecipients);
+  const organisationReader = { locale: organisation.defaultLocale, timeZone: organisation.timeZone };
+  const copies = settings.suspensionRecipients.map((address) => suspensionMailCopy(facts, { address, ...(readerOf(address) ?? organisationReader) }));
   // One statement for all of them: mail by mail, 100 recipients held the suspending login 0.1–0.6 s.
   await enqueueMails(ctx, trx, [...toUser, ...copies].map((message) => ({ message, options: { kind: 'suspension' as const } })));
   await recordAudit(trx, ctx.clock, { userId: null, login: 'system', ip: lockout.last_ip }, 'account.suspend', user.login_id, {

@@ -13,7 +13,39 @@ export function findUserById(db: Database, id: string): Promise<UserRow | undefi
  * lower(login_id) keeps it so. Only ASCII letters are folded, as SQLite's lower() does: login IDs
  * are ASCII, and folding more (the Kelvin sign to `k`) would let another string name an account.
  */
-export const foldLoginId = (loginId: string) => loginId.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+export const foldLoginId = (loginId: string) => foldAsciiCase(loginId);
+
+const foldAsciiCase = (text: string) => text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+
+export interface Reader {
+  locale: UserRow['locale'];
+  timeZone: string;
+}
+
+/**
+ * The language and zone of the active users these addresses belong to, by address with ASCII
+ * letters folded (as SQLite's lower() folds them): a copy of a notice to a colleague reads as
+ * their own mail does. An address that is nobody's is absent.
+ */
+export async function readersByAddress(db: Database, addresses: string[]): Promise<(address: string) => Reader | undefined> {
+  const folded = [...new Set(addresses.map(foldAsciiCase))];
+  const rows =
+    folded.length === 0
+      ? []
+      : await db
+          .selectFrom('users')
+          .select(['email', 'locale', 'time_zone'])
+          .where('active', '=', 1)
+          .where((eb) => eb(eb.fn('lower', ['email']), 'in', folded))
+          .orderBy('created_at')
+          .execute();
+  const readers = new Map<string, Reader>();
+  for (const row of rows) {
+    const key = foldAsciiCase(row.email ?? '');
+    if (!readers.has(key)) readers.set(key, { locale: row.locale, timeZone: row.time_zone });
+  }
+  return (address) => readers.get(foldAsciiCase(address));
+}
 
 /** The account whose login ID folds to `foldedLoginId` (already passed through foldLoginId). */
 export function loginIdFoldsTo(eb: ExpressionBuilder<DB, 'users'>, foldedLoginId: string) {
