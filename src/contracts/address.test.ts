@@ -14,3 +14,20 @@ describe('an address is delivered to what was written, or refused', () => {
     expect(parseAddress('Info@Example.JP')).toMatchObject({ ok: true });
   });
 });
+
+describe('what an input method left in full-width mode types', () => {
+  it('is named as full-width, where it was "characters not allowed before the @" or "not an address"', () => {
+    for (const typed of ['ok@x.jp；b@x.jp', 'ok@x.jp，b@x.jp', 'ｏｋ＠ｘ．ｊｐ', 'tanaka＠example.jp', 'ｔａｎａｋａ@example.jp']) {
+      expect(parseAddress(typed, 'list'), typed).toMatchObject({ ok: false, problem: { code: 'address.full_width', item: typed } });
+    }
+    expect(parseAddressList('ops@example.jp；audit@example.jp')).toEqual({
+      ok: false,
+      problems: [{ code: 'address.full_width', item: 'ops@example.jp；audit@example.jp' }],
+    });
+  });
+
+  it('still takes a full-width domain, which IDNA maps to the same name, and full-width spaces around an address', () => {
+    expect(parseAddress('info@ｅｘａｍｐｌｅ.jp')).toEqual({ ok: true, address: 'info@example.jp' });
+    expect(parseAddressList('\u3000ops@example.jp\u3000; audit@example.jp')).toEqual({ ok: true, addresses: ['ops@example.jp', 'audit@example.jp'] });
+  });
+});

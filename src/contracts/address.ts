@@ -34,6 +34,7 @@ export function parseAddress(raw: string, within: 'field' | 'list' = 'field'): A
   const fail = (code: MessageKey): AddressResult => ({ ok: false, problem: { code, item: shorten(item) } });
   if (LINE_BREAK_OR_NUL.test(raw) || OTHER_CONTROL.test(raw)) return fail('address.control_chars');
   if (item === '') return fail('validation.required');
+  if (typedFullWidth(item)) return fail('address.full_width');
   if (looksLikeSeveralAddresses(item)) {
     if (within === 'field') return fail('address.one_only');
     return fail(item.includes(',') ? 'address.comma' : 'address.separator');
@@ -51,6 +52,18 @@ export function parseAddress(raw: string, within: 'field' | 'list' = 'field'): A
   if (asciiDomain === null) return fail('address.domain_invalid');
   if (local.length + 1 + asciiDomain.length > MAX_ADDRESS || item.length > MAX_ADDRESS) return fail('address.too_long');
   return { ok: true, address: `${local}@${asciiDomainToUnicode(asciiDomain)}` };
+}
+
+/**
+ * What a Japanese input method types when left in full-width mode: `＠`, `；` or `，`, or letters
+ * and digits like `ｔａｎａｋａ` before the @. They were refused as characters not allowed before
+ * the @, or as no address at all, which does not say what is wrong. A full-width domain is left
+ * to the domain rules: IDNA maps it to the same name.
+ */
+function typedFullWidth(item: string): boolean {
+  if (/[＠；，]/.test(item)) return true;
+  const at = item.lastIndexOf('@');
+  return /[\uff01-\uff5e]/.test(at < 0 ? item : item.slice(0, at));
 }
 
 /** `a@x.jp, b@y.jp`, `a@x.jp b@y.jp`, `a@x.jp; b@y.jp`: more than one @ with a separator between. */

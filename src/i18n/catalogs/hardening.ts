@@ -11,6 +11,7 @@ export const hardeningMessages = defineMessages(
     'error.body_not_utf8': '本文が UTF-8 として読めません。Shift_JIS などではなく UTF-8 で送ってください。',
     'error.installation_incomplete': 'Tayori の初期化が完了していません。tayori serve または tayori worker を一度起動してください(起動時に作成されます)。',
     'address.separator': '「{item}」: 複数のメールアドレスはセミコロン「;」で区切ってください。',
+    'address.full_width': '「{item}」: 全角の文字が含まれています。メールアドレスと区切りのセミコロン「;」は半角で入力してください。',
     'validation.cursor': 'ページの指定(cursor)が正しくありません。最初のページから読み直してください。',
     'smtp.secret_unreadable':
       '保存済みのSMTPパスワードを復号できません。暗号鍵(TAYORI_SECRET_KEY、またはデータディレクトリの secret.key)が保存時と異なります。保存時の鍵を設定し直すか(鍵を替えるときは TAYORI_SECRET_KEY を「新しい鍵,古い鍵」にして tayori secrets rotate を実行します)、[メール送信設定]で[認証パスワード]を入力し直して保存してください。',
@@ -24,6 +25,7 @@ export const hardeningMessages = defineMessages(
     'error.body_not_utf8': 'The body is not valid UTF-8. Send it in UTF-8, not Shift_JIS or another encoding.',
     'error.installation_incomplete': 'Tayori is not fully set up. Start tayori serve or tayori worker once (they create what is missing).',
     'address.separator': '"{item}": separate several addresses with a semicolon ";".',
+    'address.full_width': '"{item}": contains full-width characters. Type the address, and the semicolon ";" between addresses, in half-width characters.',
     'validation.cursor': 'The page cursor is not valid. Start again from the first page.',
     'smtp.secret_unreadable':
       'The saved SMTP password cannot be decrypted: the encryption key (TAYORI_SECRET_KEY, or secret.key in the data dir) differs from the one it was saved with. Restore that key (to change keys, set TAYORI_SECRET_KEY to "new key,old key" and run tayori secrets rotate), or enter the password again in Mail settings and save.',
