@@ -10,6 +10,7 @@ import { type Client, freshAppEachTest, login } from './support/app.js';
 import { type TestClock, testClock } from './support/clock.js';
 import { dialects } from './support/databases.js';
 import { everyKind, KIND_LABELS, listedRuns, MONITOR_RECIPIENT, saveMonitoring, watchEverything } from './support/monitoring.js';
+import { saveMailSettings, smtpSettingsForm } from './support/mail-settings.js';
 import { type ReceivedMail, type SmtpSink, startSmtpSink } from './support/smtp-sink.js';
 
 const MINUTE = 60_000;
@@ -100,6 +101,26 @@ describe.each(dialects())('the monitor on $name', (dialect) => {
     await saveMonitoring(admin, sink.port, { kinds: everyKind(watchEverything) });
     clock.advance(10 * MINUTE);
     expect(await beat()).toEqual([]);
+  });
+
+  it('with sending 無効, records the digest as suppressed and says so on each run and on the monitor, not that it was mailed', async () => {
+    await saveMailSettings(
+      admin,
+      smtpSettingsForm(sink.port, { sendingEnabled: false, monitoring: { intervalMinutes: 10, recipients: MONITOR_RECIPIENT, kinds: everyKind(watchEverything) } }),
+    );
+    const failed = await start('data-source', '送信無効中に失敗');
+    await finish(failed, 'failed', 'connection refused');
+    const longRunning = await start('data-source', '送信無効中に長時間');
+    clock.advance(3 * HOUR);
+    expect(await beat()).toEqual([]);
+
+    const digests = (await admin.request('GET', '/api/mail/deliveries?kind=monitor')).json().deliveries;
+    expect(digests.map((mail: { state: string }) => mail.state)).toEqual(['suppressed']);
+    // Before, both read メールで通知済み and the monitor counted the digest as sent.
+    expect(await runView(failed)).toMatchObject({ notices: { outcome: { reported: false, suppressed: true } } });
+    expect(await runView(longRunning)).toMatchObject({ notices: { longRunning: { reported: false, suppressed: true } } });
+    const status = (await admin.request('GET', '/api/monitor')).json();
+    expect(status.lastDigests['data-source']).toMatchObject({ runs: 2, suppressed: true });
   });
 
   it('reports 長時間 once, at exactly the threshold, with the time it was crossed in the organisation’s zone', async () => {

@@ -59,7 +59,8 @@ export const createReportTokenRequest = z.strictObject({
 });
 
 /** Whether the monitor dealt with one notification of a run, and whether a digest listed it. */
-const noticeView = z.object({ seenAt: z.string().nullable(), reported: z.boolean() });
+/** `reported`: listed in a digest that went by mail; `suppressed`: in one that sending 無効 kept back. */
+const noticeView = z.object({ seenAt: z.string().nullable(), reported: z.boolean(), suppressed: z.boolean() });
 
 export const runView = z.object({
   id: z.string(),
@@ -96,7 +97,8 @@ export type ReportTokenView = z.infer<typeof reportTokenView>;
 /** POST /api/report-tokens: the view and, this once, the token itself. */
 export const createdReportTokenView = reportTokenView.extend({ token: z.string() });
 
-const lastDigestView = z.object({ at: z.string(), runs: z.number().int() }).nullable();
+/** `suppressed`: written while sending was 無効, so recorded and not sent. */
+const lastDigestView = z.object({ at: z.string(), runs: z.number().int(), suppressed: z.boolean() }).nullable();
 
 /** GET /api/monitor */
 export const monitorStatusView = z.object({

@@ -185,6 +185,38 @@ describeInBrowser('スレッド監視 in the browser', () => {
     expect((await reportRun(suite.server.baseUrl, token, '/api/runs', { kind: 'analytics-link', name: '届かない報告' })).status).toBe(401);
   });
 
+  it('says a run was not mailed, not メールで通知済み, while mail sending is 無効', async () => {
+    const saveSending = async (choice: '無効' | '有効化') => {
+      await signIn(suite.page, suite.server.baseUrl, '/settings/mail');
+      const dataSource = suite.page.getByRole('group', { name: 'データソーススレッド処理通知設定' });
+      await dataSource.getByRole('radio', { name: '有効', exact: true }).check();
+      await dataSource.getByRole('checkbox', { name: '異常終了' }).check();
+      await suite.page.getByLabel('メールアドレス', { exact: true }).fill('ops@example.jp');
+      await suite.page.getByRole('group', { name: 'メール送信の有効化' }).getByRole('radio', { name: choice, exact: true }).check();
+      await suite.page.getByRole('button', { name: '設定完了' }).click();
+      await expectText(suite.page.getByRole('status').filter({ hasText: '設定を保存しました。' }), '設定を保存しました。');
+    };
+    await saveSending('無効');
+    try {
+      const token = await createReportToken(suite.server.api, '送信無効中', 'data-source');
+      await reportFailedRun(suite.server.baseUrl, token, { kind: 'data-source', name: '送信無効中の取込', error: 'exit code 1' });
+      await menu().getByRole('link', { name: 'スレッド監視' }).click();
+      const row = runRow('送信無効中の取込');
+      await expect
+        .poll(
+          async () => {
+            await suite.page.getByRole('button', { name: '最新の状態に更新' }).click();
+            return row.innerText();
+          },
+          { timeout: 30_000 },
+        )
+        .toContain('通知なし(メール送信が無効のため送信されませんでした)');
+      await expectText(region('監視の状態'), /データソース\s*\d{4}年.*1件の処理\(メール送信が無効のため送信されませんでした\)/);
+    } finally {
+      await saveSending('有効化');
+    }
+  });
+
   it('speaks English to an administrator who chose it', async () => {
     const token = await createReportToken(suite.server.api, 'Analytics', 'analytics-link');
     await reportFailedRun(suite.server.baseUrl, token, { kind: 'analytics-link', name: 'GA4 link', error: 'quota exceeded' });

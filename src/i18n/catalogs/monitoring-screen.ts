@@ -25,6 +25,7 @@ export const monitoringScreenMessages = defineMessages(
       'ありません。監視を担当する tayori serve が動いていないため、今は何も通知されません(起動すると、止まっていた間の結果もまとめて通知します)。',
     'monitor.last_digests': '種類ごとの最後の通知メール',
     'monitor.digest_runs': '{count}件の処理を通知',
+    'monitor.digest_runs_suppressed': '{count}件の処理(メール送信が無効のため送信されませんでした)',
     'monitor.no_digest': 'まだ送信していません',
 
     'runs.title': '処理の一覧',
@@ -47,6 +48,8 @@ export const monitoringScreenMessages = defineMessages(
     'runs.notice.not_reported': '通知なし(通知の設定で対象外)',
     'runs.notice.pending': '次回の監視で確認',
     'runs.notice.long_running_reported': '長時間をメールで通知済み',
+    'runs.notice.suppressed': '通知なし(メール送信が無効のため送信されませんでした)',
+    'runs.notice.long_running_suppressed': '長時間の通知なし(メール送信が無効のため送信されませんでした)',
 
     'report_tokens.title': 'レポートトークン',
     'report_tokens.intro':
@@ -82,6 +85,7 @@ export const monitoringScreenMessages = defineMessages(
       'None. No tayori serve is monitoring, so nothing is reported now (once one runs, it reports what happened meanwhile too).',
     'monitor.last_digests': 'Last digest mail by kind',
     'monitor.digest_runs': '{count} runs reported',
+    'monitor.digest_runs_suppressed': '{count} runs (mail sending is disabled, so it was not sent)',
     'monitor.no_digest': 'None sent yet',
 
     'runs.title': 'Runs',
@@ -104,6 +108,8 @@ export const monitoringScreenMessages = defineMessages(
     'runs.notice.not_reported': 'Not reported (not selected in the notification settings)',
     'runs.notice.pending': 'Checked at the next look',
     'runs.notice.long_running_reported': 'Long-running reported by mail',
+    'runs.notice.suppressed': 'Not reported (mail sending is disabled, so the notice was not sent)',
+    'runs.notice.long_running_suppressed': 'Long-running not reported (mail sending is disabled, so the notice was not sent)',
 
     'report_tokens.title': 'Report tokens',
     'report_tokens.intro':

@@ -13,6 +13,7 @@ import {
   findLongRunningCandidates,
   markHeartbeatsLost,
   markLongRunningSeen,
+  markNoticesSuppressed,
   type RunRow,
   takeUnseenOutcomes,
 } from './runs.repository.js';
@@ -75,6 +76,7 @@ export function lookOnce(ctx: AppContext, lease: HeldLease, now: Date): Promise<
         now,
       };
       const mail = await enqueueMail(ctx, trx, composeDigest(setting, entries), { kind: 'monitor' });
+      if (mail.state === 'suppressed') await markNoticesSuppressed(trx, listedIn(entries));
       await insertDigest(trx, { mail_id: mail.id, look_id: look.lookId, kind, at: nowIso, runs: entries.length });
       look.digests[kind] = entries.length;
     }
@@ -120,6 +122,11 @@ async function settleLongRunning(trx: Database, kind: ThreadKind, watched: Watch
     crossedAt: new Date(Date.parse(run.started_at) + watched.longRunningMs),
   }));
 }
+
+const listedIn = (entries: DigestEntry[]) => ({
+  outcomes: entries.filter((entry) => entry.notice !== 'long-running').map((entry) => entry.run.id),
+  longRunning: entries.filter((entry) => entry.notice === 'long-running').map((entry) => entry.run.id),
+});
 
 const inStartOrder = (runs: RunRow[]) =>
   [...runs].sort((a, b) => a.started_at.localeCompare(b.started_at) || a.id.localeCompare(b.id));

@@ -18,8 +18,17 @@ export function findLastLook(db: Database): Promise<MonitorLookRow | undefined> 
   return db.selectFrom('monitor_looks').selectAll().orderBy('at', 'desc').limit(1).executeTakeFirst();
 }
 
-export function findLastDigest(db: Database, kind: ThreadKind): Promise<MonitorDigestRow | undefined> {
-  return db.selectFrom('monitor_digests').selectAll().where('kind', '=', kind).orderBy('at', 'desc').limit(1).executeTakeFirst();
+/** The kind's last digest, with the state of its mail (absent once the delivery log was purged). */
+export function findLastDigest(db: Database, kind: ThreadKind): Promise<(MonitorDigestRow & { mail_state: string | null }) | undefined> {
+  return db
+    .selectFrom('monitor_digests')
+    .leftJoin('mail_outbox', 'mail_outbox.id', 'monitor_digests.mail_id')
+    .selectAll('monitor_digests')
+    .select('mail_outbox.state as mail_state')
+    .where('monitor_digests.kind', '=', kind)
+    .orderBy('monitor_digests.at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** Forgets looks and digests older than the cutoff; the newest look always stays, it schedules the next. */

@@ -114,7 +114,7 @@ export async function monitorStatus(ctx: AppContext): Promise<MonitorStatusView>
   const lastDigests = {} as MonitorStatusView['lastDigests'];
   for (const kind of THREAD_KINDS) {
     const digest = await findLastDigest(ctx.db, kind);
-    lastDigests[kind] = digest ? { at: digest.at, runs: digest.runs } : null;
+    lastDigests[kind] = digest ? { at: digest.at, runs: digest.runs, suppressed: digest.mail_state === 'suppressed' } : null;
   }
   return {
     lastLookAt: last?.at ?? null,

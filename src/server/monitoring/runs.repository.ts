@@ -97,6 +97,28 @@ export async function markLongRunningSeen(db: Database, ids: string[], nowIso: s
   return marked;
 }
 
+/** A notice's state on a run: not reported, reported by mail, or in a digest that sending 無効 suppressed. */
+export const NOTICE_SUPPRESSED = 2;
+
+/**
+ * The runs a digest listed, when sending was 無効 and the digest was recorded as suppressed: they
+ * were shown as メールで通知済み though no mail left.
+ */
+export async function markNoticesSuppressed(db: Database, listed: { outcomes: string[]; longRunning: string[] }): Promise<void> {
+  for (const [column, ids] of [
+    ['outcome_reported', listed.outcomes],
+    ['long_running_reported', listed.longRunning],
+  ] as const) {
+    for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
+      await db
+        .updateTable('runs')
+        .set({ [column]: NOTICE_SUPPRESSED })
+        .where('id', 'in', ids.slice(i, i + IDS_PER_STATEMENT))
+        .execute();
+    }
+  }
+}
+
 /** Marks 異常終了 the running runs of the kind that heartbeated, but not since the cutoff. */
 export async function markHeartbeatsLost(db: Database, kind: ThreadKind, silentSinceIso: string, nowIso: string): Promise<void> {
   await db

@@ -45,7 +45,7 @@ function StatusLists({ status }: { status: MonitorStatusView }) {
               <dd>
                 {digest ? (
                   <>
-                    <Time iso={digest.at} /> {mt('monitor.digest_runs', { count: digest.runs })}
+                    <Time iso={digest.at} /> {mt(digest.suppressed ? 'monitor.digest_runs_suppressed' : 'monitor.digest_runs', { count: digest.runs })}
                   </>
                 ) : (
                   mt('monitor.no_digest')

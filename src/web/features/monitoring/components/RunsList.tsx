@@ -153,11 +153,13 @@ function RunError({ text }: { text: string }) {
 function RunNotices({ run }: { run: RunView }) {
   const mt = useMonitoringText();
   const { outcome, longRunning } = run.notices;
-  const outcomeNotice = run.outcome === null ? null : outcome.seenAt === null ? 'pending' : outcome.reported ? 'reported' : 'not_reported';
+  const outcomeNotice =
+    run.outcome === null ? null : outcome.seenAt === null ? 'pending' : outcome.reported ? 'reported' : outcome.suppressed ? 'suppressed' : 'not_reported';
   return (
     <>
       {outcomeNotice && <p>{mt(`runs.notice.${outcomeNotice}`)}</p>}
       {longRunning.reported && <p>{mt('runs.notice.long_running_reported')}</p>}
+      {longRunning.suppressed && <p>{mt('runs.notice.long_running_suppressed')}</p>}
     </>
   );
 }
