@@ -103,6 +103,23 @@ describe.each(dialects())('the monitor on $name', (dialect) => {
     expect(await beat()).toEqual([]);
   });
 
+  it('reports an outcome as the settings stood when the run ended, whatever they say at the next look', async () => {
+    const failedWhileChecked = await start('data-source', '異常終了にチェック中に失敗');
+    await finish(failedWhileChecked, 'failed', 'ORA-12541: TNS:no listener');
+    const dataSourceUnticked = { ...watchEverything, abnormalEnd: false };
+    await saveMonitoring(admin, sink.port, { kinds: { 'data-source': dataSourceUnticked } });
+    const failedWhileOff = await start('analytics-link', '無効中に失敗');
+    await finish(failedWhileOff, 'failed', 'quota exceeded');
+    await saveMonitoring(admin, sink.port, { kinds: { 'data-source': dataSourceUnticked, 'analytics-link': watchEverything } });
+
+    clock.advance(10 * MINUTE);
+    const digests = await beat();
+    // Before, the first failure was never mailed and the second was, by the settings of the look.
+    expect(digests.map((mail) => mail.subject)).toEqual([`[Tayori] ${KIND_LABELS['data-source']}: 異常終了 1件`]);
+    expect(listedRuns(digests[0].text)).toEqual(['異常終了にチェック中に失敗']);
+    expect(await runView(failedWhileOff)).toMatchObject({ notices: { outcome: { reported: false } } });
+  });
+
   it('with sending 無効, records the digest as suppressed and says so on each run and on the monitor, not that it was mailed', async () => {
     await saveMailSettings(
       admin,

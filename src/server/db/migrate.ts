@@ -11,6 +11,7 @@ import * as monitoring from './migrations/2026112740_monitoring.js';
 import * as lockout from './migrations/2026112730_lockout.js';
 import * as rateLimits from './migrations/2026112790_rate_limits.js';
 import * as outboxLeanerIndexes from './migrations/2026112800_outbox_leaner_indexes.js';
+import * as runOutcomeWatched from './migrations/2026112810_run_outcome_watched.js';
 
 /** Exported for tests that need a database as an older version left it. */
 export const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '2026112730_lockout': lockout,
   '2026112790_rate_limits': rateLimits,
   '2026112800_outbox_leaner_indexes': outboxLeanerIndexes,
+  '2026112810_run_outcome_watched': runOutcomeWatched,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -163,6 +163,8 @@ export interface RunsTable {
   outcome_seen_at: string | null;
   /** 1 when a digest listed the outcome. */
   outcome_reported: Generated<number>;
+  /** 1 when the outcome was to be reported as the settings stood at its end; null: decided at the look. */
+  outcome_watched: number | null;
   long_running_seen_at: string | null;
   long_running_reported: Generated<number>;
 }

@@ -34,12 +34,12 @@ interface Watched {
 
 type MonitorTiming = AppContext['config']['monitor'];
 
+/** Whether a run of the kind that ends so is to be reported: the kind 有効 and the outcome checked. */
+export const reportsOutcome = (kind: ThreadKindSettings, outcome: RunOutcome) => kind.enabled && (outcome === 'failed' ? kind.abnormalEnd : kind.normalEnd);
+
 function watchedOf(kind: ThreadKindSettings, timing: MonitorTiming): Watched {
-  const outcomes: RunOutcome[] = [];
-  if (kind.enabled && kind.abnormalEnd) outcomes.push('failed');
-  if (kind.enabled && kind.normalEnd) outcomes.push('succeeded');
   return {
-    outcomes,
+    outcomes: (['failed', 'succeeded'] as const).filter((outcome) => reportsOutcome(kind, outcome)),
     longRunning: kind.enabled && kind.longRunning,
     longRunningMs: kind.longRunningHours * 60 * timing.minuteMs,
   };

@@ -37,11 +37,11 @@ export async function recordHeartbeat(db: Database, id: string, nowIso: string):
 export function finishRunRow(
   db: Database,
   id: string,
-  end: { outcome: RunOutcome; error: string | null; endedAt: string },
+  end: { outcome: RunOutcome; error: string | null; endedAt: string; watched: boolean },
 ): Promise<RunRow | undefined> {
   return db
     .updateTable('runs')
-    .set({ ended_at: end.endedAt, outcome: end.outcome, error: end.error, outcome_seen_at: null })
+    .set({ ended_at: end.endedAt, outcome: end.outcome, error: end.error, outcome_seen_at: null, outcome_watched: end.watched ? 1 : 0 })
     .where('id', '=', id)
     .where('ended_at', 'is', null)
     .returningAll()
@@ -132,30 +132,31 @@ export async function markHeartbeatsLost(db: Database, kind: ThreadKind, silentS
 }
 
 /**
- * Takes every outcome of the kind not yet dealt with: marks it seen, reported when its outcome is
- * one of `reported`, and settles 長時間 for runs that never got that far. Returns the runs taken.
- * The late finish of a run whose heartbeat loss was reported is reported whatever its outcome, so
- * recipients told 異常終了 learn that it ended after all, even with 正常終了 unchecked; a kind that
- * reports no outcome now (無効, or only 長時間 checked) reports no late finish either.
+ * Takes every outcome of the kind not yet dealt with: marks it seen and reported, and settles
+ * 長時間 for runs that never got that far. Returns the runs taken. An outcome is reported as the
+ * settings stood when the run ended (outcome_watched); one the monitor found itself (heartbeats
+ * lost) or recorded before that was kept, when it is one of `reportedNow`. The late finish of a
+ * run whose heartbeat loss was reported is reported whatever its outcome, so recipients told
+ * 異常終了 learn that it ended after all, even with 正常終了 unchecked; a kind that reports no
+ * outcome now (無効, or only 長時間 checked) reports no late finish.
  */
-export function takeUnseenOutcomes(db: Database, kind: ThreadKind, nowIso: string, reported: readonly RunOutcome[]): Promise<RunRow[]> {
+export function takeUnseenOutcomes(db: Database, kind: ThreadKind, nowIso: string, reportedNow: readonly RunOutcome[]): Promise<RunRow[]> {
   return db
     .updateTable('runs')
-    .set((eb) => ({
-      outcome_seen_at: nowIso,
-      outcome_reported:
-        reported.length === 0
-          ? 0
-          : eb
-              .case()
-              .when('outcome', 'in', reported)
-              .then(eb.lit(1))
-              .when(eb.and([eb('heartbeat_lost_at', 'is not', null), eb('ended_at', 'is not', null), eb('outcome_reported', '=', 1)]))
-              .then(eb.lit(1))
-              .else(eb.lit(0))
-              .end(),
-      long_running_seen_at: eb.fn.coalesce('long_running_seen_at', eb.val(nowIso)),
-    }))
+    .set((eb) => {
+      const decidedNow = reportedNow.length === 0 ? eb.lit(0) : eb.case().when('outcome', 'in', reportedNow).then(eb.lit(1)).else(eb.lit(0)).end();
+      const lateFinishOfReportedLoss = eb.and([eb('heartbeat_lost_at', 'is not', null), eb('ended_at', 'is not', null), eb('outcome_reported', '=', 1)]);
+      return {
+        outcome_seen_at: nowIso,
+        outcome_reported: eb
+          .case()
+          .when(lateFinishOfReportedLoss)
+          .then(eb.lit(reportedNow.length === 0 ? 0 : 1))
+          .else(eb.fn.coalesce('outcome_watched', decidedNow))
+          .end(),
+        long_running_seen_at: eb.fn.coalesce('long_running_seen_at', eb.val(nowIso)),
+      };
+    })
     .where('kind', '=', kind)
     .where('outcome_seen_at', 'is', null)
     .where('outcome', 'is not', null)

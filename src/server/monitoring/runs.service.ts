@@ -8,6 +8,8 @@ import {
 import type { AppContext } from '../context.js';
 import { AppError, notFound, parseOrThrow } from '../errors.js';
 import { newId } from '../ids.js';
+import { readMailSettings } from '../settings/mail-settings.service.js';
+import { reportsOutcome } from './look.js';
 import { findRun, finishRunRow, insertRun, NOTICE_SUPPRESSED, recordHeartbeat, type RunRow } from './runs.repository.js';
 
 /** Whose runs a caller may touch: a report token sees only runs of its own kind. */
@@ -54,11 +56,14 @@ export async function finishRun(
   end: FinishRunRequest,
   scope: RunScope = {},
 ): Promise<void> {
-  await runInScope(ctx, id, scope);
+  const run = await runInScope(ctx, id, scope);
+  // Reported or not as the settings stand now, when it ends, whatever they say at the next look.
+  const { settings } = await readMailSettings(ctx.db);
   const finished = await finishRunRow(ctx.db, id, {
     outcome: end.outcome,
     error: end.error === undefined || end.error === '' ? null : sanitiseRunError(end.error),
     endedAt: ctx.clock.now().toISOString(),
+    watched: reportsOutcome(settings.monitoring.kinds[run.kind], end.outcome),
   });
   if (!finished) throw new AppError('monitoring.run_finished', 409);
 }
