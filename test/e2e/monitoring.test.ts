@@ -187,7 +187,7 @@ describeInBrowser('スレッド監視 in the browser', () => {
 
   it('says a run was not mailed, not メールで通知済み, while mail sending is 無効', async () => {
     const saveSending = async (choice: '無効' | '有効化') => {
-      await signIn(suite.page, suite.server.baseUrl, '/settings/mail');
+      await suite.page.goto(`${suite.server.baseUrl}/settings/mail`);
       const dataSource = suite.page.getByRole('group', { name: 'データソーススレッド処理通知設定' });
       await dataSource.getByRole('radio', { name: '有効', exact: true }).check();
       await dataSource.getByRole('checkbox', { name: '異常終了' }).check();
@@ -196,6 +196,7 @@ describeInBrowser('スレッド監視 in the browser', () => {
       await suite.page.getByRole('button', { name: '設定完了' }).click();
       await expectText(suite.page.getByRole('status').filter({ hasText: '設定を保存しました。' }), '設定を保存しました。');
     };
+    await signIn(suite.page, suite.server.baseUrl, '/settings/mail');
     await saveSending('無効');
     try {
       const token = await createReportToken(suite.server.api, '送信無効中', 'data-source');
