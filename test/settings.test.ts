@@ -321,6 +321,29 @@ describe.each(dialects())('メール送信設定 on $name', (dialect) => {
       expect(await getView(admin)).toEqual(saved);
     });
 
+    it('lists the monitoring rules across fields beside a fraction or a wrong type in another monitoring field', async () => {
+      const dataSourceOn = { enabled: true, normalEnd: false, abnormalEnd: false, longRunning: false, longRunningHours: 2.5 };
+      let body = formWith('monitoring.kinds.data-source', dataSourceOn, formWith('monitoring.recipients', ''));
+      body = formWith('monitoring.intervalMinutes', 7.5, formWith('monitoring.kinds.analytics-link.longRunningHours', '3', body));
+      const response = await admin.request('POST', '/api/settings/mail/check', body);
+      expect(response.statusCode, response.body).toBe(422);
+      // Before, only the fraction and the type were listed; the rest came one save later.
+      expect(response.json().error.fields.map((f: { path: string; code: string }) => [f.path, f.code])).toEqual(
+        expect.arrayContaining([
+          ['monitoring.intervalMinutes', 'validation.not_integer'],
+          ['monitoring.kinds.data-source.longRunningHours', 'validation.not_integer'],
+          ['monitoring.kinds.data-source.enabled', 'settings.kind_needs_outcome'],
+          ['monitoring.kinds.analytics-link.longRunningHours', 'validation.expected_number'],
+          ['monitoring.recipients', 'settings.monitoring_recipients_required'],
+        ]),
+      );
+      const fractionalPort = await admin.request('POST', '/api/settings/mail/check', formWith('smtp.port', 25.5, formWith('senderAddress', '')));
+      expect(fractionalPort.json().error.fields.map((f: { path: string; code: string }) => [f.path, f.code])).toEqual([
+        ['smtp.port', 'validation.not_integer'],
+        ['senderAddress', 'settings.required_to_send'],
+      ]);
+    });
+
     it('names the bad item in the message, in Japanese by default', async () => {
       const response = await put(admin, formWith('suspensionRecipients', 'ok@example.jp;a@x..jp'));
       expect(response.json().error.fields[0]).toEqual({

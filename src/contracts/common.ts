@@ -26,6 +26,13 @@ export const requiredText = (max: number) =>
     .transform((value) => value.trim())
     .pipe(singleLineText(max).min(1));
 
+/**
+ * A whole number. zod's own int() refuses a fraction as the wrong type, which stops every rule
+ * across fields of the form: a port of 25.5 hid that the sender was missing until it was put
+ * right. As a multiple of 1 it is one problem among the others.
+ */
+export const wholeNumber = () => z.number().multipleOf(1, { message: 'validation.not_integer' });
+
 export const localeSchema = z.enum(['ja', 'en']);
 
 export const timeZoneSchema = z

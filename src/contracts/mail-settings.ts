@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addressListSchema, addressSchema } from './address.js';
-import { CONTROL_CHARACTERS, singleLineText } from './common.js';
+import { CONTROL_CHARACTERS, singleLineText, wholeNumber } from './common.js';
 import { domainToAscii, ipVersion } from './host-names.js';
 
 /**
@@ -100,7 +100,7 @@ export function isValidHost(value: string): boolean {
   return ascii.split('.').every((label) => /^(?!-)[a-z0-9-]{1,63}(?<!-)$/.test(label));
 }
 
-export const portSchema = z.number().int({ message: 'validation.not_integer' }).min(1).max(65535);
+export const portSchema = wholeNumber().min(1).max(65535);
 
 const CONNECTION_STRENGTH: Record<SmtpSecurity, number> = { none: 0, starttls: 1, tls: 1 };
 
@@ -128,26 +128,36 @@ export const secretInputSchema = z
   .max(1024)
   .refine((value) => !CONTROL_CHARACTERS.test(value), { message: 'validation.control_chars' });
 
+/**
+ * Rules across fields run whenever the fields they read were read, whatever else was refused:
+ * [設定完了] lists every problem in one round. A fraction in [長時間] or [監視間隔] hid, until it
+ * was put right, that the switched-on kinds need a recipient.
+ */
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const hasBooleans = (value: unknown, fields: string[]) => isRecord(value) && fields.every((field) => typeof value[field] === 'boolean');
+
 const threadKindSettingsSchema = z
   .strictObject({
     enabled: z.boolean(),
     normalEnd: z.boolean(),
     abnormalEnd: z.boolean(),
     longRunning: z.boolean(),
-    longRunningHours: z.number().int({ message: 'validation.not_integer' }).min(1).max(24),
+    longRunningHours: wholeNumber().min(1).max(24),
   })
-  .superRefine((kind, ctx) => {
-    if (kind.enabled && !kind.normalEnd && !kind.abnormalEnd && !kind.longRunning) {
-      ctx.addIssue({ code: 'custom', path: ['enabled'], message: 'settings.kind_needs_outcome' });
-    }
-  });
+  .superRefine(
+    (kind, ctx) => {
+      if (kind.enabled && !kind.normalEnd && !kind.abnormalEnd && !kind.longRunning) {
+        ctx.addIssue({ code: 'custom', path: ['enabled'], message: 'settings.kind_needs_outcome' });
+      }
+    },
+    { when: ({ value }) => hasBooleans(value, ['enabled', 'normalEnd', 'abnormalEnd', 'longRunning']) },
+  );
 export type ThreadKindSettings = z.infer<typeof threadKindSettingsSchema>;
+
 
 export const monitoringSchema = z
   .strictObject({
-    intervalMinutes: z
-      .number()
-      .int({ message: 'validation.not_integer' })
+    intervalMinutes: wholeNumber()
       .min(5)
       .max(60)
       .refine((minutes) => minutes % 5 === 0, { message: 'settings.interval_step' }),
@@ -158,12 +168,18 @@ export const monitoringSchema = z
       'analytics-link': threadKindSettingsSchema,
     }),
   })
-  .superRefine((monitoring, ctx) => {
-    const anyEnabled = THREAD_KINDS.some((kind) => monitoring.kinds[kind].enabled);
-    if (anyEnabled && monitoring.recipients.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['recipients'], message: 'settings.monitoring_recipients_required' });
-    }
-  });
+  .superRefine(
+    (monitoring, ctx) => {
+      const anyEnabled = THREAD_KINDS.some((kind) => monitoring.kinds[kind].enabled);
+      if (anyEnabled && monitoring.recipients.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['recipients'], message: 'settings.monitoring_recipients_required' });
+      }
+    },
+    {
+      when: ({ value }) =>
+        isRecord(value) && Array.isArray(value.recipients) && isRecord(value.kinds) && THREAD_KINDS.every((kind) => hasBooleans((value.kinds as Record<string, unknown>)[kind], ['enabled'])),
+    },
+  );
 export type MonitoringSettings = z.infer<typeof monitoringSchema>;
 
 /** The own-SMTP-server part of the form, as submitted. */
