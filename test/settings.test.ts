@@ -297,11 +297,15 @@ describe.each(dialects())('メール送信設定 on $name', (dialect) => {
       expect(await getView(admin)).toEqual(saved);
     });
 
-    it('checks a form without saving it: every problem at once (422), or 204 for one that would be saved', async () => {
-      const bad = formWith('senderAddress', null, formWith('smtp.port', 99999));
-      const checked = await admin.request('POST', '/api/settings/mail/check', bad);
+    /** What POST /api/settings/mail/check finds in the body, as [path, code]; a 422 is expected. */
+    async function checkedProblems(body: Record<string, unknown>): Promise<[string, string][]> {
+      const checked = await admin.request('POST', '/api/settings/mail/check', body);
       expect(checked.statusCode, checked.body).toBe(422);
-      expect(checked.json().error.fields.map((f: { path: string; code: string }) => [f.path, f.code])).toEqual(
+      return checked.json().error.fields.map((f: { path: string; code: string }) => [f.path, f.code]);
+    }
+
+    it('checks a form without saving it: every problem at once (422), or 204 for one that would be saved', async () => {
+      expect(await checkedProblems(formWith('senderAddress', null, formWith('smtp.port', 99999)))).toEqual(
         expect.arrayContaining([
           ['smtp.port', 'validation.too_big'],
           ['senderAddress', 'settings.required_to_send'],
@@ -325,10 +329,8 @@ describe.each(dialects())('メール送信設定 on $name', (dialect) => {
       const dataSourceOn = { enabled: true, normalEnd: false, abnormalEnd: false, longRunning: false, longRunningHours: 2.5 };
       let body = formWith('monitoring.kinds.data-source', dataSourceOn, formWith('monitoring.recipients', ''));
       body = formWith('monitoring.intervalMinutes', 7.5, formWith('monitoring.kinds.analytics-link.longRunningHours', '3', body));
-      const response = await admin.request('POST', '/api/settings/mail/check', body);
-      expect(response.statusCode, response.body).toBe(422);
       // Before, only the fraction and the type were listed; the rest came one save later.
-      expect(response.json().error.fields.map((f: { path: string; code: string }) => [f.path, f.code])).toEqual(
+      expect(await checkedProblems(body)).toEqual(
         expect.arrayContaining([
           ['monitoring.intervalMinutes', 'validation.not_integer'],
           ['monitoring.kinds.data-source.longRunningHours', 'validation.not_integer'],
@@ -337,8 +339,7 @@ describe.each(dialects())('メール送信設定 on $name', (dialect) => {
           ['monitoring.recipients', 'settings.monitoring_recipients_required'],
         ]),
       );
-      const fractionalPort = await admin.request('POST', '/api/settings/mail/check', formWith('smtp.port', 25.5, formWith('senderAddress', '')));
-      expect(fractionalPort.json().error.fields.map((f: { path: string; code: string }) => [f.path, f.code])).toEqual([
+      expect(await checkedProblems(formWith('smtp.port', 25.5, formWith('senderAddress', '')))).toEqual([
         ['smtp.port', 'validation.not_integer'],
         ['senderAddress', 'settings.required_to_send'],
       ]);
