@@ -105,9 +105,11 @@ describe.each(dialects())('suspension mails on $name', (dialect) => {
     const copies = await deliveredMails(2);
     expect([...copies.keys()].sort()).toEqual(['joho@example.jp', 'soumu@example.jp']);
     expect(copies.get('joho@example.jp')!.text).toContain('再開日時: 管理者が解除するまで');
+    expect(copies.get('joho@example.jp')!.text).toContain('このユーザーにはメールアドレスが登録されていないため、ご本人にはこのお知らせを送っていません。');
 
     await failLogins(t.app, 'brown', 1);
     const all = await deliveredMails(5);
+    expect(all.get('joho@example.jp')!.text).not.toContain('メールアドレスが登録されていない');
     const english = all.get('brown@example.jp')!;
     expect(english.text).toContain('Resumes at: until an administrator lifts it');
     expect(english.text).toContain('You cannot sign in until an administrator lifts the suspension');

@@ -16,6 +16,7 @@ export const lockoutMessages = defineMessages(
     'lockout.mail.copy.subject': '【Tayori】アカウント停止のお知らせ: {name}({loginId})',
     'lockout.mail.copy.intro':
       'ログインの失敗が続いたため、次のアカウントを停止しました。\n(このメールは[アカウント停止通知メール送信先メールアドレス]に設定されたアドレスにお送りしています。)',
+    'lockout.mail.copy.user_not_mailed': 'このユーザーにはメールアドレスが登録されていないため、ご本人にはこのお知らせを送っていません。停止されたことをご本人に伝えてください。',
     'lockout.mail.copy.todo':
       'ご本人の操作によるものか確認してください。心当たりがない場合は、第三者によるログインの試みの可能性があります。送信元IPアドレスを確認し、必要に応じてパスワードの変更をご本人に依頼してください。\n停止を早めに解除するには、[アカウント停止]画面で[停止解除]を押してください。システム管理者が全員停止された場合は、サーバーで「{unlockCommand}」を実行します。',
     'lockout.mail.facts':
@@ -35,6 +36,7 @@ export const lockoutMessages = defineMessages(
     'lockout.mail.copy.subject': '[Tayori] Account suspended: {name} ({loginId})',
     'lockout.mail.copy.intro':
       'The following account has been suspended after repeated failed logins.\n(You receive this mail because your address is set as an account-suspension notification recipient.)',
+    'lockout.mail.copy.user_not_mailed': 'This user has no e-mail address, so they were not sent this notice: let them know their account is suspended.',
     'lockout.mail.copy.todo':
       'Check with the user whether the attempts were theirs. If not, someone else may have tried to sign in: look at the source IP address and ask the user to change their password.\nTo lift the suspension early, press "Lift suspension" on the account-suspension page. If every administrator is suspended, run "{unlockCommand}" on the server.',
     'lockout.mail.facts':

@@ -135,6 +135,7 @@ async function announceSuspension(ctx: AppContext, trx: Database, user: UserRow,
     resumesAt: lockout.resumes_at ? new Date(lockout.resumes_at) : null,
     failures: lockout.suspension_failures ?? 0,
     ip: lockout.last_ip,
+    userMailed: user.email !== null,
   };
   const { settings } = await readMailSettings(trx);
   const organisation = await getOrganisation(trx);

@@ -11,6 +11,8 @@ export interface SuspensionFacts {
   resumesAt: Date | null;
   failures: number;
   ip: string | null;
+  /** The user has an address, so was mailed too. */
+  userMailed: boolean;
 }
 
 /** Who reads a mail, and so its language and the zone its times are shown in. */
@@ -38,6 +40,8 @@ export function suspensionMailCopy(facts: SuspensionFacts, reader: Reader): Outg
   return plainMail(reader.address, t(locale, 'lockout.mail.copy.subject', who), [
     t(locale, 'lockout.mail.copy.intro'),
     factsBlock(facts, reader),
+    // Recipients would otherwise take it that the user knows.
+    ...(facts.userMailed ? [] : [t(locale, 'lockout.mail.copy.user_not_mailed')]),
     t(locale, 'lockout.mail.copy.todo', { unlockCommand: unlockCommandFor(facts.loginId) }),
   ]);
 }
