@@ -191,6 +191,17 @@ describeInBrowser('the admin pages in the browser', () => {
     await expect.poll(() => suite.page.getByRole('row').count()).toBeGreaterThan(2);
   });
 
+  it('shows a mail’s Cc and Bcc recipients in the delivery log beside its To', async () => {
+    const token = await createServiceToken(suite.server.api, 'copies');
+    expect(await sendMail(token, { to: 'tanaka@example.jp', cc: 'kacho@example.jp', bcc: 'kiroku@example.jp', subject: '写しのあるメール', text: '本文' })).toBe(202);
+    expect(await sendMail(token, { to: [], cc: 'only-cc@example.jp', subject: '写しだけのメール', text: '本文' })).toBe(202);
+    await signIn(suite.page, suite.server.baseUrl, '/deliveries');
+    const row = suite.page.getByRole('row', { name: /写しのあるメール/ });
+    await expectText(row.locator('td.addresses'), /^tanaka@example\.jp\nCc: kacho@example\.jp\nBcc: kiroku@example\.jp$/);
+    // Before, a mail with no To showed no recipient at all.
+    await expectText(suite.page.getByRole('row', { name: /写しだけのメール/ }).locator('td.addresses'), 'Cc: only-cc@example.jp');
+  });
+
   it('pages through the delivery log by keyboard: a second press while loading is one page, and the focus stays at the last page', async () => {
     const token = await createServiceToken(suite.server.api, 'paging');
     for (let i = 0; i < 51; i++) expect(await sendMail(token, { to: 'page@example.jp', subject: `ページ送り ${i}`, text: '本文' })).toBe(202);

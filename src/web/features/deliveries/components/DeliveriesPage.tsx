@@ -64,7 +64,9 @@ function DeliveriesTable({ deliveries }: { deliveries: DeliveryView[] }) {
             <Time iso={delivery.createdAt} />
           </td>
           <td>{isMailKind(delivery.kind) ? t(`deliveries.kind.${delivery.kind}`) : delivery.kind}</td>
-          <td className="addresses">{delivery.to}</td>
+          <td className="addresses">
+            <Recipients delivery={delivery} />
+          </td>
           <th scope="row">{delivery.subject}</th>
           <td>
             <span className={`state ${delivery.state}`}>{t(`deliveries.state.${delivery.state}`)}</span>
@@ -92,5 +94,27 @@ function DeliveriesTable({ deliveries }: { deliveries: DeliveryView[] }) {
         </tr>
       ))}
     </DataTable>
+  );
+}
+
+/**
+ * To, then Cc and Bcc when there are any: a mail sent again to a Cc recipient the server had put
+ * off has no To of its own, and its row showed no recipient at all.
+ */
+function Recipients({ delivery }: { delivery: DeliveryView }) {
+  const { t } = useI18n();
+  const copies = [
+    { label: t('deliveries.cc'), addresses: delivery.cc },
+    { label: t('deliveries.bcc'), addresses: delivery.bcc },
+  ].filter((copy) => copy.addresses !== '');
+  return (
+    <>
+      {delivery.to}
+      {copies.map((copy) => (
+        <span key={copy.label} className="copy-recipients">
+          {copy.label}: {copy.addresses}
+        </span>
+      ))}
+    </>
   );
 }
