@@ -185,6 +185,8 @@ describeInBrowser('the admin pages in the browser', () => {
     await expectText(row.locator('code'), '550 5.1.1 User unknown');
     await expectText(row, '(Asia/Tokyo)');
     expect(await suite.page.getByRole('row').count()).toBe(2); // the header and the failed mail only
+    // A screen reader hears what the filter found: the table changes in silence.
+    await expectText(suite.page.getByRole('status').filter({ hasText: '件を表示しています。' }), '1件を表示しています。');
     await screenshot(suite.page, 'delivery-log');
 
     await suite.page.getByLabel('状態').selectOption('');

@@ -143,6 +143,7 @@ describeInBrowser('スレッド監視 in the browser', () => {
     await expectText(runs.getByRole('row').nth(1), '役員カレンダー');
     await runs.getByLabel('結果').selectOption({ label: '正常終了' });
     await expectText(runs, '該当するデータはありません。');
+    await expectText(runs.getByRole('status'), '該当するデータはありません。');
   });
 
   it("opens a run's error, creates, copies and revokes a report token with the keyboard alone; a revoked token reports nothing", async () => {

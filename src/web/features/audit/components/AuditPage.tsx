@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { AUDIT_ACTIONS, type AuditEntryView } from '../../../../contracts/audit';
 import { DataTable } from '../../../shared/components/DataTable';
+import { FilterOutcome } from '../../../shared/components/FilterOutcome';
 import { Loading } from '../../../shared/components/Loading';
 import { PageHeader } from '../../../shared/components/PageHeader';
 import { Pager, useCursorPages } from '../../../shared/components/Pager';
@@ -23,11 +24,13 @@ export function AuditPage() {
   const id = useId();
   const [typed, setTyped] = useState('');
   const [action, setAction] = useState('');
+  const [filtered, setFiltered] = useState(false);
   const pages = useCursorPages();
   const { state, reload } = useLoader(() => loadAuditEntries(action, pages.cursor), [action, pages.cursor]);
   const apply = (event: FormEvent) => {
     event.preventDefault();
     setAction(typed.trim());
+    setFiltered(true);
     pages.restart();
   };
   return (
@@ -54,6 +57,7 @@ export function AuditPage() {
           {t('common.apply_filter')}
         </button>
       </form>
+      <FilterOutcome state={state} count={(data) => data.entries.length} active={filtered} />
       <Loading state={state} reload={reload}>
         {({ entries, nextCursor }) => (
           <>

@@ -6,6 +6,7 @@ import { Pager, useCursorPages } from '../../../shared/components/Pager';
 import { useLoader } from '../../../shared/api/use-loader';
 import { DataTable } from '../../../shared/components/DataTable';
 import { FilterChoice } from '../../../shared/components/FilterChoice';
+import { FilterOutcome } from '../../../shared/components/FilterOutcome';
 import { useI18n } from '../../../shared/i18n/i18n';
 import { Time } from '../../../shared/i18n/Time';
 import { type DeliveryFilter, loadDeliveries } from '../api/deliveries';
@@ -14,10 +15,12 @@ import { type DeliveryFilter, loadDeliveries } from '../api/deliveries';
 export function DeliveriesPage() {
   const { t } = useI18n();
   const [filter, setFilter] = useState<DeliveryFilter>({});
+  const [filtered, setFiltered] = useState(false);
   const pages = useCursorPages();
   const { state, reload } = useLoader(() => loadDeliveries(filter, pages.cursor), [filter, pages.cursor]);
   const choose = (next: DeliveryFilter) => {
     setFilter(next);
+    setFiltered(true);
     pages.restart();
   };
   return (
@@ -39,6 +42,7 @@ export function DeliveriesPage() {
           onChange={(kind) => choose({ ...filter, kind })}
         />
       </form>
+      <FilterOutcome state={state} count={(data) => data.deliveries.length} active={filtered} />
       <Loading state={state} reload={reload}>
         {({ deliveries, nextCursor }) => (
           <>

@@ -3,6 +3,7 @@ import { RUN_STATES, type RunView, THREAD_KINDS } from '../../../../contracts/mo
 import { durationOf } from '../../../../i18n/duration';
 import { DataTable } from '../../../shared/components/DataTable';
 import { FilterChoice } from '../../../shared/components/FilterChoice';
+import { FilterOutcome } from '../../../shared/components/FilterOutcome';
 import { Loading } from '../../../shared/components/Loading';
 import { Pager, useCursorPages } from '../../../shared/components/Pager';
 import { useLoader } from '../../../shared/api/use-loader';
@@ -17,10 +18,12 @@ export function RunsList({ refreshed }: { refreshed: number }) {
   const mt = useMonitoringText();
   const headingId = useId();
   const [filter, setFilter] = useState<RunFilter>({});
+  const [filtered, setFiltered] = useState(false);
   const pages = useCursorPages();
   const { state, reload } = useLoader(() => loadRuns(filter, pages.cursor), [filter, pages.cursor, refreshed]);
   const choose = (next: RunFilter) => {
     setFilter(next);
+    setFiltered(true);
     pages.restart();
   };
   return (
@@ -41,6 +44,7 @@ export function RunsList({ refreshed }: { refreshed: number }) {
           onChange={(outcome) => choose({ ...filter, outcome })}
         />
       </form>
+      <FilterOutcome state={state} count={(data) => data.runs.length} active={filtered} />
       <Loading state={state} reload={reload}>
         {({ runs, nextCursor }) => (
           <>
