@@ -120,6 +120,17 @@ describe.each(dialects())('the monitor on $name', (dialect) => {
     expect(await runView(failedWhileOff)).toMatchObject({ notices: { outcome: { reported: false } } });
   });
 
+  it('writes no digest to nobody: a run that ended while watched, after which every kind was switched off and the addresses cleared', async () => {
+    const failed = await start('data-source', '監視中に失敗');
+    await finish(failed, 'failed', 'connection refused');
+    await saveMailSettings(admin, smtpSettingsForm(sink.port, { monitoring: { intervalMinutes: 10, recipients: '', kinds: everyKind({ ...watchEverything, enabled: false }) } }));
+    clock.advance(10 * MINUTE);
+    expect(await beat()).toEqual([]);
+    // Before, a digest addressed to nobody failed in the delivery log and the run read メールで通知済み.
+    expect((await admin.request('GET', '/api/mail/deliveries?kind=monitor')).json().deliveries).toEqual([]);
+    expect(await runView(failed)).toMatchObject({ notices: { outcome: { reported: false, suppressed: false } } });
+  });
+
   it('with sending 無効, records the digest as suppressed and says so on each run and on the monitor, not that it was mailed', async () => {
     await saveMailSettings(
       admin,

@@ -393,6 +393,7 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     expect(original.lastError.reply).toContain('452 4.2.2');
     expect(followUp).toMatchObject({ state: 'queued', attempts: 1, to: 'suzuki@example.jp', cc: '', messageId: original.messageId });
     expect(followUp.lastError.reply).toContain('452 4.2.2');
+    expect(followUp.lastError.message).toBe('SMTPサーバが宛先を一時的に受け付けませんでした(サーバーの応答: 452 4.2.2 Mailbox full, try again later)。後で再送します。');
 
     clock.advance(60_000);
     await deliverDue();

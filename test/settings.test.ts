@@ -339,6 +339,9 @@ describe.each(dialects())('メール送信設定 on $name', (dialect) => {
           ['monitoring.recipients', 'settings.monitoring_recipients_required'],
         ]),
       );
+      // One step of a double above a whole number is not one either: it was taken, and the save then failed with a 500.
+      expect(await checkedProblems(formWith('smtp.port', 587.0000000000001))).toEqual([['smtp.port', 'validation.not_integer']]);
+      expect((await put(admin, formWith('smtp.port', 587.0000000000001))).statusCode).toBe(422);
       expect(await checkedProblems(formWith('smtp.port', 25.5, formWith('senderAddress', '')))).toEqual([
         ['smtp.port', 'validation.not_integer'],
         ['senderAddress', 'settings.required_to_send'],

@@ -97,17 +97,17 @@ async function startUnconfirmingServer(afterMessage: 'silent' | 'trickle') {
 }
 
 /**
- * An SMTP server behind a slow link: it reads the message at UPLOAD_BYTES_PER_TICK every 50 ms
- * (about 320 KB/s), so a message of n bytes takes at least n / UPLOAD_BYTES_PER_TICK ticks to
+ * An SMTP server behind a slow link: it reads the message at `bytesPerTick` every 50 ms (by
+ * default about 320 KB/s), so a message of n bytes takes at least n / bytesPerTick ticks to
  * arrive, however fast the machine, and is answered at once when it has.
  */
 const UPLOAD_BYTES_PER_TICK = 16 * 1024;
-async function startSlowLinkServer() {
+async function startSlowLinkServer(bytesPerTick = UPLOAD_BYTES_PER_TICK) {
   const messages: string[] = [];
   const server = await startScriptedServer('slow-link.example.jp', {
     onMessageBytes(socket, chunk) {
       socket.pause();
-      setTimeout(() => socket.resume(), Math.ceil(chunk.length / UPLOAD_BYTES_PER_TICK) * 50);
+      setTimeout(() => socket.resume(), Math.ceil(chunk.length / bytesPerTick) * 50);
     },
     onMessage(socket, message) {
       messages.push(message);
@@ -154,6 +154,26 @@ describe.each(dialects())('a server behind a slow link, on $name', (dialect) => 
     const [mail] = (await admin.request('GET', '/api/mail/deliveries')).json().deliveries;
     expect(mail).toMatchObject({ state: 'sent', attempts: 1 });
     expect((await admin.request('GET', '/api/health')).json().transport.state).not.toBe('failing');
+  });
+
+  it('sizes a Japanese mail by its bytes on the wire, not its characters (three bytes each, then base64)', async ({ skip }) => {
+    if (dialect.skip) skip('no PostgreSQL');
+    const bytesPerTick = 4 * 1024;
+    server = await startSlowLinkServer(bytesPerTick);
+    t = await createTestApp(dialect, { env: { TAYORI_SMTP_SEND_TIMEOUT_MS: '1000', TAYORI_SMTP_SOCKET_TIMEOUT_MS: '30000' } });
+    const admin = await login(t.app);
+    await saveMailSettings(admin, smtpSettingsForm(server.port));
+    const text = '契約'.repeat(50_000);
+    await createMailApi(t.ctx).enqueue(t.ctx.db, { to: 'tanaka@example.jp', subject: '長い本文', text });
+    const wireBytes = (Buffer.byteLength(text) * 4) / 3;
+    // Counted in characters the limit was 1 s + 100,000 / 32 KB/s: shorter than the upload takes here.
+    expect((wireBytes / bytesPerTick) * 50).toBeGreaterThan(1000 + (text.length / (32 * 1024)) * 1000);
+    worker = new OutboxWorker(t.ctx);
+
+    await worker.deliverDueMails();
+    expect(server.messages).toHaveLength(1);
+    const [mail] = (await admin.request('GET', '/api/mail/deliveries')).json().deliveries;
+    expect(mail).toMatchObject({ state: 'sent', attempts: 1 });
   });
 });
 

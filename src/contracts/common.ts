@@ -29,9 +29,11 @@ export const requiredText = (max: number) =>
 /**
  * A whole number. zod's own int() refuses a fraction as the wrong type, which stops every rule
  * across fields of the form: a port of 25.5 hid that the sender was missing until it was put
- * right. As a multiple of 1 it is one problem among the others.
+ * right. As a refinement it is one problem among the others. (multipleOf(1) let 587.0000000000001
+ * through, which the stored settings then refused with a 500.) Still `integer` in the OpenAPI
+ * document.
  */
-export const wholeNumber = () => z.number().multipleOf(1, { message: 'validation.not_integer' });
+export const wholeNumber = () => z.number().refine(Number.isSafeInteger, { message: 'validation.not_integer' }).meta({ type: 'integer' });
 
 export const localeSchema = z.enum(['ja', 'en']);
 

@@ -13,7 +13,9 @@ import {
   findLongRunningCandidates,
   markHeartbeatsLost,
   markLongRunningSeen,
-  markNoticesSuppressed,
+  markNotices,
+  NOTICE_NOT_REPORTED,
+  NOTICE_SUPPRESSED,
   type RunRow,
   takeUnseenOutcomes,
 } from './runs.repository.js';
@@ -67,6 +69,12 @@ export function lookOnce(ctx: AppContext, lease: HeldLease, now: Date): Promise<
       const kindSettings = settings.monitoring.kinds[kind];
       const entries = await settleKind(ctx, trx, kind, watchedOf(kindSettings, ctx.config.monitor), now);
       if (entries.length === 0) continue;
+      // A run that ended while watched, after which every kind was switched off and the addresses
+      // cleared: a digest to nobody failed in the delivery log, and the run read メールで通知済み.
+      if (settings.monitoring.recipients.length === 0) {
+        await markNotices(trx, listedIn(entries), NOTICE_NOT_REPORTED);
+        continue;
+      }
       const setting: DigestSetting = {
         kind,
         recipients: settings.monitoring.recipients,
@@ -76,7 +84,7 @@ export function lookOnce(ctx: AppContext, lease: HeldLease, now: Date): Promise<
         now,
       };
       const mail = await enqueueMail(ctx, trx, composeDigest(setting, entries), { kind: 'monitor' });
-      if (mail.state === 'suppressed') await markNoticesSuppressed(trx, listedIn(entries));
+      if (mail.state === 'suppressed') await markNotices(trx, listedIn(entries), NOTICE_SUPPRESSED);
       await insertDigest(trx, { mail_id: mail.id, look_id: look.lookId, kind, at: nowIso, runs: entries.length });
       look.digests[kind] = entries.length;
     }

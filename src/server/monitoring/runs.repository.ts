@@ -98,13 +98,19 @@ export async function markLongRunningSeen(db: Database, ids: string[], nowIso: s
 }
 
 /** A notice's state on a run: not reported, reported by mail, or in a digest that sending 無効 suppressed. */
+export const NOTICE_NOT_REPORTED = 0;
 export const NOTICE_SUPPRESSED = 2;
 
 /**
- * The runs a digest listed, when sending was 無効 and the digest was recorded as suppressed: they
- * were shown as メールで通知済み though no mail left.
+ * The runs a digest would have listed, when no mail left after all: sending was 無効 and the
+ * digest was recorded as suppressed, or there was nobody to send it to. They were shown as
+ * メールで通知済み.
  */
-export async function markNoticesSuppressed(db: Database, listed: { outcomes: string[]; longRunning: string[] }): Promise<void> {
+export async function markNotices(
+  db: Database,
+  listed: { outcomes: string[]; longRunning: string[] },
+  state: typeof NOTICE_NOT_REPORTED | typeof NOTICE_SUPPRESSED,
+): Promise<void> {
   for (const [column, ids] of [
     ['outcome_reported', listed.outcomes],
     ['long_running_reported', listed.longRunning],
@@ -112,7 +118,7 @@ export async function markNoticesSuppressed(db: Database, listed: { outcomes: st
     for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
       await db
         .updateTable('runs')
-        .set({ [column]: NOTICE_SUPPRESSED })
+        .set({ [column]: state })
         .where('id', 'in', ids.slice(i, i + IDS_PER_STATEMENT))
         .execute();
     }

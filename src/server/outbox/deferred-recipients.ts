@@ -54,7 +54,7 @@ export function followUpFor(row: OutboxRow, deferred: RecipientRefusal[], times:
   const named = (mailboxes: Mailbox[]) => mailboxes.filter((mailbox) => wanted.has(addressKey(mailboxAddress(mailbox))));
   const inHeaders = new Set([...message.to, ...message.cc, ...message.bcc].map((mailbox) => addressKey(mailboxAddress(mailbox))));
   const to = [...named(message.to), ...envelopeTo.filter((address) => !inHeaders.has(addressKey(address)))];
-  const deferredNote = storeMessage('smtp.recipient_deferred', {}, deferred[0].reply);
+  const deferredNote = storeMessage('smtp.recipient_deferred', { reply: deferred[0].reply ?? '' }, deferred[0].reply);
   return {
     ...row,
     id: newId(),

@@ -119,7 +119,8 @@ async function saveValidated(
     if (!saved) throw conflict();
     return toMailSettingsView(ctx, saved);
   });
-  if (retired) await revokeRetiredGmail(ctx, retired);
+  // Not awaited: Google unreachable (when an admin is likely to choose 既定) held the save for 40 s.
+  if (retired) void revokeRetiredGmail(ctx, retired);
   return view;
 }
 
