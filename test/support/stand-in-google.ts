@@ -189,7 +189,8 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
     ttl: { AccessToken: accessTokenSeconds, AuthorizationCode: 600, IdToken: 3600, Interaction: 3600, Session: 3600, Grant: 86400 * 365, RefreshToken: 86400 * 365 },
     features: {
       devInteractions: { enabled: false },
-      revocation: { enabled: true },
+      // Only the client a token was issued to may revoke it.
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       // The Gmail scope is a resource scope: it reaches the access token only through a resource indicator.
       resourceIndicators: {
         enabled: true,
