@@ -143,6 +143,22 @@ describe.each(dialects())('アカウント停止 on $name', (dialect) => {
       expect((await suspensions(admin)).map((s) => s.failures)).toEqual([3]);
     });
 
+    it('counts failures within a window from the first of them, not from each one to the next', async () => {
+      await setLockoutPolicy(admin, { threshold: 3, windowMinutes: 10, durationMinutes: 30 });
+      for (const _ of [1, 2, 3]) {
+        await failLogins(t.app, 'tanaka', 1);
+        clock.advance(6 * MINUTE);
+      }
+      // Before, each came within 10 minutes of the one before, and 3 failures over 12 minutes suspended it.
+      expect(await suspensions(admin)).toEqual([]);
+      // The third began a new window: two more within it make three.
+      await failLogins(t.app, 'tanaka', 1);
+      expect(await suspensions(admin)).toEqual([]);
+      clock.advance(3 * MINUTE);
+      await failLogins(t.app, 'tanaka', 1);
+      expect((await suspensions(admin)).map((s) => s.failures)).toEqual([3]);
+    });
+
     it('resets the count on a successful login', async () => {
       await setLockoutPolicy(admin, { threshold: 3, windowMinutes: 30, durationMinutes: 30 });
       await failLogins(t.app, 'tanaka', 2);

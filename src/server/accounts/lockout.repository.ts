@@ -81,7 +81,7 @@ function suspendedAt(eb: ExpressionBuilder<DB, 'account_lockouts'>, nowIso: stri
 export interface LoginFailure {
   userId: string;
   at: string;
-  /** Failures at or before this time no longer count (the counting window). */
+  /** Failures that began at or before this time no longer count (the counting window). */
   countAfter: string;
   threshold: number;
   /** When a suspension this failure causes ends; null: 無期限. */
@@ -91,9 +91,16 @@ export interface LoginFailure {
 
 const before = <T>(column: keyof AccountLockoutsTable) => sql<T>`${sql.ref(`account_lockouts.${column}`)}`;
 
-/** The count after this failure: it restarts at 1 when the last failure is outside the window, else grows by one. */
+/**
+ * Whether this failure starts a new count: nothing counted yet (a success or a suspension reset
+ * it), or the first counted failure is as old as the window.
+ */
+const startsCount = (failure: LoginFailure) =>
+  sql<boolean>`(${before('failure_count')} = 0 or ${before('first_failure_at')} is null or ${before('first_failure_at')} <= ${failure.countAfter})`;
+
+/** The count after this failure: 1 when it starts a new count, else one more. */
 const countedWith = (failure: LoginFailure) =>
-  sql<number>`(case when ${before('last_failure_at')} > ${failure.countAfter} then ${before('failure_count')} + 1 else 1 end)`;
+  sql<number>`(case when ${startsCount(failure)} then 1 else ${before('failure_count')} + 1 end)`;
 
 /**
  * The row a failure leaves behind, as SQL over the row before it, so the database applies the
@@ -105,6 +112,7 @@ function afterFailureOfExistingRow(failure: LoginFailure) {
   const reached = sql<boolean>`${counted} >= ${failure.threshold}`;
   return {
     failure_count: sql<number>`case when ${reached} then 0 else ${counted} end`,
+    first_failure_at: sql<string>`case when ${startsCount(failure)} then ${failure.at} else ${before('first_failure_at')} end`,
     last_failure_at: failure.at,
     last_ip: failure.ip,
     suspended_at: sql<string | null>`case when ${reached} then ${failure.at} else ${before('suspended_at')} end`,
@@ -118,6 +126,7 @@ function afterFirstFailure(failure: LoginFailure, reached = 1 >= failure.thresho
   return {
     user_id: failure.userId,
     failure_count: reached ? 0 : 1,
+    first_failure_at: failure.at,
     last_failure_at: failure.at,
     last_ip: failure.ip,
     suspended_at: reached ? failure.at : null,

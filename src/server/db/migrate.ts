@@ -12,6 +12,7 @@ import * as lockout from './migrations/2026112730_lockout.js';
 import * as rateLimits from './migrations/2026112790_rate_limits.js';
 import * as outboxLeanerIndexes from './migrations/2026112800_outbox_leaner_indexes.js';
 import * as runOutcomeWatched from './migrations/2026112810_run_outcome_watched.js';
+import * as lockoutWindowStart from './migrations/2026112811_lockout_window_start.js';
 
 /** Exported for tests that need a database as an older version left it. */
 export const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '2026112790_rate_limits': rateLimits,
   '2026112800_outbox_leaner_indexes': outboxLeanerIndexes,
   '2026112810_run_outcome_watched': runOutcomeWatched,
+  '2026112811_lockout_window_start': lockoutWindowStart,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -214,6 +214,8 @@ export interface LockoutPolicyTable {
 export interface AccountLockoutsTable {
   user_id: string;
   failure_count: number;
+  /** When the failures being counted began: the counting window runs from here. */
+  first_failure_at: string | null;
   last_failure_at: string | null;
   last_ip: string | null;
   /** Kept after the suspension ends; a suspension is in force while resumes_at is null or later than now. */
