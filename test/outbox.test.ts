@@ -440,7 +440,7 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
       takeOverAbandoned: false,
     });
     const deferred = [{ recipient: 'suzuki@example.jp', reply: '452 4.2.2 Mailbox full', temporary: true }];
-    const followUp = followUpFor(row, deferred, { nowIso, retryAtIso: nowIso });
+    const followUp = followUpFor(row, deferred, { nowIso, nextAttemptAt: nowIso });
     const note = partialDeliveryNote([], deferred);
     await markSentWithFollowUp(t.ctx.db, dialect.name, { id: row.id, owner: 'worker-b' }, nowIso, note, followUp);
     expect((await deliveries()).map((d: { id: string; state: string }) => [d.id, d.state])).toEqual([[row.id, 'sending']]);

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Locator } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { freePort } from '../support/cli.js';
 import { tempDir } from '../support/databases.js';
@@ -63,14 +64,30 @@ describeInBrowser('スレッド監視 in the browser', () => {
   const region = (name: string) => suite.page.getByRole('region', { name, exact: true });
   const runRow = (name: string, list = '処理の一覧') => region(list).getByRole('row', { name: new RegExp(name) });
 
-  it('sets up a cron job on the page; its failed run is listed with its error and its digest arrives in the development mailbox', async () => {
-    await signIn(suite.page, suite.server.baseUrl, '/settings/mail');
+  /** On メール送信設定, open: data-source failures mailed to ops@example.jp (and sending as chosen), saved. */
+  async function saveDataSourceWatch(sending?: '無効' | '有効化') {
     await suite.page.getByLabel('メールアドレス', { exact: true }).fill('ops@example.jp');
     const dataSource = suite.page.getByRole('group', { name: 'データソーススレッド処理通知設定' });
     await dataSource.getByRole('radio', { name: '有効', exact: true }).check();
     await dataSource.getByRole('checkbox', { name: '異常終了' }).check();
+    if (sending) await suite.page.getByRole('group', { name: 'メール送信の有効化' }).getByRole('radio', { name: sending, exact: true }).check();
     await suite.page.getByRole('button', { name: '設定完了' }).click();
     await expectText(suite.page.getByRole('status').filter({ hasText: '設定を保存しました。' }), '設定を保存しました。');
+  }
+
+  /** The text of `locator`, read after each press of [最新の状態に更新] until it matches: the monitor looks every second. */
+  const textAfterRefreshing = (locator: Locator) =>
+    expect.poll(
+      async () => {
+        await suite.page.getByRole('button', { name: '最新の状態に更新' }).click();
+        return locator.innerText();
+      },
+      { timeout: 30_000 },
+    );
+
+  it('sets up a cron job on the page; its failed run is listed with its error and its digest arrives in the development mailbox', async () => {
+    await signIn(suite.page, suite.server.baseUrl, '/settings/mail');
+    await saveDataSourceWatch();
 
     await menu().getByRole('link', { name: 'スレッド監視' }).click();
     await suite.page.getByRole('heading', { name: 'スレッド監視', level: 1 }).waitFor();
@@ -91,15 +108,7 @@ describeInBrowser('スレッド監視 in the browser', () => {
 
     // The monitor looks within a second: its digest is listed once the page is refreshed.
     const monitor = region('監視の状態');
-    await expect
-      .poll(
-        async () => {
-          await suite.page.getByRole('button', { name: '最新の状態に更新' }).click();
-          return monitor.innerText();
-        },
-        { timeout: 30_000 },
-      )
-      .toMatch(/データソース\s*\d{4}年.*\(Asia\/Tokyo\) 1件の処理を通知/);
+    await textAfterRefreshing(monitor).toMatch(/データソース\s*\d{4}年.*\(Asia\/Tokyo\) 1件の処理を通知/);
     await expectText(monitor, /稼働中/);
     const row = runRow('夜間 取込');
     await expectText(row, 'データソース');
@@ -187,35 +196,17 @@ describeInBrowser('スレッド監視 in the browser', () => {
   });
 
   it('says a run was not mailed, not メールで通知済み, while mail sending is 無効', async () => {
-    const saveSending = async (choice: '無効' | '有効化') => {
-      await suite.page.goto(`${suite.server.baseUrl}/settings/mail`);
-      const dataSource = suite.page.getByRole('group', { name: 'データソーススレッド処理通知設定' });
-      await dataSource.getByRole('radio', { name: '有効', exact: true }).check();
-      await dataSource.getByRole('checkbox', { name: '異常終了' }).check();
-      await suite.page.getByLabel('メールアドレス', { exact: true }).fill('ops@example.jp');
-      await suite.page.getByRole('group', { name: 'メール送信の有効化' }).getByRole('radio', { name: choice, exact: true }).check();
-      await suite.page.getByRole('button', { name: '設定完了' }).click();
-      await expectText(suite.page.getByRole('status').filter({ hasText: '設定を保存しました。' }), '設定を保存しました。');
-    };
     await signIn(suite.page, suite.server.baseUrl, '/settings/mail');
-    await saveSending('無効');
+    await saveDataSourceWatch('無効');
     try {
       const token = await createReportToken(suite.server.api, '送信無効中', 'data-source');
       await reportFailedRun(suite.server.baseUrl, token, { kind: 'data-source', name: '送信無効中の取込', error: 'exit code 1' });
       await menu().getByRole('link', { name: 'スレッド監視' }).click();
-      const row = runRow('送信無効中の取込');
-      await expect
-        .poll(
-          async () => {
-            await suite.page.getByRole('button', { name: '最新の状態に更新' }).click();
-            return row.innerText();
-          },
-          { timeout: 30_000 },
-        )
-        .toContain('通知なし(メール送信が無効のため送信されませんでした)');
+      await textAfterRefreshing(runRow('送信無効中の取込')).toContain('通知なし(メール送信が無効のため送信されませんでした)');
       await expectText(region('監視の状態'), /データソース\s*\d{4}年.*1件の処理\(メール送信が無効のため送信されませんでした\)/);
     } finally {
-      await saveSending('有効化');
+      await suite.page.goto(`${suite.server.baseUrl}/settings/mail`);
+      await saveDataSourceWatch('有効化');
     }
   });
 

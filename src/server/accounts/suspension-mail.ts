@@ -1,6 +1,7 @@
 import type { OutgoingMessage } from '../../contracts/mail.js';
-import { type Locale, t } from '../../i18n/index.js';
+import { t } from '../../i18n/index.js';
 import { formatInZone, formatUtc } from '../../i18n/time-format.js';
+import type { Reading } from './users.repository.js';
 
 /** What a suspension mail tells (SPEC §3). */
 export interface SuspensionFacts {
@@ -16,10 +17,8 @@ export interface SuspensionFacts {
 }
 
 /** Who reads a mail, and so its language and the zone its times are shown in. */
-export interface Reader {
+export interface Reader extends Reading {
   address: string;
-  locale: Locale;
-  timeZone: string;
 }
 
 /** The mail to the suspended user. */

@@ -13,11 +13,11 @@ export function findUserById(db: Database, id: string): Promise<UserRow | undefi
  * lower(login_id) keeps it so. Only ASCII letters are folded, as SQLite's lower() does: login IDs
  * are ASCII, and folding more (the Kelvin sign to `k`) would let another string name an account.
  */
-export const foldLoginId = (loginId: string) => foldAsciiCase(loginId);
-
 const foldAsciiCase = (text: string) => text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+export const foldLoginId = foldAsciiCase;
 
-export interface Reader {
+/** The language and time zone a person reads mail in. */
+export interface Reading {
   locale: UserRow['locale'];
   timeZone: string;
 }
@@ -27,7 +27,7 @@ export interface Reader {
  * letters folded (as SQLite's lower() folds them): a copy of a notice to a colleague reads as
  * their own mail does. An address that is nobody's is absent.
  */
-export async function readersByAddress(db: Database, addresses: string[]): Promise<(address: string) => Reader | undefined> {
+export async function readersByAddress(db: Database, addresses: string[]): Promise<(address: string) => Reading | undefined> {
   const folded = [...new Set(addresses.map(foldAsciiCase))];
   const rows =
     folded.length === 0
@@ -39,7 +39,7 @@ export async function readersByAddress(db: Database, addresses: string[]): Promi
           .where((eb) => eb(eb.fn('lower', ['email']), 'in', folded))
           .orderBy('created_at')
           .execute();
-  const readers = new Map<string, Reader>();
+  const readers = new Map<string, Reading>();
   for (const row of rows) {
     const key = foldAsciiCase(row.email ?? '');
     if (!readers.has(key)) readers.set(key, { locale: row.locale, timeZone: row.time_zone });

@@ -99,6 +99,7 @@ export async function markLongRunningSeen(db: Database, ids: string[], nowIso: s
 
 /** A notice's state on a run: not reported, reported by mail, or in a digest that sending 無効 suppressed. */
 export const NOTICE_NOT_REPORTED = 0;
+export const NOTICE_REPORTED = 1;
 export const NOTICE_SUPPRESSED = 2;
 
 /**

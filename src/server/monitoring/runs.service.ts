@@ -10,7 +10,7 @@ import { AppError, notFound, parseOrThrow } from '../errors.js';
 import { newId } from '../ids.js';
 import { readMailSettings } from '../settings/mail-settings.service.js';
 import { reportsOutcome } from './look.js';
-import { findRun, finishRunRow, insertRun, NOTICE_SUPPRESSED, recordHeartbeat, type RunRow } from './runs.repository.js';
+import { findRun, finishRunRow, insertRun, NOTICE_REPORTED, NOTICE_SUPPRESSED, recordHeartbeat, type RunRow } from './runs.repository.js';
 
 /** Whose runs a caller may touch: a report token sees only runs of its own kind. */
 export interface RunScope {
@@ -29,10 +29,10 @@ export const runViewOf = (row: RunRow): RunView => ({
   heartbeatLostAt: row.heartbeat_lost_at,
   lateFinish: row.heartbeat_lost_at !== null && row.ended_at !== null,
   notices: {
-    outcome: { seenAt: row.outcome_seen_at, reported: row.outcome_reported === 1, suppressed: row.outcome_reported === NOTICE_SUPPRESSED },
+    outcome: { seenAt: row.outcome_seen_at, reported: row.outcome_reported === NOTICE_REPORTED, suppressed: row.outcome_reported === NOTICE_SUPPRESSED },
     longRunning: {
       seenAt: row.long_running_seen_at,
-      reported: row.long_running_reported === 1,
+      reported: row.long_running_reported === NOTICE_REPORTED,
       suppressed: row.long_running_reported === NOTICE_SUPPRESSED,
     },
   },

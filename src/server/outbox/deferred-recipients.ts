@@ -2,10 +2,10 @@ import { toAsciiAddress } from '../../contracts/address.js';
 import { formatMailbox, type Mailbox, mailboxAddress } from '../../contracts/mail.js';
 import { newId } from '../ids.js';
 import type { SentInfo } from '../transports/smtp-thread.js';
-import { replyAsShown } from '../transports/faults.js';
+import { fault, replyAsShown } from '../transports/faults.js';
 import type { StoredMessage } from './compose.js';
 import type { OutboxRow } from './outbox.repository.js';
-import { type StoredError, storeMessage } from './stored-error.js';
+import { type StoredError, storeFault, storeMessage } from './stored-error.js';
 
 /** A recipient the server answered with other than 2xx while it took the mail for the others. */
 export interface RecipientRefusal {
@@ -47,14 +47,14 @@ const addressKey = (address: string) => toAsciiAddress(address).toLowerCase();
  * it for these (a 452 from a full mailbox or a recipient limit is the server asking for later).
  * It keeps the mail's attempts and its 24-hour window, and waits the back-off of its next attempt.
  */
-export function followUpFor(row: OutboxRow, deferred: RecipientRefusal[], times: { nowIso: string; retryAtIso: string }): OutboxRow {
+export function followUpFor(row: OutboxRow, deferred: RecipientRefusal[], times: { nowIso: string; nextAttemptAt: string }): OutboxRow {
   const message: StoredMessage = JSON.parse(row.message);
   const envelopeTo = deferred.map((r) => r.recipient);
   const wanted = new Set(envelopeTo.map(addressKey));
   const named = (mailboxes: Mailbox[]) => mailboxes.filter((mailbox) => wanted.has(addressKey(mailboxAddress(mailbox))));
   const inHeaders = new Set([...message.to, ...message.cc, ...message.bcc].map((mailbox) => addressKey(mailboxAddress(mailbox))));
   const to = [...named(message.to), ...envelopeTo.filter((address) => !inHeaders.has(addressKey(address)))];
-  const deferredNote = storeMessage('smtp.recipient_deferred', { reply: deferred[0].reply ?? '' }, deferred[0].reply);
+  const deferredNote = storeFault(fault('transient', 'smtp.recipient_deferred', deferred[0].reply ?? undefined));
   return {
     ...row,
     id: newId(),
@@ -64,7 +64,7 @@ export function followUpFor(row: OutboxRow, deferred: RecipientRefusal[], times:
     cc_recipients: named(message.cc).map(formatMailbox).join(', '),
     bcc_recipients: named(message.bcc).map(formatMailbox).join(', '),
     created_at: times.nowIso,
-    next_attempt_at: times.retryAtIso < row.expires_at ? times.retryAtIso : row.expires_at,
+    next_attempt_at: times.nextAttemptAt,
     lease_owner: null,
     lease_expires_at: null,
     send_started_at: null,

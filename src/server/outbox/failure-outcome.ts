@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js';
 import type { DeliveryFault } from '../transports/faults.js';
 import { markFailed, type OutboxRow, requeue } from './outbox.repository.js';
-import { retryDelayMs } from './retry-policy.js';
+import { nextRetryAt } from './retry-policy.js';
 import { storeFault, storeMessage } from './stored-error.js';
 
 /**
@@ -33,9 +33,8 @@ export async function recordFailure(ctx: AppContext, owner: string, row: OutboxR
     await requeue(ctx.db, mail, { nextAttemptAt: row.next_attempt_at, error: storeFault(fault), countAttempt: false });
     return;
   }
-  const retryAt = new Date(now.getTime() + retryDelayMs(row.attempts, ctx.config.outbox)).toISOString();
   await requeue(ctx.db, mail, {
-    nextAttemptAt: retryAt < row.expires_at ? retryAt : row.expires_at,
+    nextAttemptAt: nextRetryAt(row, now, ctx.config.outbox),
     error: fault.possiblyDelivered ? storeMessage('mail.possibly_delivered') : storeFault(fault),
     countAttempt: true,
   });

@@ -16,7 +16,7 @@ import { recordFailure } from './failure-outcome.js';
 import { HeldMails } from './held-mails.js';
 import { followUpFor, partialDeliveryNote, recipientRefusals } from './deferred-recipients.js';
 import { claimDueMails, markSent, markSentWithFollowUp, type OutboxRow, requeue, suppressWaitingMails } from './outbox.repository.js';
-import { retryDelayMs } from './retry-policy.js';
+import { nextRetryAt } from './retry-policy.js';
 import { SentRecorder } from './sent-recorder.js';
 import { TransportBackoff } from './transport-backoff.js';
 import { TransportHealth } from './transport-health.js';
@@ -335,19 +335,15 @@ export class OutboxWorker {
       return;
     }
     const deferred = refusals.filter((refusal) => refusal.temporary);
-    const note = partialDeliveryNote(
-      refusals.filter((refusal) => !refusal.temporary),
-      deferred,
-    );
+    const note = partialDeliveryNote(refusals.filter((refusal) => !refusal.temporary), deferred);
     const now = this.ctx.clock.now();
-    const mail = { id: row.id, owner: this.owner };
+    const nowIso = now.toISOString();
     if (deferred.length === 0) {
-      await markSent(this.ctx.db, this.ctx.database.dialect, { ids: [mail.id], owner: mail.owner }, now.toISOString(), note);
+      await markSent(this.ctx.db, this.ctx.database.dialect, { ids: [row.id], owner: this.owner }, nowIso, note);
       return;
     }
-    const retryAtIso = new Date(now.getTime() + retryDelayMs(row.attempts, this.ctx.config.outbox)).toISOString();
-    const followUp = followUpFor(row, deferred, { nowIso: now.toISOString(), retryAtIso });
-    await markSentWithFollowUp(this.ctx.db, this.ctx.database.dialect, mail, now.toISOString(), note, followUp);
+    const followUp = followUpFor(row, deferred, { nowIso, nextAttemptAt: nextRetryAt(row, now, this.ctx.config.outbox) });
+    await markSentWithFollowUp(this.ctx.db, this.ctx.database.dialect, { id: row.id, owner: this.owner }, nowIso, note, followUp);
   }
 
   private async transportDown(fault: DeliveryFault): Promise<void> {

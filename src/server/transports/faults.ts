@@ -63,7 +63,7 @@ const STARTTLS_FIRST = /STARTTLS (command )?(first|required)|must issue a STARTT
 const AUTH_NOT_OFFERED = /^50[0234][ -]/;
 const QUOTA_TEXT = /quota|rate.?limit|sending limit|too many (messages|mails|emails|connections)|limit (exceeded|reached)/i;
 
-const fault = (scope: FaultScope, code: MessageKey, reply?: string): DeliveryFault =>
+export const fault = (scope: FaultScope, code: MessageKey, reply?: string): DeliveryFault =>
   reply === undefined ? { scope, code } : { scope, code, reply, params: { reply } };
 
 /** A reply longer than any real one is the server's mistake or its attack; it is shown by its start and end. */
