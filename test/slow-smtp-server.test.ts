@@ -54,7 +54,12 @@ async function startTricklingServer() {
  */
 async function startScriptedServer(
   name: string,
-  script: { onMessage: (socket: Socket, message: string) => void; onMessageBytes?: (socket: Socket, chunk: Buffer) => void },
+  script: {
+    onMessage: (socket: Socket, message: string) => void;
+    onMessageBytes?: (socket: Socket, chunk: Buffer) => void;
+    /** Whether to stay silent after this command instead of answering it. */
+    silentAfter?: (command: string) => boolean;
+  },
 ) {
   return startRawServer((socket) => {
     socket.write(`220 ${name} ESMTP\r\n`);
@@ -74,6 +79,7 @@ async function startScriptedServer(
       for (let end = buffered.indexOf('\r\n'); end >= 0 && !inData; end = buffered.indexOf('\r\n')) {
         const command = buffered.slice(0, end).toUpperCase();
         buffered = buffered.slice(end + 2);
+        if (script.silentAfter?.(command)) continue;
         if (command.startsWith('EHLO')) socket.write(`250-${name}\r\n250 8BITMIME\r\n`);
         else if (command === 'DATA') {
           inData = true;
@@ -242,13 +248,15 @@ describe.each(dialects())('a server that takes the whole message and never confi
   });
 
   it.for([
-    { afterMessage: 'silent' as const, ending: 'the socket timeout' },
-    { afterMessage: 'trickle' as const, ending: 'TAYORI_SMTP_SEND_TIMEOUT_MS' },
+    { afterMessage: 'silent' as const, ending: 'TAYORI_SMTP_FINAL_REPLY_TIMEOUT_MS' },
+    { afterMessage: 'trickle' as const, ending: 'TAYORI_SMTP_SEND_TIMEOUT_MS and the final reply\'s wait' },
   ])('($afterMessage, ended by $ending): counts an attempt, says it may have arrived, and is not sent again at the next pass', async ({ afterMessage }, { skip }) => {
     if (dialect.skip) skip('no PostgreSQL');
     server = await startUnconfirmingServer(afterMessage);
     // Generous enough for the SMTP thread to start on busy cores before either can end the send.
-    t = await createTestApp(dialect, { env: { TAYORI_SMTP_SOCKET_TIMEOUT_MS: '1000', TAYORI_SMTP_SEND_TIMEOUT_MS: '6000' } });
+    t = await createTestApp(dialect, {
+      env: { TAYORI_SMTP_SOCKET_TIMEOUT_MS: '1000', TAYORI_SMTP_SEND_TIMEOUT_MS: '6000', TAYORI_SMTP_FINAL_REPLY_TIMEOUT_MS: '1000' },
+    });
     const admin = await login(t.app);
     await saveMailSettings(admin, smtpSettingsForm(server.port));
     await createMailApi(t.ctx).enqueue(t.ctx.db, { to: 'tanaka@example.jp', subject: '件名', text: '本文' });
@@ -265,5 +273,68 @@ describe.each(dialects())('a server that takes the whole message and never confi
     await requestPromptDelivery(t.ctx.db);
     await worker.deliverDueMails();
     expect(server.messagesTaken()).toBe(1);
+  });
+});
+
+/**
+ * A server that scans each message before it answers the final dot, for `scanMs` (the first
+ * message at once), and that can be told to go silent after the next MAIL FROM.
+ */
+async function startScanningServer(scanMs: number) {
+  const messages: string[] = [];
+  let silentAfterMail = false;
+  const server = await startScriptedServer('scanning.example.jp', {
+    onMessage(socket, message) {
+      messages.push(message);
+      setTimeout(() => socket.write('250 2.0.0 queued after scanning\r\n'), messages.length === 1 ? 0 : scanMs);
+    },
+    silentAfter: (command) => silentAfterMail && command.startsWith('MAIL FROM'),
+  });
+  return { ...server, messages, goSilentAfterMailFrom: () => (silentAfterMail = true) };
+}
+
+describe.each(dialects())('a server that takes long to answer a whole message (RFC 5321 gives it 10 minutes), on $name', (dialect) => {
+  let t: TestApp;
+  let server: Awaited<ReturnType<typeof startScanningServer>>;
+  let worker: OutboxWorker | undefined;
+
+  afterEach(async () => {
+    await worker?.stop();
+    await t?.close();
+    await server?.close();
+  });
+
+  it('waits for its answer beyond the socket timeout and the send limit, sends the mail once, and keeps the socket timeout for what follows on the connection', async ({ skip }) => {
+    if (dialect.skip) skip('no PostgreSQL');
+    const scanMs = 4500;
+    server = await startScanningServer(scanMs);
+    // One connection, so the one that waited is the one the next mail uses.
+    const env = { TAYORI_SMTP_SOCKET_TIMEOUT_MS: '1000', TAYORI_SMTP_SEND_TIMEOUT_MS: '3000', TAYORI_OUTBOX_CONCURRENCY: '1' };
+    expect(scanMs).toBeGreaterThan(Number(env.TAYORI_SMTP_SOCKET_TIMEOUT_MS) + Number(env.TAYORI_SMTP_SEND_TIMEOUT_MS));
+    t = await createTestApp(dialect, { env });
+    const admin = await login(t.app);
+    await saveMailSettings(admin, smtpSettingsForm(server.port));
+    const mailApi = createMailApi(t.ctx);
+    worker = new OutboxWorker(t.ctx);
+    // The first mail is answered at once: the SMTP thread and the connection are up before the one timed.
+    await mailApi.enqueue(t.ctx.db, { to: 'tanaka@example.jp', subject: '一通目', text: '本文' });
+    await worker.deliverDueMails();
+
+    await mailApi.enqueue(t.ctx.db, { to: 'tanaka@example.jp', subject: '見積書', text: '添付をご確認ください。' });
+    // Before, the socket timeout gave up on the answer after 1 s: "may have arrived", sent again at the next try.
+    await worker.deliverDueMails();
+    expect(server.messages).toHaveLength(2);
+    const deliveries = (await admin.request('GET', '/api/mail/deliveries')).json().deliveries;
+    expect(deliveries.map((mail: { state: string; attempts: number }) => [mail.state, mail.attempts])).toEqual([
+      ['sent', 1],
+      ['sent', 1],
+    ]);
+
+    // The long wait was for that answer alone: a server silent after MAIL FROM still meets the socket timeout.
+    server.goSilentAfterMailFrom();
+    await mailApi.enqueue(t.ctx.db, { to: 'suzuki@example.jp', subject: '三通目', text: '本文' });
+    await worker.deliverDueMails();
+    const third = (await admin.request('GET', '/api/mail/deliveries')).json().deliveries.find((mail: { subject: string }) => mail.subject === '三通目');
+    expect(third.lastError.code).toBe('smtp.timeout_socket');
   });
 });

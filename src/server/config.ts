@@ -155,6 +155,7 @@ const environmentSchema = z
     TAYORI_SMTP_CONNECT_TIMEOUT_MS: integer(10_000, 100, 600_000),
     TAYORI_SMTP_GREETING_TIMEOUT_MS: integer(10_000, 100, 600_000),
     TAYORI_SMTP_SOCKET_TIMEOUT_MS: integer(30_000, 100, 600_000),
+    TAYORI_SMTP_FINAL_REPLY_TIMEOUT_MS: integer(600_000, 100, 3_600_000),
     TAYORI_TEST_MAIL_TIMEOUT_MS: integer(40_000, 100, 600_000),
     TAYORI_SMTP_SEND_TIMEOUT_MS: integer(120_000, 100, 3_600_000),
     TAYORI_OUTBOX_POLL_MS: integer(1_000, 10, 600_000),
@@ -281,6 +282,8 @@ export function loadConfig(env: Environment = process.env) {
       connectMs: e.TAYORI_SMTP_CONNECT_TIMEOUT_MS,
       greetingMs: e.TAYORI_SMTP_GREETING_TIMEOUT_MS,
       socketMs: e.TAYORI_SMTP_SOCKET_TIMEOUT_MS,
+      /** The wait for the server's answer to a whole message (RFC 5321 §4.5.3.2.6: 10 minutes). */
+      finalReplyMs: e.TAYORI_SMTP_FINAL_REPLY_TIMEOUT_MS,
       testMailMs: e.TAYORI_TEST_MAIL_TIMEOUT_MS,
       /** One whole send: a server that trickles bytes never trips the socket timeout, which counts silence. */
       sendMs: e.TAYORI_SMTP_SEND_TIMEOUT_MS,

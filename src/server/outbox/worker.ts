@@ -275,7 +275,8 @@ export class OutboxWorker {
     };
     const timeSend = metrics.sendSeconds.startTimer({ transport: target.via });
     try {
-      const info = await this.withinSendTime(transporter, transporter.sendMail(mail), wireSizeOf(row));
+      const wholeMessageWritten = () => messageWritten || (transporter.wholeMessageWritten?.(mail) ?? false);
+      const info = await this.withinSendTime(transporter, transporter.sendMail(mail), wireSizeOf(row), wholeMessageWritten);
       timeSend();
       await this.recordSent(row, info);
       if (viaConfiguredTransport) {
@@ -309,17 +310,25 @@ export class OutboxWorker {
    * conversation would otherwise hold this pass, and every mail after it, for good. The mails in
    * flight stay queued (no attempt counted); the next pass starts new connections. Its time is
    * TAYORI_SMTP_SEND_TIMEOUT_MS and, for a large mail, the time to upload it at a slow link's pace.
+   * A send whose whole message has gone by then waits TAYORI_SMTP_FINAL_REPLY_TIMEOUT_MS more for
+   * the server's answer (final-reply-wait.ts): cut off, the mail would go again.
    */
-  private withinSendTime<T>(transporter: MailSender, send: Promise<T>, messageSize: number): Promise<T> {
-    const limitMs = this.ctx.config.smtpTimeouts.sendMs + Math.ceil((messageSize / SLOWEST_UPLOAD_BYTES_PER_S) * 1000);
+  private withinSendTime<T>(transporter: MailSender, send: Promise<T>, messageSize: number, wholeMessageWritten: () => boolean): Promise<T> {
+    const { sendMs, finalReplyMs } = this.ctx.config.smtpTimeouts;
+    const limitMs = sendMs + Math.ceil((messageSize / SLOWEST_UPLOAD_BYTES_PER_S) * 1000);
     let timer: NodeJS.Timeout | undefined;
     const cutOff = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        // Rejected first: ending the sender fails its sends too, and the race takes the first.
-        reject(Object.assign(new Error(`the send took longer than ${limitMs} ms`), { code: 'ETIMEDOUT', timeoutType: SEND_TIMEOUT }));
-        this.cutOff.add(transporter);
-        if (!this.pool.abandon(transporter)) transporter.close();
-      }, limitMs);
+      const cutOffAfter = (ms: number, waitingForReply: boolean) => {
+        timer = setTimeout(() => {
+          if (!waitingForReply && wholeMessageWritten()) return cutOffAfter(finalReplyMs, true);
+          const tookMs = waitingForReply ? limitMs + finalReplyMs : limitMs;
+          // Rejected first: ending the sender fails its sends too, and the race takes the first.
+          reject(Object.assign(new Error(`the send took longer than ${tookMs} ms`), { code: 'ETIMEDOUT', timeoutType: SEND_TIMEOUT }));
+          this.cutOff.add(transporter);
+          if (!this.pool.abandon(transporter)) transporter.close();
+        }, ms);
+      };
+      cutOffAfter(limitMs, false);
     });
     return Promise.race([send, cutOff]).finally(() => clearTimeout(timer));
   }

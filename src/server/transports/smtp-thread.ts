@@ -11,6 +11,8 @@ export interface MailSender {
   close(): void;
   /** Ends every conversation at once, however far it got: the mails in flight fail. */
   abort?(): void;
+  /** Whether the whole of this mail, in flight, has gone to the server: it waits for the final reply. */
+  wholeMessageWritten?(mail: MailToSend): boolean;
 }
 
 /** The part of nodemailer's answer the worker reads: recipients the server refused, and how. */
@@ -57,13 +59,15 @@ interface Started {
 export class SmtpThread implements MailSender {
   private current: Started | null = null;
   private nextId = 1;
+  private readonly inFlight = new WeakMap<MailToSend, { id: number; written: Int32Array }>();
 
   /** `options`: nodemailer transport options, without functions (they cannot cross the thread). */
   constructor(private readonly options: SmtpTransportOptions) {}
 
   sendMail(mail: MailToSend): Promise<SentInfo> {
     const id = this.nextId++;
-    const { thread, waiting } = this.started();
+    const { thread, waiting, written } = this.started();
+    this.inFlight.set(mail, { id, written });
     // A function cannot cross to the thread: the thread marks the send's slot instead, and says
     // with a failure whether the message had started.
     const { [ON_MESSAGE_WRITTEN]: onWritten, [ON_MESSAGE_STARTED]: onStarted, ...postable } = mail;
@@ -73,6 +77,11 @@ export class SmtpThread implements MailSender {
       thread.ref();
       thread.postMessage({ id, mail: postable } satisfies SendRequest);
     });
+  }
+
+  wholeMessageWritten(mail: MailToSend): boolean {
+    const sending = this.inFlight.get(mail);
+    return sending !== undefined && wasWritten(sending.written, sending.id);
   }
 
   close(): void {
@@ -126,6 +135,8 @@ function fail(started: Started, id: number, error: Error): void {
   if (!sender) return;
   started.waiting.delete(id);
   if ((error as ThreadedError).messageStarted) sender.onStarted?.();
-  if (Atomics.load(started.written, writtenSlot(id)) === (id | 0)) sender.onWritten?.();
+  if (wasWritten(started.written, id)) sender.onWritten?.();
   sender.reject(error);
 }
+
+const wasWritten = (written: Int32Array, id: number) => Atomics.load(written, writtenSlot(id)) === (id | 0);

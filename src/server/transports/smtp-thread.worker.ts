@@ -7,11 +7,13 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import nodemailer from 'nodemailer';
+import { waitLongerForTheFinalReply } from './final-reply-wait.js';
 import { type MailToSend, ON_MESSAGE_STARTED, ON_MESSAGE_WRITTEN, writeMessagesWhole } from './message-writes.js';
 import { type SendOutcome, type SendRequest, type ThreadedError, writtenSlot } from './smtp-thread.js';
 
 const port = parentPort!;
 yieldToTheMainThread();
+waitLongerForTheFinalReply();
 const transporter = writeMessagesWhole(nodemailer.createTransport(workerData.options));
 const written = new Int32Array(workerData.written as SharedArrayBuffer);
 

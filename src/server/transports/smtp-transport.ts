@@ -7,9 +7,12 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { AppContext } from '../context.js';
 import { gmailProvider } from '../google/oauth-mail-provider.js';
 import type { SmtpTarget } from './delivery-target.js';
+import { FINAL_REPLY_TIMEOUT, waitLongerForTheFinalReply } from './final-reply-wait.js';
 import { writeMessagesWhole } from './message-writes.js';
 import { trustedCertificates } from './tls-trust.js';
 import { xoauth2Login } from './xoauth2.js';
+
+waitLongerForTheFinalReply();
 
 /**
  * Connection options for the target, shared by the transports and the connection test so both
@@ -17,7 +20,7 @@ import { xoauth2Login } from './xoauth2.js';
  * SSL/TLS = implicit; certificates verified against the system CAs + TAYORI_SMTP_CA_FILE unless
  * [証明書を検証しない]; the configured timeouts.
  */
-export function smtpConnectionOptions(ctx: AppContext, target: SmtpTarget): SMTPConnection.Options {
+export function smtpConnectionOptions(ctx: AppContext, target: SmtpTarget): SMTPConnection.Options & { [FINAL_REPLY_TIMEOUT]: number } {
   const timeouts = ctx.config.smtpTimeouts;
   return {
     host: target.host,
@@ -29,6 +32,7 @@ export function smtpConnectionOptions(ctx: AppContext, target: SmtpTarget): SMTP
     dnsTimeout: timeouts.connectMs,
     greetingTimeout: timeouts.greetingMs,
     socketTimeout: timeouts.socketMs,
+    [FINAL_REPLY_TIMEOUT]: timeouts.finalReplyMs,
     socketCloseTimeout: 1_000,
     tls: {
       rejectUnauthorized: target.rejectUnauthorized,
