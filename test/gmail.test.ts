@@ -149,6 +149,26 @@ describe.each(dialects())('Gmailを使用する on $name', (dialect) => {
       await expectRefused(callback, 'access_denied');
     });
 
+    // Before, every error but access_denied said to wait and try again; a client set up wrongly at Google never mends by waiting.
+    it.for([
+      { error: 'invalid_scope', reason: 'request_refused' },
+      { error: 'unauthorized_client', reason: 'request_refused' },
+      { error: 'temporarily_unavailable', reason: 'google_unavailable' },
+      { error: 'server_error', reason: 'google_unavailable' },
+    ])('Google answers $error: $reason, with Google’s code', async ({ error, reason }) => {
+      google.failNextConsent(error);
+      const callback = await consentAgain({ clientId: google.clientId, clientSecret: google.clientSecret });
+      expect(callback.searchParams.get('error')).toBe(error);
+      await expectRefused(callback, `${reason}&error=${error}`);
+    });
+
+    it('an error code from Google that is not an OAuth code is not carried to the screen', async () => {
+      google.failNextConsent('access_denied');
+      const callback = await consentAgain({ clientId: google.clientId, clientSecret: google.clientSecret });
+      callback.searchParams.set('error', '<script>x</script>');
+      await expectRefused(callback, 'request_refused');
+    });
+
     it('a reused state and a replayed code', async () => {
       const first = await consentAgain({ clientId: google.clientId, clientSecret: google.clientSecret });
       expect((await returnFromGoogle(t, first, admin.cookie)).headers.location).toBe('/settings/mail?gmail=authorised');

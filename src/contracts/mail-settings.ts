@@ -231,7 +231,9 @@ export const gmailAuthorizeResponseSchema = z.object({ authorizationUrl: z.strin
  * no signed-in administrator, a wrong, reused or expired state (or another session's), the code
  * refused at the token endpoint (replayed, PKCE mismatch), the client or redirect URI refused,
  * another token error, an ID token that fails verification, an unverified e-mail, Gmail left
- * unticked on the consent screen.
+ * unticked on the consent screen, Google unavailable (`server_error`, `temporarily_unavailable`),
+ * and a request Google refused for how the client is set up at Google (`invalid_scope`,
+ * `unauthorized_client`, …), which waiting does not mend.
  */
 export const GMAIL_CALLBACK_REFUSALS = [
   'access_denied',
@@ -244,8 +246,18 @@ export const GMAIL_CALLBACK_REFUSALS = [
   'id_token',
   'email_unverified',
   'scope',
+  'google_unavailable',
+  'request_refused',
 ] as const;
 export type GmailCallbackRefusal = (typeof GMAIL_CALLBACK_REFUSALS)[number];
+
+/**
+ * Google's error code as it may be shown and carried in the address (`&error=…`): an OAuth error
+ * code (RFC 6749 §4.1.2.1, lower case and underscores), anything else left out.
+ */
+export function googleErrorCode(raw: string | null | undefined): string | undefined {
+  return raw && /^[a-z_]{1,64}$/.test(raw) ? raw : undefined;
+}
 
 /** What [設定完了] submits (PUT /api/settings/mail, `tayori settings apply`). */
 export const mailSettingsFormSchema = z.strictObject({

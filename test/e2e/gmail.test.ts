@@ -103,6 +103,10 @@ describeInBrowser('Gmailを使用する in the browser', () => {
     await expectText(page().getByRole('group', { name: 'Client secret' }), '設定済み');
     await expectText(page().locator('.notice.info').filter({ hasText: '既定のメールサーバーを使用する' }), '[Client ID]と[Client secret]を変更できません');
     await expectAccessible('Gmail, a refused consent stated');
+    // A client set up wrongly at Google is told so, with Google's code, rather than to try again later.
+    google.failNextConsent('invalid_scope');
+    await throughGoogle('認証情報を取得');
+    await expectText(outcome(), 'Googleがこの認証の要求を受け付けませんでした(Googleの応答: invalid_scope)。Google APIsコンソールで、');
     expect(scripts.filter((path) => path.includes('messages-en-'))).toEqual([]);
     expect(scripts.some((path) => path.includes('messages-ja-mail-settings__components__gmail'))).toBe(true);
   });

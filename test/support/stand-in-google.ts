@@ -82,6 +82,8 @@ export interface StandInGoogle {
   signInAs(account: StandInAccount | string): void;
   /** Refuse the next consent (the user presses キャンセル): the app receives access_denied. */
   denyNextConsent(): void;
+  /** Google answers the next authorisation request with this OAuth error (`invalid_scope`, `server_error`, …). */
+  failNextConsent(error: string): void;
   /**
    * At the next consent the user unticks Gmail on Google's granular consent screen: the grant
    * has only `openid email`, the token answer says so in `scope`, and Gmail refuses its tokens.
@@ -140,7 +142,7 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
   const acceptedAccessTokens: string[] = [];
   const messages: StandInGoogle['messages'] = [];
   let nextAccount: StandInAccount = { email: 'owner@example.jp', emailVerified: true };
-  let denyNext = false;
+  let nextConsentError: string | null = null;
   let untickGmailNext = false;
   /** Grants whose consent left Gmail unticked. */
   const grantsWithoutGmail = new Set<string>();
@@ -269,9 +271,10 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
   /** The Google sign-in and consent pages, answered at once for the account chosen by the test. */
   async function finishInteraction(req: IncomingMessage, res: ServerResponse) {
     const details = await provider.interactionDetails(req, res);
-    if (denyNext) {
-      denyNext = false;
-      await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user denied access' }, { mergeWithLastSubmission: false });
+    if (nextConsentError) {
+      const error = nextConsentError;
+      nextConsentError = null;
+      await provider.interactionFinished(req, res, { error, error_description: `stand-in Google: ${error}` }, { mergeWithLastSubmission: false });
       return;
     }
     const account = nextAccount;
@@ -341,7 +344,10 @@ export async function startStandInGoogle(options: StandInGoogleOptions): Promise
       cookies.clear();
     },
     denyNextConsent() {
-      denyNext = true;
+      nextConsentError = 'access_denied';
+    },
+    failNextConsent(error) {
+      nextConsentError = error;
     },
     untickGmailAtNextConsent() {
       untickGmailNext = true;

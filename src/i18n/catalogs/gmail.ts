@@ -26,6 +26,8 @@ export const gmailMessages = defineMessages(
     'gmail.outcome.id_token': 'GoogleのIDトークンを検証できませんでした。もう一度[認証情報を取得]を押してください。続く場合はシステム担当者に連絡してください。',
     'gmail.outcome.email_unverified': 'このGoogleアカウントのメールアドレスは確認済みではないため、送信元に使用できません。確認済みのGoogle Workspaceアカウントで認証してください。',
     'gmail.outcome.scope': 'Googleの画面でGmailへのアクセスが許可されなかったため、Gmailで送信できません。もう一度[認証情報を取得]を押し、Googleの画面でGmailの項目にチェックを入れてから許可してください。',
+    'gmail.outcome.google_unavailable': 'Googleの認証サーバーが一時的に利用できないため、認証を完了できませんでした(Googleの応答: {error})。しばらくしてから、もう一度[認証情報を取得]を押してください。',
+    'gmail.outcome.request_refused': 'Googleがこの認証の要求を受け付けませんでした(Googleの応答: {error})。Google APIsコンソールで、OAuthクライアントの種類が「ウェブアプリケーション」であること、OAuth同意画面にGmailのスコープ(https://mail.google.com/)が追加されていることを確認してください。Google Workspaceの管理コンソールでこのアプリへのアクセスが制限されていないかも確認してから、もう一度[認証情報を取得]を押してください。',
   },
   {
     'gmail.managed_mode': 'Gmail cannot be used while the managed relay (automatic mail setup) is in use.',
@@ -51,5 +53,7 @@ export const gmailMessages = defineMessages(
     'gmail.outcome.id_token': 'Google’s ID token could not be verified. Press "Get credentials" again; if it lasts, contact the system operator.',
     'gmail.outcome.email_unverified': 'This Google account’s e-mail address is not verified, so it cannot be the sender. Authorise with a verified Google Workspace account.',
     'gmail.outcome.scope': 'Access to Gmail was not allowed on Google’s page, so mail cannot be sent through Gmail. Press "Get credentials" again and, on Google’s page, tick the Gmail item before allowing access.',
+    'gmail.outcome.google_unavailable': 'Google’s sign-in server is unavailable for the moment, so the authorisation could not be completed (Google answered: {error}). Wait a moment and press "Get credentials" again.',
+    'gmail.outcome.request_refused': 'Google did not accept this authorisation request (Google answered: {error}). In the Google APIs console, check that the OAuth client’s type is “Web application” and that the Gmail scope (https://mail.google.com/) is added to the OAuth consent screen. Also check that the Google Workspace Admin console does not restrict access to this app, then press "Get credentials" again.',
   },
 );

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as oidc from 'openid-client';
-import { type GmailAuthorizeRequest, gmailAuthorizeRequestSchema, type GmailCallbackRefusal } from '../../contracts/mail-settings.js';
+import { type GmailAuthorizeRequest, gmailAuthorizeRequestSchema, type GmailCallbackRefusal, googleErrorCode } from '../../contracts/mail-settings.js';
 import { type Actor, recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import { AppError, type FieldProblem, parseOrThrow, validationError } from '../errors.js';
@@ -107,9 +107,15 @@ async function issuerCall<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-export type CallbackOutcome = { authorised: true } | { authorised: false; reason: GmailCallbackRefusal };
+/** A refusal carries Google's error code when Google's own answer is the reason. */
+export type CallbackOutcome = { authorised: true } | { authorised: false; reason: GmailCallbackRefusal; googleError?: string };
 
-const refused = (reason: GmailCallbackRefusal): CallbackOutcome => ({ authorised: false, reason });
+const refused = (reason: GmailCallbackRefusal, googleError?: string): CallbackOutcome => ({ authorised: false, reason, googleError: googleErrorCode(googleError) });
+
+/** Google's answers that say to try again later (RFC 6749 §4.1.2.1); other errors say the request is wrong. */
+const GOOGLE_UNAVAILABLE = new Set(['server_error', 'temporarily_unavailable']);
+/** Token endpoint errors (RFC 6749 §5.2) that come from how the client is set up at Google. */
+const REQUEST_REFUSED = new Set(['invalid_request', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
 
 /**
  * GET /oauth/google/callback in the session that started the flow: state (once, this session,
@@ -128,7 +134,8 @@ export async function completeGmailAuthorisation(
   if (!state || !flow?.pending_code_verifier || !flow.pending_started_at) return refused('state');
   if (ctx.clock.now().getTime() - new Date(flow.pending_started_at).getTime() > PENDING_FLOW_MS) return refused('state');
   const providerError = callbackUrl.searchParams.get('error');
-  if (providerError) return refused(providerError === 'access_denied' ? 'access_denied' : 'token');
+  if (providerError === 'access_denied') return refused('access_denied');
+  if (providerError) return refused(GOOGLE_UNAVAILABLE.has(providerError) ? 'google_unavailable' : 'request_refused', providerError);
 
   const record = await readMailSettings(ctx.db);
   const clientSecret = record.gmailClientSecretCiphertext && ctx.secrets.decrypt(record.gmailClientSecretCiphertext, GMAIL_CLIENT_SECRET_PURPOSE);
@@ -141,7 +148,7 @@ export async function completeGmailAuthorisation(
       codeVerifier: ctx.secrets.decrypt(flow.pending_code_verifier, CODE_VERIFIER_PURPOSE),
     });
   } catch (error) {
-    return refused(refusalOf(error));
+    return refusalOf(error);
   }
   if (tokens.claims.email_verified !== true) return refused('email_unverified');
   // Google's consent screen lets the user untick Gmail: the grant is then good for nothing here.
@@ -152,11 +159,13 @@ export async function completeGmailAuthorisation(
   return { authorised: true };
 }
 
-function refusalOf(error: unknown): GmailCallbackRefusal {
+function refusalOf(error: unknown): CallbackOutcome {
   if (!(error instanceof OAuthError)) throw error;
-  if (error.error === 'invalid_grant') return 'code';
-  if (error.error === 'invalid_client' || error.error === 'redirect_uri_mismatch' || error.error === 'id_token') return error.error;
-  return 'token';
+  if (error.error === 'invalid_grant') return refused('code');
+  if (error.error === 'invalid_client' || error.error === 'redirect_uri_mismatch' || error.error === 'id_token') return refused(error.error);
+  if (REQUEST_REFUSED.has(error.error)) return refused('request_refused', error.error);
+  if (GOOGLE_UNAVAILABLE.has(error.error)) return refused('google_unavailable', error.error);
+  return refused('token');
 }
 
 async function storeAuthorisation(

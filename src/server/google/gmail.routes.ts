@@ -20,7 +20,9 @@ export function gmailRoutes(app: FastifyInstance, ctx: AppContext) {
     const session = await adminSessionOf(ctx, request);
     const outcome = await completeGmailAuthorisation(ctx, session, new URL(`${ctx.config.publicUrl}${request.url}`));
     ctx.log.info({ outcome: outcome.authorised ? 'authorised' : outcome.reason }, 'return from Google');
-    const query = outcome.authorised ? 'gmail=authorised' : `gmail=error&reason=${outcome.reason}`;
+    const query = outcome.authorised
+      ? 'gmail=authorised'
+      : `gmail=error&reason=${outcome.reason}${outcome.googleError ? `&error=${outcome.googleError}` : ''}`;
     return reply.redirect(`/settings/mail?${query}`, 302);
   });
 }

@@ -35,7 +35,7 @@ export function GmailSection({ view, gmail, leaveSite }: GmailSectionProps) {
     <div className="subsection">
       {outcome && (
         <Notice tone={outcome.authorised ? 'success' : 'error'} live title={t('gmail.outcome.title')}>
-          <p>{t(outcome.authorised ? 'gmail.outcome.authorised' : `gmail.outcome.${outcome.reason}`)}</p>
+          <p>{outcome.authorised ? t('gmail.outcome.authorised') : t(`gmail.outcome.${outcome.reason}`, { error: outcome.googleError })}</p>
         </Notice>
       )}
       <GmailRegistration registration={view.gmailRegistration} />
