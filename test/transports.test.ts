@@ -235,6 +235,25 @@ describe('transport-wide faults', () => {
     expect(describeFault('en', fault)).toContain('speaks plain text or STARTTLS');
   });
 
+  // Before, both read "the server on this port speaks plain text or STARTTLS: check the port", which is not it.
+  it.for([
+    { security: 'starttls' as const, tls: 'starttls' as const },
+    { security: 'tls' as const, tls: 'implicit' as const },
+  ])('$security to an old server that speaks only TLS 1.0 and 1.1: says the server’s encryption is too old', async ({ security, tls }) => {
+    const server = await sink({ tls, tlsLimits: 'old-versions' });
+    const fault = await faultOf(target({ port: server.port, security }));
+    expect(fault).toEqual({ scope: 'transport', code: 'smtp.tls_too_weak' });
+    expect(describeFault('ja', fault)).toContain('TLS 1.2以上');
+    expect(server.messages).toEqual([]);
+  });
+
+  it('STARTTLS to a server with no cipher in common: the TLS settings, not the port', async () => {
+    const server = await sink({ tls: 'starttls', tlsLimits: 'no-common-cipher' });
+    const fault = await faultOf(target({ port: server.port, security: 'starttls' }));
+    expect(fault).toEqual({ scope: 'transport', code: 'smtp.tls_failed' });
+    expect(describeFault('en', fault)).toContain('server TLS settings');
+  });
+
   it('STARTTLS required but not offered', async () => {
     const server = await sink({ tls: 'none' });
     const fault = await faultOf(target({ port: server.port, security: 'starttls' }));

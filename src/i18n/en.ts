@@ -110,6 +110,7 @@ export const en: Record<MessageKey, string> = {
   'smtp.certificate_untrusted': 'The SMTP server certificate is not trusted (self-signed or from an unknown certificate authority). For a company CA, ask the operator to add its certificate to TAYORI_SMTP_CA_FILE.',
   'smtp.certificate_expired': 'The SMTP server certificate has expired or is not valid yet. Check the server certificate.',
   'smtp.certificate_name_mismatch': 'The SMTP server certificate does not match the SMTP server address. Enter the host name the certificate was issued for.',
+  'smtp.tls_too_weak': 'No encrypted connection could be made: the SMTP server offers only old, unsafe encryption (TLS 1.1 or older, or keys too short). Ask the mail server’s administrator to support TLS 1.2 or later and keys of a safe length (2048 bits or more for RSA).',
   'smtp.tls_failed': 'No encrypted (TLS) connection could be made with the SMTP server. Check the encryption type and the server TLS settings.',
   'smtp.auth_rejected': 'The SMTP server rejected the authentication (server reply: {reply}). Check the user name and password.',
   'smtp.auth_not_offered':

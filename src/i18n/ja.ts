@@ -115,6 +115,7 @@ export const ja = {
   'smtp.certificate_untrusted': 'SMTPサーバの証明書を信頼できません(自己署名、または信頼されていない認証局の証明書です)。社内の認証局の場合は、その証明書を TAYORI_SMTP_CA_FILE に設定するようシステム担当者に依頼してください。',
   'smtp.certificate_expired': 'SMTPサーバの証明書の有効期限が切れているか、まだ有効になっていません。サーバーの証明書を確認してください。',
   'smtp.certificate_name_mismatch': 'SMTPサーバの証明書が[SMTPサーバアドレス]のホスト名と一致しません。証明書に記載されたホスト名を[SMTPサーバアドレス]に入力してください。',
+  'smtp.tls_too_weak': 'SMTPサーバが古く安全でない暗号化の方式(TLS 1.1以前、または短すぎる鍵)しか使えないため、暗号化して接続できませんでした。メールサーバーの管理者に、TLS 1.2以上と十分な長さの鍵(RSAなら2048ビット以上)に対応するよう依頼してください。',
   'smtp.tls_failed': 'SMTPサーバとの暗号化接続(TLS)を確立できませんでした。[使用する暗号化接続の種類]とサーバーのTLS設定を確認してください。',
   'smtp.auth_rejected': 'SMTPサーバに認証を拒否されました(サーバーの応答: {reply})。[認証ユーザ名]と[認証パスワード]を確認してください。',
   'smtp.auth_not_offered':

@@ -35,7 +35,14 @@ export interface SmtpSinkOptions {
   authNeedsTls?: boolean;
   /** Announce SMTPUTF8 (default true). */
   smtpUtf8?: boolean;
+  /** TLS as an old server speaks it: only TLS 1.0 and 1.1, or no cipher a client of today accepts. */
+  tlsLimits?: 'old-versions' | 'no-common-cipher';
 }
+
+const TLS_LIMITS = {
+  'old-versions': { minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' },
+  'no-common-cipher': { maxVersion: 'TLSv1.2', ciphers: 'NULL@SECLEVEL=0' },
+} as const;
 
 export interface AuthAttempt {
   method: string;
@@ -151,6 +158,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     hideSMTPUTF8: options.smtpUtf8 === false,
     key: certificate.key,
     cert: certificate.cert,
+    ...(options.tlsLimits ? TLS_LIMITS[options.tlsLimits] : {}),
     logger: false,
     disableReverseLookup: true,
     socketTimeout: 30_000,

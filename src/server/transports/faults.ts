@@ -51,6 +51,18 @@ const UNTRUSTED_CERTIFICATE = new Set([
   'CERT_SIGNATURE_FAILURE',
 ]);
 const EXPIRED_CERTIFICATE = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+/** A server that speaks only TLS 1.1 or older, or offers keys too short to be safe (old servers). */
+const WEAK_TLS = new Set([
+  'ERR_SSL_UNSUPPORTED_PROTOCOL',
+  'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
+  'ERR_SSL_NO_PROTOCOLS_AVAILABLE',
+  'ERR_SSL_DH_KEY_TOO_SMALL',
+  'ERR_SSL_EE_KEY_TOO_SMALL',
+  'ERR_SSL_CA_KEY_TOO_SMALL',
+  'ERR_SSL_CA_MD_TOO_WEAK',
+]);
+/** TLS was spoken on both sides, but no cipher both accept. */
+const NO_COMMON_CIPHER = new Set(['ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'ERR_SSL_NO_SHARED_CIPHER', 'ERR_SSL_NO_CIPHERS_AVAILABLE']);
 const UNREACHABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 const DROPPED = new Set(['ECONNRESET', 'EPIPE']);
 const STARTTLS_FIRST = /STARTTLS (command )?(first|required)|must issue a STARTTLS|encryption required/i;
@@ -196,6 +208,8 @@ function socketFault(e: NodemailerErrorFields): DeliveryFault | null {
   if (UNTRUSTED_CERTIFICATE.has(cause)) return fault('transport', 'smtp.certificate_untrusted');
   if (EXPIRED_CERTIFICATE.has(cause)) return fault('transport', 'smtp.certificate_expired');
   if (cause === 'ERR_TLS_CERT_ALTNAME_INVALID') return fault('transport', 'smtp.certificate_name_mismatch');
+  if (WEAK_TLS.has(cause)) return fault('transport', 'smtp.tls_too_weak');
+  if (NO_COMMON_CIPHER.has(cause)) return fault('transport', 'smtp.tls_failed');
   // OpenSSL cannot read what the server sent as TLS: it speaks plain text (or STARTTLS) on that port
   if (cause.startsWith('ERR_SSL_') || cause === 'EPROTO') return fault('transport', 'smtp.tls_mismatch');
   if (DROPPED.has(cause)) return fault('transient', 'smtp.connection_dropped');
