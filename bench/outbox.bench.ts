@@ -14,12 +14,9 @@
  *
  * Last line: `outbox_vs_raw_ratio <outbox throughput ÷ raw throughput>`; goal ≥ 0.85.
  */
-import { fork } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import nodemailer from 'nodemailer';
 import { type CountingSink as Sink, startCountingSink } from './counting-sink-client.js';

@@ -4,7 +4,7 @@ import type { AppContext } from '../src/server/context.js';
 import { gmailProvider } from '../src/server/google/oauth-mail-provider.js';
 import { createMailApi } from '../src/server/outbox/enqueue.js';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
-import { readMailSettings } from '../src/server/settings/mail-settings.service.js';
+import { readMailSettings } from '../src/server/settings/mail-settings.record.js';
 import { resolveDeliveryTarget, type SmtpTarget } from '../src/server/transports/delivery-target.js';
 import { currentAccessToken, REFRESH_TOKEN_PURPOSE, reportReauthorisationRequired } from '../src/server/transports/oauth-access-token.js';
 import { createSmtpTransport } from '../src/server/transports/smtp-transport.js';

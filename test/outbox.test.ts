@@ -14,7 +14,7 @@ import type { DB } from '../src/server/db/schema.js';
 import { followUpFor, partialDeliveryNote } from '../src/server/outbox/deferred-recipients.js';
 import { claimDueMails, idempotencyKeyLookup, insertOutboxRowsIfCurrent, markSent, markSentWithFollowUp, type OutboxRow } from '../src/server/outbox/outbox.repository.js';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
-import { readMailSettings } from '../src/server/settings/mail-settings.service.js';
+import { readMailSettings } from '../src/server/settings/mail-settings.record.js';
 import { type Client, createTestApp, login, type TestApp } from './support/app.js';
 import { type TestClock, testClock } from './support/clock.js';
 import { dialects } from './support/databases.js';

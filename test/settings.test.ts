@@ -3,11 +3,8 @@ import { LABELS, type MailSettingsFormInput, type MailSettingsView, mailSettings
 import { parseAddress } from '../src/contracts/address.js';
 import { systemActor } from '../src/server/audit/audit.service.js';
 import { DEV_MAILBOX_SENDER } from '../src/server/dev-mailbox/sender.js';
-import {
-  readMailSettings,
-  saveMailSettings,
-  seedSettingsForDevMailbox,
-} from '../src/server/settings/mail-settings.service.js';
+import { saveMailSettings, seedSettingsForDevMailbox } from '../src/server/settings/mail-settings.service.js';
+import { readMailSettings } from '../src/server/settings/mail-settings.record.js';
 import { passwordForForm } from '../src/server/settings/smtp-credentials.js';
 import { type Client, createTestApp, createUserAndLogin, login, type TestApp } from './support/app.js';
 import { dialects } from './support/databases.js';

@@ -6,7 +6,7 @@ import { createContext } from '../src/server/bootstrap.js';
 import { loadConfig } from '../src/server/config.js';
 import type { AppContext } from '../src/server/context.js';
 import { migrations, migrateToLatest } from '../src/server/db/migrate.js';
-import { readMailSettings } from '../src/server/settings/mail-settings.service.js';
+import { readMailSettings } from '../src/server/settings/mail-settings.record.js';
 import { resolveDeliveryTarget } from '../src/server/transports/delivery-target.js';
 import { freePort, runTayori } from './support/cli.js';
 import { dialects } from './support/databases.js';

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { freePort } from '../support/cli.js';
-import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
+import { startSmtpSink } from '../support/smtp-sink.js';
 import { describeInBrowser } from './support/browser.js';
 import { expectText, focusedLabel, isShown, newPage, openDevMail, screenshot, signIn } from './support/pages.js';
 import { createAdmin, createServiceToken, sendApplicationMail } from './support/server.js';

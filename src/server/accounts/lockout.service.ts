@@ -12,7 +12,7 @@ import { AppError, conflict } from '../errors.js';
 import { metrics } from '../metrics/registry.js';
 import { getOrganisation } from '../organisation/organisation.service.js';
 import { enqueueMails } from '../outbox/enqueue.js';
-import { readMailSettings } from '../settings/mail-settings.service.js';
+import { readMailSettings } from '../settings/mail-settings.record.js';
 import {
   type AccountLockoutRow,
   findLockoutPolicyRow,

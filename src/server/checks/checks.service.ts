@@ -7,7 +7,7 @@ import { storeFault } from '../outbox/stored-error.js';
 import { requestPromptDelivery } from '../outbox/transport-state.repository.js';
 import { getOrganisation } from '../organisation/organisation.service.js';
 import { SecretUnreadableError } from '../security/secret-box.js';
-import { type MailSettingsRecord, readMailSettings } from '../settings/mail-settings.service.js';
+import { type MailSettingsRecord, readMailSettings } from '../settings/mail-settings.record.js';
 import { passwordForForm } from '../settings/smtp-credentials.js';
 import { formatInZone } from '../../i18n/time-format.js';
 import {

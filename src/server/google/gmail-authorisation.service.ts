@@ -5,13 +5,8 @@ import { type Actor, recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import { AppError, type FieldProblem, parseOrThrow, validationError } from '../errors.js';
 import { purposeOf } from '../security/secret-columns.js';
-import {
-  GMAIL_CLIENT_SECRET_PURPOSE,
-  type MailSettingsRecord,
-  readMailSettings,
-  saveGmailClient,
-  senderFollowsGmailAccount,
-} from '../settings/mail-settings.service.js';
+import { saveGmailClient, senderFollowsGmailAccount } from '../settings/mail-settings.service.js';
+import { GMAIL_CLIENT_SECRET_PURPOSE, type MailSettingsRecord, readMailSettings } from '../settings/mail-settings.record.js';
 import { accessTokenColumns, REFRESH_TOKEN_PURPOSE } from '../transports/oauth-access-token.js';
 import { buildAuthorizationUrl, exchangeCode, type OAuthClientCredentials, OAuthError } from './oauth-client.js';
 import { findAuthorisation, savePendingFlow, takePendingFlow, updateAuthorisation } from './oauth-authorisation.repository.js';

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
-import type { MailSettingsRecord } from '../settings/mail-settings.service.js';
-import { GMAIL_CLIENT_SECRET_PURPOSE } from '../settings/mail-settings.service.js';
+import type { MailSettingsRecord } from '../settings/mail-settings.record.js';
+import { GMAIL_CLIENT_SECRET_PURPOSE } from '../settings/mail-settings.record.js';
 import { REFRESH_TOKEN_PURPOSE } from '../transports/oauth-access-token.js';
 import { findAuthorisation } from './oauth-authorisation.repository.js';
 import { OAuthError, revokeToken } from './oauth-client.js';

@@ -1,5 +1,4 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ThreadKind } from '../../contracts/mail-settings.js';
 import type { Locale } from '../../i18n/index.js';
 import { localeFromAcceptLanguage } from '../../i18n/index.js';
 import type { SessionWithUser } from '../accounts/sessions.repository.js';

@@ -6,7 +6,7 @@ import { newId } from '../ids.js';
 import { assertLeaseHeld, type HeldLease } from '../leases/lease.js';
 import { getOrganisation } from '../organisation/organisation.service.js';
 import { enqueueMail } from '../outbox/enqueue.js';
-import { readMailSettings } from '../settings/mail-settings.service.js';
+import { readMailSettings } from '../settings/mail-settings.record.js';
 import { composeDigest, type DigestEntry, type DigestSetting } from './digest-mail.js';
 import { insertDigest, insertLook } from './monitor.repository.js';
 import {

@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import { newId } from '../ids.js';
 import { acquireLease, type HeldLease, LeaseLostError, readLease, releaseLease, renewLease } from '../leases/lease.js';
 import type { BackgroundService } from '../main.js';
-import { readMailSettings } from '../settings/mail-settings.service.js';
+import { readMailSettings } from '../settings/mail-settings.record.js';
 import { metrics } from '../metrics/registry.js';
 import { type LookSummary, lookOnce } from './look.js';
 import { findLastDigest, findLastLook } from './monitor.repository.js';

@@ -8,7 +8,7 @@ import {
 import type { AppContext } from '../context.js';
 import { AppError, notFound, parseOrThrow } from '../errors.js';
 import { newId } from '../ids.js';
-import { readMailSettings } from '../settings/mail-settings.service.js';
+import { readMailSettings } from '../settings/mail-settings.record.js';
 import { reportsOutcome } from './look.js';
 import { findRun, finishRunRow, insertRun, NOTICE_REPORTED, NOTICE_SUPPRESSED, recordHeartbeat, type RunRow } from './runs.repository.js';
 

@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
 import { parseOrThrow } from '../errors.js';
 import { newId } from '../ids.js';
-import { type MailSettingsRecord, readMailSettings } from '../settings/mail-settings.service.js';
+import { type MailSettingsRecord, readMailSettings } from '../settings/mail-settings.record.js';
 import { insertOutboxRows, type OutboxRow } from './outbox.repository.js';
 import { storeMessage } from './stored-error.js';
 

@@ -1,7 +1,7 @@
 import type { OutgoingMessage } from '../../contracts/mail.js';
 import { type AppContext, perContext } from '../context.js';
 import { tokenRefused } from '../errors.js';
-import { type MailSettingsRecord, readMailSettings } from '../settings/mail-settings.service.js';
+import { type MailSettingsRecord, readMailSettings } from '../settings/mail-settings.record.js';
 import { type EnqueueOptions, outboxRowsFor } from './enqueue.js';
 import { insertOutboxRowsIfCurrent, type OutboxRow } from './outbox.repository.js';
 import { liveServiceTokenIds } from './service-tokens.repository.js';

@@ -2,7 +2,7 @@ import type { Locale } from '../../i18n/index.js';
 import { t } from '../../i18n/index.js';
 import type { AppContext } from '../context.js';
 import { getOrganisation } from '../organisation/organisation.service.js';
-import { readMailSettings } from '../settings/mail-settings.service.js';
+import { readMailSettings } from '../settings/mail-settings.record.js';
 import { formatInZone } from '../../i18n/time-format.js';
 import type { DeliveryFault } from '../transports/faults.js';
 import { enqueueMail } from './enqueue.js';

@@ -3,7 +3,7 @@ import type { MailKind } from '../../contracts/mail.js';
 import type { AppContext } from '../context.js';
 import { newId } from '../ids.js';
 import { metrics } from '../metrics/registry.js';
-import { readMailSettings } from '../settings/mail-settings.service.js';
+import { readMailSettings } from '../settings/mail-settings.record.js';
 import { resolveDeliveryTarget, type SmtpTarget } from '../transports/delivery-target.js';
 import { afterWholeMessage, beforeMessage, classifySmtpError, type DeliveryFault, SEND_TIMEOUT } from '../transports/faults.js';
 import { ON_MESSAGE_STARTED, ON_MESSAGE_WRITTEN } from '../transports/message-writes.js';

@@ -3,12 +3,11 @@ import {
   type MailSettingsForm,
   mailSettingsFormSchema,
   type SmtpForm,
-  type StoredMailSettings,
 } from '../../contracts/mail-settings.js';
 import type { MessageKey, MessageParams } from '../../i18n/index.js';
 import type { AppContext } from '../context.js';
 import { type FieldProblem, problemsFromZod, validationError } from '../errors.js';
-import type { MailSettingsRecord } from './mail-settings.service.js';
+import type { MailSettingsRecord } from './mail-settings.record.js';
 import { smtpPasswordSource, storedPasswordAppliesTo } from './smtp-credentials.js';
 
 /**

@@ -1,12 +1,10 @@
 import {
-  type GmailAuthorisationView,
   initialMailSettings,
   type MailSettingsForm,
   type MailSettingsView,
   mailSettingsViewSchema,
   type SmtpForm,
   type StoredMailSettings,
-  storedMailSettingsSchema,
 } from '../../contracts/mail-settings.js';
 import { type Actor, diffForAudit, recordAudit, systemActor } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
@@ -14,47 +12,15 @@ import type { Database } from '../db/database.js';
 import { DEV_MAILBOX_SENDER } from '../dev-mailbox/sender.js';
 import { conflict } from '../errors.js';
 import { type RetiredGmail, retiredGmailOf, revokeRetiredGmail } from '../google/gmail-revocation.js';
-import { deleteAuthorisation, NO_AUTHORISATION, readAuthorisationView } from '../google/oauth-authorisation.repository.js';
+import { deleteAuthorisation, NO_AUTHORISATION } from '../google/oauth-authorisation.repository.js';
 import { GMAIL_PROVIDER_KEY, gmailProvider, registrationValues } from '../google/oauth-mail-provider.js';
 import { requestPromptDelivery } from '../outbox/transport-state.repository.js';
-import { purposeOf } from '../security/secret-columns.js';
-import { findMailSettingsRow, writeMailSettingsRow } from './mail-settings.repository.js';
+import { writeMailSettingsRow } from './mail-settings.repository.js';
+import { GMAIL_CLIENT_SECRET_PURPOSE, type MailSettingsRecord, readMailSettings } from './mail-settings.record.js';
 import { checkMailSettingsForm, modeOf, parseMailSettingsBody, visibleFieldsFor } from './mail-settings.rules.js';
 import { smtpPasswordCiphertextForForm } from './smtp-credentials.js';
 
-/** The stored settings with their secrets still encrypted. */
-export interface MailSettingsRecord {
-  settings: StoredMailSettings;
-  smtpPasswordCiphertext: string | null;
-  gmailClientSecretCiphertext: string | null;
-  /** Runtime state kept outside the document (oauth_authorisations), joined in. */
-  gmail: GmailAuthorisationView;
-  /** 0 while nothing was saved yet. */
-  version: number;
-  /** '' while nothing was saved yet. */
-  updatedAt: string;
-}
-
-export const GMAIL_CLIENT_SECRET_PURPOSE = purposeOf({ table: 'mail_settings', column: 'gmail_client_secret' });
-
 const AUDIT_ACTION = 'settings.mail.update';
-
-/** The saved settings; the initial settings of SPEC §1.6 when nothing was saved yet. */
-export async function readMailSettings(db: Database): Promise<MailSettingsRecord> {
-  const row = await findMailSettingsRow(db);
-  const gmail = await readAuthorisationView(db, GMAIL_PROVIDER_KEY);
-  if (!row) {
-    return { settings: initialMailSettings(), smtpPasswordCiphertext: null, gmailClientSecretCiphertext: null, gmail, version: 0, updatedAt: '' };
-  }
-  return {
-    settings: storedMailSettingsSchema.parse(JSON.parse(row.document)),
-    smtpPasswordCiphertext: row.smtp_password,
-    gmailClientSecretCiphertext: row.gmail_client_secret,
-    gmail,
-    version: row.version,
-    updatedAt: row.updated_at,
-  };
-}
 
 /** What GET /api/settings/mail shows: secrets only as "set or not", through the view schema so none can leak. */
 export function toMailSettingsView(ctx: Pick<AppContext, 'config'>, record: MailSettingsRecord): MailSettingsView {

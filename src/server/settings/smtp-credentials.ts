@@ -1,7 +1,7 @@
 import type { SmtpForm } from '../../contracts/mail-settings.js';
 import type { AppContext } from '../context.js';
 import { purposeOf } from '../security/secret-columns.js';
-import type { MailSettingsRecord } from './mail-settings.service.js';
+import type { MailSettingsRecord } from './mail-settings.record.js';
 
 export const SMTP_PASSWORD_PURPOSE = purposeOf({ table: 'mail_settings', column: 'smtp_password' });
 

@@ -1,7 +1,7 @@
 import type { SmtpSecurity, StoredMailSettings } from '../../contracts/mail-settings.js';
 import type { AppContext } from '../context.js';
 import { gmailProvider } from '../google/oauth-mail-provider.js';
-import type { MailSettingsRecord } from '../settings/mail-settings.service.js';
+import type { MailSettingsRecord } from '../settings/mail-settings.record.js';
 import { SecretUnreadableError } from '../security/secret-box.js';
 import { SMTP_PASSWORD_PURPOSE } from '../settings/smtp-credentials.js';
 import type { DeliveryFault } from './faults.js';

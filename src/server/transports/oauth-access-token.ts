@@ -14,7 +14,7 @@ import {
 import type { OAuthMailProvider } from '../google/oauth-mail-provider.js';
 import { acquireLease, assertLeaseHeld, type HeldLease, releaseLease } from '../leases/lease.js';
 import { purposeOf } from '../security/secret-columns.js';
-import { GMAIL_CLIENT_SECRET_PURPOSE, readMailSettings } from '../settings/mail-settings.service.js';
+import { GMAIL_CLIENT_SECRET_PURPOSE, readMailSettings } from '../settings/mail-settings.record.js';
 import { type DeliveryFault, TransportFaultError } from './faults.js';
 import { metrics } from '../metrics/registry.js';
 
