@@ -2,10 +2,12 @@ import { once } from 'node:events';
 import { rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { consoleLocaleOf } from '../src/server/config.js';
 import { runTayori } from './support/cli.js';
 import { tempDir } from './support/databases.js';
+import { createThrowawayDatabase, type ThrowawayDatabase } from './support/throwaway-database.js';
 
 /**
  * One rule for the language of the command line: LC_ALL, LC_MESSAGES or LANG (the first one
@@ -135,6 +137,47 @@ describe('the language of the tayori command (SQLite)', () => {
       expect(mailboxClash.stderr.trim().split('\n').at(-1)).toBe(expected.portTaken(port, 'TAYORI_DEV_MAILBOX_PORT'));
     } finally {
       holder.close();
+    }
+  });
+});
+
+describe('a PostgreSQL database the connecting user does not own', () => {
+  const adminUrl = inject('postgresUrl');
+  let owned: ThrowawayDatabase | undefined;
+  const role = `tayori_not_owner_${process.pid}`;
+
+  afterEach(async () => {
+    await owned?.drop();
+    await adminQuery(`drop role if exists ${role}`);
+  });
+
+  async function adminQuery(statement: string) {
+    if (!adminUrl) return;
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  }
+
+  // Before, the driver's "permission denied for schema public" named neither the setting nor the way out.
+  it('stops the migration naming the database and the owner to give it', async ({ skip }) => {
+    if (!adminUrl) skip('no PostgreSQL');
+    owned = await createThrowawayDatabase(adminUrl!, 'tayori_not_owned');
+    await adminQuery(`create role ${role} login password 'not-owner-pass'`);
+    const url = new URL(owned.url);
+    url.username = role;
+    url.password = 'not-owner-pass';
+    const dataDir = tempDir('tayori-not-owner-');
+    try {
+      const refused = await runTayori(['migrate'], { TAYORI_DATA_DIR: dataDir, TAYORI_DATABASE_URL: url.toString(), TAYORI_LOG_LEVEL: 'silent' });
+      expect(refused.code).toBe(1);
+      const name = url.pathname.slice(1);
+      expect(refused.stderr.trim()).toMatch(new RegExp(`^TAYORI_DATABASE_URL のユーザーには、データベース「${name}」に表を作る権限がありません\\(.*\\)。データベースの持ち主を、Tayori が接続するユーザーにしてください`));
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -104,7 +104,7 @@ describe('configuration', () => {
   it('refuses a port out of range and a non-PostgreSQL database URL', () => {
     const problems = problemsOf({ TAYORI_PORT: '70000', TAYORI_DATABASE_URL: 'mysql://db/tayori' });
     expect(problems).toEqual([
-      expect.stringMatching(/^TAYORI_DATABASE_URL: must start with postgres:\/\//),
+      expect.stringMatching(/^TAYORI_DATABASE_URL: must be a postgres:\/\/ URL/),
       'TAYORI_PORT: must be between 0 and 65535',
     ]);
   });
@@ -117,7 +117,7 @@ describe('configuration', () => {
   });
 
   it('refuses sqlite: without a path, which named the current directory', () => {
-    expect(problemsOf({ TAYORI_DATABASE_URL: 'sqlite:' })).toEqual([expect.stringMatching(/^TAYORI_DATABASE_URL: must start with postgres:\/\/ \(or sqlite:FILE-PATH\)/)]);
+    expect(problemsOf({ TAYORI_DATABASE_URL: 'sqlite:' })).toEqual([expect.stringMatching(/^TAYORI_DATABASE_URL: must be a postgres:\/\/ URL, or sqlite: followed by a file path/)]);
   });
 
   it('refuses a managed sender that is not one plain address', () => {

@@ -94,7 +94,7 @@ describe.each(dialects())('upgrading an installation with login IDs that differ 
 
     const refused = await runTayori(['migrate'], installation.env());
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('ADMIN / admin, Sato / sato');
+    expect(refused.stderr).toContain('大文字と小文字だけが違うアカウントがあります: ADMIN / admin, Sato / sato。');
     expect(refused.stderr).not.toContain('tanaka');
 
     await db.updateTable('users').set({ login_id: 'admin-old' }).where('login_id', '=', 'ADMIN').execute();

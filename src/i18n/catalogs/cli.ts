@@ -14,7 +14,7 @@ export const cliMessages = defineMessages(
     'config.between': '{min}〜{max}の範囲にしてください',
     'config.port': '1〜65535のポート番号にしてください',
     'config.url': '{protocols} で始まるURLにしてください',
-    'config.database_url': 'postgres:// (または sqlite:ファイルのパス) で始めてください',
+    'config.database_url': 'postgres:// で始まる URL か、sqlite: に続けてファイルのパスを書いてください',
     'config.login_id': '半角英数字と . _ @ - で1〜64文字にしてください',
     'config.password_length': '8文字以上にしてください',
     'config.address': 'メールアドレスを一つだけ、表示名を付けずに指定してください',
@@ -31,6 +31,10 @@ export const cliMessages = defineMessages(
     'startup.database_missing': 'TAYORI_DATABASE_URL のデータベース「{name}」がありません。先に作成してください(createdb など)。',
     'startup.database_login_refused': 'TAYORI_DATABASE_URL のユーザーでPostgreSQLにログインできません({detail})。ユーザー名とパスワードを確認してください。',
     'startup.database_unreachable': 'TAYORI_DATABASE_URL のPostgreSQLに接続できません({detail})。ホスト名とポート番号、PostgreSQLが動いているかを確認してください。',
+    'startup.database_not_owner':
+      'TAYORI_DATABASE_URL のユーザーには、データベース「{name}」に表を作る権限がありません({detail})。データベースの持ち主を、Tayori が接続するユーザーにしてください(createdb -O ユーザー名、または ALTER DATABASE … OWNER TO …)。',
+    'startup.login_ids_differ_in_case':
+      'ログインIDの大文字と小文字を区別しなくなりましたが、大文字と小文字だけが違うアカウントがあります: {pairs}。それぞれの組の一方のログインIDをデータベースで変更するか削除してから、もう一度マイグレーションを実行してください。',
     'startup.database_is_directory': '{path} はディレクトリです。TAYORI_DATABASE_URL の sqlite: には、データベースのファイルのパスを指定してください。',
     'startup.schema_from_newer_release':
       'このデータベースは、より新しいリリースの Tayori で更新されています(このリリースにないマイグレーション {migration} が適用済み)。そのリリースで起動するか、更新前のバックアップを戻してください。データベースには何も変更していません。',
@@ -117,7 +121,7 @@ export const cliMessages = defineMessages(
     'config.between': 'must be between {min} and {max}',
     'config.port': 'must be a port number between 1 and 65535',
     'config.url': 'must be a URL starting with {protocols}',
-    'config.database_url': 'must start with postgres:// (or sqlite:FILE-PATH)',
+    'config.database_url': 'must be a postgres:// URL, or sqlite: followed by a file path',
     'config.login_id': 'must be 1 to 64 letters, digits or . _ @ -',
     'config.trust_proxy': 'must be on / off, a number of proxy hops, or the proxies\' addresses (IPs or CIDRs, comma-separated)',
     'config.issuer_https': 'must be https:// (plain http:// only on a loopback host, for tests)',
@@ -136,6 +140,10 @@ export const cliMessages = defineMessages(
     'startup.database_missing': 'The database "{name}" of TAYORI_DATABASE_URL does not exist. Create it first (createdb or the like).',
     'startup.database_login_refused': 'PostgreSQL refused the user of TAYORI_DATABASE_URL ({detail}). Check the user name and password.',
     'startup.database_unreachable': 'The PostgreSQL server of TAYORI_DATABASE_URL cannot be reached ({detail}). Check the host name and port, and that PostgreSQL is running.',
+    'startup.database_not_owner':
+      'The TAYORI_DATABASE_URL user may not create tables in the database "{name}" ({detail}). Make the user Tayori connects as the database’s owner (createdb -O USER, or ALTER DATABASE … OWNER TO …).',
+    'startup.login_ids_differ_in_case':
+      'Login IDs are now matched without regard to case, but these accounts differ only in case: {pairs}. Rename or remove one account of each group in the database, then run the migration again.',
     'startup.database_is_directory': '{path} is a directory. Give TAYORI_DATABASE_URL\'s sqlite: the path of the database file.',
     'startup.schema_from_newer_release':
       'This database was migrated by a newer release of Tayori (migration {migration}, unknown to this release, has been applied). Start that release, or restore the backup taken before the upgrade. Nothing in the database was changed.',

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { LoginIdsDifferOnlyInCase } from '../migration-stops.js';
 
 /**
  * アカウント停止 (SPEC §3): the admin-editable policy, each account's failure count and
@@ -53,10 +54,7 @@ async function refuseLoginIdsDifferingOnlyInCase(db: Kysely<any>): Promise<void>
     groups.set(key, [...(groups.get(key) ?? []), login_id]);
   }
   const pairs = [...groups.values()].map((ids) => ids.join(' / ')).join(', ');
-  throw new Error(
-    `Login IDs are now matched without regard to case, but these accounts differ only in case: ${pairs}. ` +
-      'Rename or remove one account of each group in the database, then run the migration again.',
-  );
+  throw new LoginIdsDifferOnlyInCase(pairs);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
