@@ -20,12 +20,13 @@ describe.each(dialects())('tayori admin unlock on $name', (dialect) => {
     await failLogins(t.app, 'admin', 1);
     expect((await attemptLogin(t.app, 'admin', ADMIN_PASSWORD)).statusCode).toBe(401);
 
-    const unlocked = await runTayori(['admin', 'unlock', 'ADMIN'], env());
+    // The audit names the machine's user who ran it (under sudo, who ran sudo): before, every command was `cli`.
+    const unlocked = await runTayori(['admin', 'unlock', 'ADMIN'], { ...env(), SUDO_USER: 'yamada' });
     expect(unlocked, unlocked.stderr).toMatchObject({ code: 0, stdout: 'ADMIN のアカウント停止を解除しました。\n' });
     const admin = await login(t.app);
     expect(await suspensions(admin)).toEqual([]);
     const audit = (await admin.request('GET', '/api/audit?action=account.unlock')).json().entries;
-    expect(audit).toMatchObject([{ actor: 'cli', target: 'admin' }]);
+    expect(audit).toMatchObject([{ actor: 'cli:yamada', target: 'admin' }]);
 
     expect(await runTayori(['admin', 'unlock', 'admin'], env())).toMatchObject({ code: 0, stdout: 'admin は停止されていません。\n' });
     expect(await runTayori(['admin', 'unlock', 'nobody'], env())).toMatchObject({ code: 1, stderr: 'ログインID nobody の利用者はいません。\n' });

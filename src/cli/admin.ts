@@ -3,9 +3,8 @@ import { createUserRequest } from '../contracts/accounts.js';
 import { unlockByLoginId } from '../server/accounts/lockout.service.js';
 import { findUserByLoginId } from '../server/accounts/users.repository.js';
 import { createUser, setUserPassword } from '../server/accounts/users.service.js';
-import { systemActor } from '../server/audit/audit.service.js';
 import { parseOrThrow } from '../server/errors.js';
-import { passwordFromStdinOrGenerated, withInstallation } from './context.js';
+import { cliActor, passwordFromStdinOrGenerated, withInstallation } from './context.js';
 import { complain, say, text } from './output.js';
 
 export function adminCommands(program: Command) {
@@ -35,7 +34,7 @@ export function adminCommands(program: Command) {
         });
         // A generated password is shown just before the user is committed, as at the first start:
         // a command killed between the two then leaves no user nobody can sign in as.
-        const user = await createUser(ctx, systemActor('cli'), input, {
+        const user = await createUser(ctx, cliActor(), input, {
           beforeCommit: () => {
             if (generated) say('cli.admin.generated_password', { password });
           },
@@ -58,7 +57,7 @@ export function adminCommands(program: Command) {
         const { password, generated } = await passwordFromStdinOrGenerated();
         // Parsed as the field it is, so a refusal names it (「パスワード: 8文字以上…」), not an empty label.
         const { password: parsed } = parseOrThrow(createUserRequest.pick({ password: true }), { password });
-        await setUserPassword(ctx, systemActor('cli'), user.id, parsed);
+        await setUserPassword(ctx, cliActor(), user.id, parsed);
         say('cli.admin.password_changed', { login: loginId });
         if (generated) say('cli.admin.generated_password', { password });
         // A new password does not undo a deactivation, an administrator's decision: say so rather than let them try in vain.
@@ -71,7 +70,7 @@ export function adminCommands(program: Command) {
     .description(text('cli.help.unlock'))
     .action(async (loginId: string) => {
       await withInstallation(async (ctx) => {
-        const outcome = await unlockByLoginId(ctx, systemActor('cli'), loginId);
+        const outcome = await unlockByLoginId(ctx, cliActor(), loginId);
         if (outcome === 'no_such_user') {
           complain('cli.admin.no_such_user', { login: loginId });
           process.exitCode = 1;

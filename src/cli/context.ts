@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import pino from 'pino';
+import { type Actor, systemActor } from '../server/audit/audit.service.js';
 import { createContext, prepareInstallation } from '../server/bootstrap.js';
 import { ConfigError, loadConfig } from '../server/config.js';
 import type { AppContext } from '../server/context.js';
@@ -60,4 +62,21 @@ export async function passwordFromStdinOrGenerated(): Promise<{ password: string
     return { password: line, generated: false };
   }
   return { password: randomBytes(12).toString('base64url'), generated: true };
+}
+
+/**
+ * Who ran the command, as the audit trail names them: `cli:` and the machine's user (under sudo,
+ * the one who ran sudo). Every command was `cli`, so two operators' changes looked alike.
+ */
+export function cliActor(): Actor {
+  return systemActor(`cli:${process.env.SUDO_USER || machineUser()}`);
+}
+
+function machineUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // A container's uid may have no passwd entry.
+    return `uid ${process.getuid?.() ?? '?'}`;
+  }
 }

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { formOfShownSettings, LABELS, labelledPathOf, mailSettingsViewSchema } from '../contracts/mail-settings.js';
-import { systemActor } from '../server/audit/audit.service.js';
 import { AppError } from '../server/errors.js';
 import { applyMailSettings, getMailSettingsView } from '../server/settings/mail-settings.service.js';
-import { printAppError, withInstallation } from './context.js';
+import { cliActor, printAppError, withInstallation } from './context.js';
 import { cliLocale, complain, say, text } from './output.js';
 
 export function settingsCommands(program: Command) {
@@ -30,7 +29,7 @@ export function settingsCommands(program: Command) {
       const body = shown.success ? formOfShownSettings(shown.data) : content;
       await withInstallation(async (ctx) => {
         try {
-          const view = await applyMailSettings(ctx, systemActor('cli'), body);
+          const view = await applyMailSettings(ctx, cliActor(), body);
           say('cli.settings.saved', { version: view.version });
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
