@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { type DependencyList, useState } from 'react';
+import { useLoader } from '../api/use-loader';
 import { useI18n } from '../i18n/i18n';
 import { Button } from './Button';
 
@@ -26,6 +27,23 @@ export function useCursorPages() {
       setCursors([undefined]);
     },
   };
+}
+
+/**
+ * A list read a page at a time under a filter: choosing a filter starts again at its first page
+ * and marks the list filtered, which FilterOutcome then says to a screen reader.
+ */
+export function useFilteredPages<F, T>(initial: NoInfer<F>, load: (filter: F, cursor: string | undefined) => Promise<T>, deps: DependencyList = []) {
+  const [filter, setFilter] = useState<F>(initial);
+  const [filtered, setFiltered] = useState(false);
+  const pages = useCursorPages();
+  const { state, reload } = useLoader(() => load(filter, pages.cursor), [filter, pages.cursor, ...deps]);
+  const choose = (next: F) => {
+    setFilter(next);
+    setFiltered(true);
+    pages.restart();
+  };
+  return { filter, choose, filtered, pages, state, reload };
 }
 
 export function Pager({ pages, nextCursor }: { pages: ReturnType<typeof useCursorPages>; nextCursor: string | null }) {

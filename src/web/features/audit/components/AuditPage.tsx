@@ -4,8 +4,7 @@ import { DataTable } from '../../../shared/components/DataTable';
 import { FilterOutcome } from '../../../shared/components/FilterOutcome';
 import { Loading } from '../../../shared/components/Loading';
 import { PageHeader } from '../../../shared/components/PageHeader';
-import { Pager, useCursorPages } from '../../../shared/components/Pager';
-import { useLoader } from '../../../shared/api/use-loader';
+import { Pager, useFilteredPages } from '../../../shared/components/Pager';
 import { type I18n, useI18n } from '../../../shared/i18n/i18n';
 import { Time } from '../../../shared/i18n/Time';
 import { loadAuditEntries } from '../api/audit';
@@ -23,15 +22,10 @@ export function AuditPage() {
   const { t } = i18n;
   const id = useId();
   const [typed, setTyped] = useState('');
-  const [action, setAction] = useState('');
-  const [filtered, setFiltered] = useState(false);
-  const pages = useCursorPages();
-  const { state, reload } = useLoader(() => loadAuditEntries(action, pages.cursor), [action, pages.cursor]);
+  const { choose, filtered, pages, state, reload } = useFilteredPages('', loadAuditEntries);
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    setAction(typed.trim());
-    setFiltered(true);
-    pages.restart();
+    choose(typed.trim());
   };
   return (
     <>

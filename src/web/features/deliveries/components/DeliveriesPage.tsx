@@ -1,28 +1,18 @@
-import { useState } from 'react';
 import { DELIVERY_STATES, type DeliveryView, MAIL_KINDS, type MailKind } from '../../../../contracts/mail';
 import { Loading } from '../../../shared/components/Loading';
 import { PageHeader } from '../../../shared/components/PageHeader';
-import { Pager, useCursorPages } from '../../../shared/components/Pager';
-import { useLoader } from '../../../shared/api/use-loader';
+import { Pager, useFilteredPages } from '../../../shared/components/Pager';
 import { DataTable } from '../../../shared/components/DataTable';
 import { FilterChoice } from '../../../shared/components/FilterChoice';
 import { FilterOutcome } from '../../../shared/components/FilterOutcome';
 import { useI18n } from '../../../shared/i18n/i18n';
 import { Time } from '../../../shared/i18n/Time';
-import { type DeliveryFilter, loadDeliveries } from '../api/deliveries';
+import { loadDeliveries } from '../api/deliveries';
 
 /** 配信ログ (SPEC §2.1): each mail's state, attempts, last error in the reader's language and the server's reply. */
 export function DeliveriesPage() {
   const { t } = useI18n();
-  const [filter, setFilter] = useState<DeliveryFilter>({});
-  const [filtered, setFiltered] = useState(false);
-  const pages = useCursorPages();
-  const { state, reload } = useLoader(() => loadDeliveries(filter, pages.cursor), [filter, pages.cursor]);
-  const choose = (next: DeliveryFilter) => {
-    setFilter(next);
-    setFiltered(true);
-    pages.restart();
-  };
+  const { filter, choose, filtered, pages, state, reload } = useFilteredPages({}, loadDeliveries);
   return (
     <>
       <PageHeader title={t('deliveries.title')}>

@@ -1,15 +1,14 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { RUN_STATES, type RunView, THREAD_KINDS } from '../../../../contracts/monitoring';
 import { durationOf } from '../../../../i18n/duration';
 import { DataTable } from '../../../shared/components/DataTable';
 import { FilterChoice } from '../../../shared/components/FilterChoice';
 import { FilterOutcome } from '../../../shared/components/FilterOutcome';
 import { Loading } from '../../../shared/components/Loading';
-import { Pager, useCursorPages } from '../../../shared/components/Pager';
-import { useLoader } from '../../../shared/api/use-loader';
+import { Pager, useFilteredPages } from '../../../shared/components/Pager';
 import { type Translate, useI18n } from '../../../shared/i18n/i18n';
 import { Time } from '../../../shared/i18n/Time';
-import { loadRuns, type RunFilter, type RunState } from '../api/monitoring';
+import { loadRuns, type RunState } from '../api/monitoring';
 import { type MonitoringText, useMonitoringText } from './use-monitoring-text';
 
 /** 処理の一覧: the runs, newest first, filtered by kind and outcome, a page at a time. */
@@ -17,15 +16,7 @@ export function RunsList({ refreshed }: { refreshed: number }) {
   const { t } = useI18n();
   const mt = useMonitoringText();
   const headingId = useId();
-  const [filter, setFilter] = useState<RunFilter>({});
-  const [filtered, setFiltered] = useState(false);
-  const pages = useCursorPages();
-  const { state, reload } = useLoader(() => loadRuns(filter, pages.cursor), [filter, pages.cursor, refreshed]);
-  const choose = (next: RunFilter) => {
-    setFilter(next);
-    setFiltered(true);
-    pages.restart();
-  };
+  const { filter, choose, filtered, pages, state, reload } = useFilteredPages({}, loadRuns, [refreshed]);
   return (
     <section className="monitoring-part" aria-labelledby={headingId}>
       <h2 id={headingId}>{mt('runs.title')}</h2>
