@@ -1016,4 +1016,35 @@ describe.each(dialects())('the alert while the worker leaves a failing server al
     expect(alert).toMatchObject({ to: 'ops@example.jp', subject: '【Tayori】メールを送信できない状態が続いています' });
     expect((await admin.request('GET', '/api/mail/deliveries?kind=app')).json().deliveries[0]).toMatchObject({ state: 'queued', attempts: 0 });
   });
+
+  it('goes through the dev mailbox as soon as it is written, not at the next try of the failing server', async ({ skip }) => {
+    if (dialect.skip) skip('no PostgreSQL');
+    const clock = testClock();
+    const devMailboxPort = await freePort();
+    t = await createTestApp(dialect, {
+      clock,
+      env: { TAYORI_OUTBOX_RETRY_BASE_MS: '1200000', TAYORI_TRANSPORT_ALERT_AFTER_MS: '300000', TAYORI_DEV_MAILBOX: '1', TAYORI_DEV_MAILBOX_PORT: String(devMailboxPort) },
+    });
+    const devMailbox = await startDevMailbox(t.ctx);
+    try {
+      const admin = await login(t.app);
+      await saveMailSettings(admin, smtpSettingsForm(await closedPort()));
+      await createMailApi(t.ctx).enqueue(t.ctx.db, { to: 'tanaka@example.jp', subject: '件名', text: '本文' });
+      worker = new OutboxWorker(t.ctx);
+      await worker.deliverDueMails();
+
+      clock.advance(5 * 60_000 + 1_000);
+      // Before, the alert waited in the outbox until the back-off let the worker try the server again (10–20 minutes).
+      await worker.deliverDueMails();
+      const [alert] = (await admin.request('GET', '/api/mail/deliveries?kind=alert')).json().deliveries;
+      expect(alert).toMatchObject({ state: 'sent', attempts: 1 });
+      expect((await admin.request('GET', '/api/dev-mailbox')).json().messages.map((mail: { subject: string }) => mail.subject)).toEqual([
+        '【Tayori】メールを送信できない状態が続いています',
+      ]);
+    } finally {
+      await worker?.stop();
+      worker = undefined;
+      await devMailbox?.stop();
+    }
+  });
 });

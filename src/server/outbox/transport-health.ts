@@ -59,19 +59,20 @@ export class TransportHealth {
    * incident has lasted long enough: this sends the alert when the banner appears, not at the
    * next try, which the back-off may put many minutes later.
    */
-  async alertWhenDue(): Promise<void> {
+  async alertWhenDue(): Promise<boolean> {
     const now = this.ctx.clock.now();
-    if (this.known !== 'failing' || now.getTime() < this.alertDueBy) return;
+    if (this.known !== 'failing' || now.getTime() < this.alertDueBy) return false;
     this.alertDueBy = Number.POSITIVE_INFINITY;
-    await this.alertOncePerIncident(now, this.ctx.config.transportAlertAfterMs);
+    return this.alertOncePerIncident(now, this.ctx.config.transportAlertAfterMs);
   }
 
-  private async alertOncePerIncident(now: Date, afterMs: number): Promise<void> {
+  /** Whether this wrote the incident's alert. */
+  private async alertOncePerIncident(now: Date, afterMs: number): Promise<boolean> {
     const cutoff = new Date(now.getTime() - afterMs).toISOString();
-    await this.ctx.db.transaction().execute(async (trx) => {
-      if (!(await claimIncidentAlert(trx, now.toISOString(), cutoff))) return;
+    return this.ctx.db.transaction().execute(async (trx) => {
+      if (!(await claimIncidentAlert(trx, now.toISOString(), cutoff))) return false;
       const { settings } = await readMailSettings(trx);
-      if (settings.suspensionRecipients.length === 0) return;
+      if (settings.suspensionRecipients.length === 0) return false;
       const organisation = await getOrganisation(trx);
       const state = await readTransportState(trx);
       const locale = organisation.defaultLocale;
@@ -96,6 +97,7 @@ export class TransportHealth {
         },
         { kind: 'alert' },
       );
+      return true;
     });
   }
 }

@@ -138,8 +138,9 @@ export class OutboxWorker {
    */
   async deliverDueMails(): Promise<number> {
     if (!(await this.backoff.mayDeliver())) {
-      await this.health.alertWhenDue();
-      return 0;
+      // The alert written now leaves the other way at once, not at the next try of the failing server.
+      if (!(await this.health.alertWhenDue())) return 0;
+      return this.deliverAlertsViaFallback(await this.configuredTarget());
     }
     const record = await readMailSettings(this.ctx.db);
     if (!record.settings.sendingEnabled) {
@@ -156,6 +157,11 @@ export class OutboxWorker {
     if (!pass.transportFault) return pass.processed;
     await this.transportDown(pass.transportFault);
     return pass.processed + (await this.deliverAlertsViaFallback(target));
+  }
+
+  private async configuredTarget(): Promise<SmtpTarget | null> {
+    const resolution = resolveDeliveryTarget(this.ctx, await readMailSettings(this.ctx.db));
+    return resolution.ok ? resolution.target : null;
   }
 
   /** While the configured transport fails, the admins' alert may still leave another way (SPEC §2.5). */
