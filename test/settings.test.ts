@@ -318,8 +318,20 @@ describe.each(dialects())('メール送信設定 on $name', (dialect) => {
       const response = await put(admin, body);
       expect(response.statusCode).toBe(422);
       const paths = response.json().error.fields.map((f: { path: string }) => f.path);
-      expect(paths).toEqual(expect.arrayContaining(['smtp.port', 'monitoring.intervalMinutes', 'senderAddress']));
+      expect(paths).toEqual(expect.arrayContaining(['smtp.port', 'smtp.host', 'monitoring.intervalMinutes', 'senderAddress']));
       expect(await getView(admin)).toEqual(saved);
+      // Before, a bad port hid the empty host until the port was fixed and saved again.
+      for (const port of [70000, 25.5, 'abc']) {
+        expect(await checkedProblems(formWith('smtp.host', '', formWith('smtp.port', port)))).toEqual([
+          ['smtp.port', expect.stringMatching(/^validation\./)],
+          ['smtp.host', 'settings.required_to_send'],
+        ]);
+      }
+      // An invalid host is its own problem, not also a missing one.
+      expect(await checkedProblems(formWith('smtp.host', 'bad host', formWith('smtp.port', 70000)))).toEqual([
+        ['smtp.host', 'settings.host_invalid'],
+        ['smtp.port', 'validation.too_big'],
+      ]);
     });
 
     it('lists the monitoring rules across fields beside a fraction or a wrong type in another monitoring field', async () => {

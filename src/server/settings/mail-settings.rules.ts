@@ -3,6 +3,7 @@ import {
   type MailSettingsForm,
   mailSettingsFormSchema,
   type SmtpForm,
+  smtpFormSchema,
 } from '../../contracts/mail-settings.js';
 import type { MessageKey, MessageParams } from '../../i18n/index.js';
 import type { AppContext } from '../context.js';
@@ -34,6 +35,8 @@ export function visibleFieldsFor(mode: MailMode): string[] {
 interface FormCheck {
   form: Partial<MailSettingsForm>;
   given: ReadonlySet<string>;
+  /** The valid fields of a given `smtp` section that is invalid as a whole. */
+  smtpFields?: Partial<SmtpForm>;
 }
 
 type FormKey = keyof MailSettingsForm;
@@ -62,7 +65,20 @@ function checkOfInvalidBody(body: unknown): FormCheck {
     const result = schema.safeParse((body as Record<string, unknown>)[key]);
     if (result.success) form[key] = result.data;
   }
-  return { form: form as Partial<MailSettingsForm>, given };
+  const smtp = (body as Record<string, unknown>).smtp;
+  const smtpFields = given.has('smtp') && !form.smtp ? validFieldsOf(smtp) : undefined;
+  return { form: form as Partial<MailSettingsForm>, given, smtpFields };
+}
+
+/** A bad port must not hide an empty host: each field of the section, checked on its own. */
+function validFieldsOf(smtp: unknown): Partial<SmtpForm> {
+  if (typeof smtp !== 'object' || smtp === null || Array.isArray(smtp)) return {};
+  const fields: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(smtpFormSchema.shape)) {
+    const result = schema.safeParse((smtp as Record<string, unknown>)[key]);
+    if (result.success) fields[key] = result.data;
+  }
+  return fields as Partial<SmtpForm>;
 }
 
 /** The form of a request body, or a 422 listing every problem: schema, mode and sending rules together. */
@@ -127,8 +143,9 @@ function sendingProblems(record: MailSettingsRecord, check: FormCheck): FieldPro
   if (effective(check, 'server', record.settings.server) !== 'smtp') return [];
   const problems: FieldProblem[] = [];
   const smtp = effective(check, 'smtp', record.settings.smtp);
+  const host = smtp === UNKNOWN ? check.smtpFields?.host : smtp.host;
+  if (host === null || host === '') problems.push(problem('smtp.host', 'settings.required_to_send'));
   if (smtp !== UNKNOWN) {
-    if (!smtp.host) problems.push(problem('smtp.host', 'settings.required_to_send'));
     if (smtp.authEnabled && smtpPasswordSource(record, { password: undefined, ...smtp }) === null) {
       problems.push(problem('smtp.password', passwordMissingReason(record, smtp)));
     }
