@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import { freePort } from '../support/cli.js';
 import { describeInBrowser } from './support/browser.js';
-import { expectText, newPage, openDevMail, screenshot, signIn } from './support/pages.js';
+import { expectText, focusedLabel, newPage, openDevMail, screenshot, signIn } from './support/pages.js';
 import { browserSuite } from './support/suite.js';
 
 /**
@@ -105,6 +105,8 @@ describeInBrowser('アカウント停止 in the browser', () => {
       await menu().getByRole('link', { name: 'アカウント停止' }).click();
       await row.getByRole('button', { name: `停止解除: ${USER.displayName}(${USER.loginId})` }).click();
       await expectText(dialog().getByRole('heading'), `${USER.displayName}(${USER.loginId})の停止を解除しますか?`);
+      // It opens on キャンセル: before, on 停止解除, so a second Enter lifted the suspension unasked.
+      await expect.poll(() => focusedLabel(suite.page)).toBe('キャンセル');
       await dialog().getByRole('button', { name: 'キャンセル' }).click();
       await dialog().waitFor({ state: 'detached' });
       expect(((await suite.server.api.request('GET', '/api/suspensions')).json as unknown[]).length).toBe(1);

@@ -194,6 +194,8 @@ describeInBrowser('メール送信設定 in the browser', () => {
 
     await save();
     await expectText(suite.page.getByRole('status').filter({ hasText: '設定を保存しました。' }), '設定を保存しました。');
+    // The focus stays where the reader pressed: before, the form was made anew and the focus fell to the top of the page.
+    await expect.poll(() => focusedLabel(suite.page)).toBe('設定完了');
     expect(await field('アカウント停止通知メール送信先メールアドレス').inputValue()).toBe('ops@example.jp; it@example.jp');
     const password = suite.page.getByRole('group', { name: '認証パスワード' });
     await expectText(password, '設定済み');

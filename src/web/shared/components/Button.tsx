@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes } from 'react';
+import type { ComponentProps } from 'react';
 
 /**
  * A button that may be unavailable for a while (a check running, a save under way, no next page)
@@ -6,7 +6,7 @@ import type { ButtonHTMLAttributes } from 'react';
  * browser leaves, dropping the focus to the top of the page (a screen reader then reads from
  * there). A press meanwhile does nothing, a submit included.
  */
-export function Button({ unavailable, onClick, ...button }: ButtonHTMLAttributes<HTMLButtonElement> & { unavailable: boolean }) {
+export function Button({ unavailable, onClick, ...button }: ComponentProps<'button'> & { unavailable: boolean }) {
   return (
     <button
       type="button"

@@ -50,6 +50,7 @@ export function SuspensionsSection() {
         <ConfirmDialog
           title={text('lockout.lift.title', { name: lifting.displayName, loginId: lifting.loginId })}
           confirmLabel={text('lockout.lift')}
+          danger
           onConfirm={() => lift(lifting)}
           onCancel={() => setLifting(null)}
         >

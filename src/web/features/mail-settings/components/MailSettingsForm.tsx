@@ -1,4 +1,4 @@
-import { Suspense, useLayoutEffect, useRef, useState } from 'react';
+import { Suspense, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { FormProvider, useForm, useWatch } from 'react-hook-form';
 import { labelledPathOf, type MailSettingsView, mailSettingsFormSchema } from '../../../../contracts/mail-settings';
 import { ApiError } from '../../../shared/api/client';
@@ -40,7 +40,14 @@ export function MailSettingsForm({
 }) {
   const { t, formatTime } = useI18n();
   const element = useRef<HTMLFormElement>(null);
+  const submitButton = useRef<HTMLButtonElement>(null);
   const [outcome, setOutcome] = useState<SaveOutcome>(null);
+  // A save that stored a new version starts the form anew from it (MailSettingsPage); the focus
+  // stays on [設定完了], where the reader was, instead of falling back to the top of the page.
+  useEffect(() => {
+    if (justSaved) submitButton.current?.focus();
+    // Only as the form starts: later renders of the same save must not take the focus back.
+  }, []);
   const [passwordEditing, setPasswordEditing] = useState(!view.settings.smtp.passwordSet);
   // The authorisation is not part of the form: a check can find it revoked, and then it is read again.
   const [gmail, setGmail] = useState(view.settings.gmail);
@@ -180,7 +187,7 @@ export function MailSettingsForm({
               {outcome.failed}
             </Notice>
           )}
-          <Button type="submit" className="button primary" unavailable={form.formState.isSubmitting}>
+          <Button ref={submitButton} type="submit" className="button primary" unavailable={form.formState.isSubmitting}>
             {t('mailsettings.submit')}
           </Button>
         </div>

@@ -57,7 +57,7 @@ function ThreadKindFields({ kind }: { kind: ThreadKind }) {
           label={t('mailsettings.monitoring.long_running_hours')}
           hint={t('mailsettings.monitoring.long_running_hours_hint')}
           numeric
-          choices={HOURS.map((hours) => ({ value: hours, label: t('mailsettings.monitoring.hours', { hours }) }))}
+          choices={HOURS.map((hours) => ({ value: hours, label: hours === 1 ? t('mailsettings.monitoring.one_hour') : t('mailsettings.monitoring.hours', { hours }) }))}
         />
       )}
     </RadioGroupField>
