@@ -169,6 +169,12 @@ describe.each(dialects())('accounts and sessions on $name', (dialect) => {
     const updated = await user.request('PUT', '/api/me', { email: 'sato@例え.jp', locale: 'en', timeZone: 'Europe/London' });
     expect(updated.statusCode).toBe(200);
     expect(updated.json().user).toMatchObject({ email: 'sato@例え.jp', locale: 'en', timeZone: 'Europe/London' });
+    // Typed with the input method left in full-width mode: said so, as in メール送信設定 (before, "The value is not valid.").
+    const fullWidth = await user.request('PUT', '/api/me', { email: 'ｓａｔｏ＠example.jp' });
+    expect(fullWidth.json().error.fields).toEqual([
+      { path: 'email', code: 'address.full_width', message: '"ｓａｔｏ＠example.jp": contains full-width characters. Type the address, and the semicolon ";" between addresses, in half-width characters.' },
+    ]);
+    expect((await user.request('PUT', '/api/me', { email: '' })).json().user.email).toBeNull();
     const promote = await user.request('PUT', '/api/me', { role: 'admin' });
     expect(promote.statusCode).toBe(422);
     expect(promote.json().error.fields).toEqual([expect.objectContaining({ path: 'role', code: 'validation.unknown_field' })]);

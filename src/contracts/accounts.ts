@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addressSchema } from './address.js';
+import { optionalAddressSchema } from './address.js';
 import { localeSchema, requiredText, singleLineText, timeZoneSchema } from './common.js';
 
 export const roleSchema = z.enum(['admin', 'user']);
@@ -21,12 +21,10 @@ export const loginRequest = z.strictObject({
   password: z.string().max(1024),
 });
 
-const optionalEmail = z.union([z.literal('').transform(() => null), z.null(), addressSchema]);
-
 export const createUserRequest = z.strictObject({
   loginId: loginIdSchema,
   displayName: requiredText(100),
-  email: optionalEmail.default(null),
+  email: optionalAddressSchema.default(null),
   role: roleSchema.default('user'),
   /** Left out: the organisation's default language and time zone. */
   locale: localeSchema.optional(),
@@ -36,7 +34,7 @@ export const createUserRequest = z.strictObject({
 
 export const updateUserRequest = z.strictObject({
   displayName: requiredText(100).optional(),
-  email: optionalEmail.optional(),
+  email: optionalAddressSchema.optional(),
   role: roleSchema.optional(),
   locale: localeSchema.optional(),
   timeZone: timeZoneSchema.optional(),
@@ -47,7 +45,7 @@ export const setPasswordRequest = z.strictObject({ password: passwordSchema });
 
 export const updateMeRequest = z.strictObject({
   displayName: requiredText(100).optional(),
-  email: optionalEmail.optional(),
+  email: optionalAddressSchema.optional(),
   locale: localeSchema.optional(),
   timeZone: timeZoneSchema.optional(),
 });

@@ -120,12 +120,25 @@ export function parseAddressList(input: string | readonly string[]): AddressList
 }
 
 /** A single address field. */
-export const addressSchema = z.string().max(1000).transform((value, ctx) => {
+export const addressSchema = z.string().max(1000).transform((value, ctx) => addressOrIssue(value, ctx));
+
+/**
+ * A person's address, which they may not have: '' and null are none. Not a union with
+ * addressSchema, whose failure said only 「値が正しくありません。」 where a full-width `＠` needs
+ * 「全角の文字が含まれています…」.
+ */
+export const optionalAddressSchema = z
+  .string()
+  .max(1000)
+  .nullable()
+  .transform((value, ctx) => (value === null || value === '' ? null : addressOrIssue(value, ctx)));
+
+function addressOrIssue(value: string, ctx: z.RefinementCtx): string {
   const result = parseAddress(value);
   if (result.ok) return result.address;
   ctx.addIssue({ code: 'custom', message: result.problem.code, params: { item: result.problem.item } });
   return z.NEVER;
-});
+}
 
 /** Longest `;` string and longest array taken before parsing them item by item. */
 const MAX_LIST_CHARACTERS = 100_000;
