@@ -204,6 +204,32 @@ describeInBrowser('the admin pages in the browser', () => {
     await expectText(suite.page.getByRole('row', { name: /写しだけのメール/ }).locator('td.addresses'), 'Cc: only-cc@example.jp');
   });
 
+  it('says a waiting mail goes as soon as mail can be sent when its next attempt is already due, and gives the time when it is not', async () => {
+    const token = await createServiceToken(suite.server.api, 'due');
+    expect(await sendMail(token, { to: 'due@example.jp', subject: '送信待ちのメール', text: '本文' })).toBe(202);
+    expect(await sendMail(token, { to: 'later@example.jp', subject: '後で送るメール', text: '本文' })).toBe(202);
+    // As the log reads while the server is down: the worker, not the mail, waits, so the mail stays due.
+    const due = new Date(Date.now() - 5 * 60_000).toISOString();
+    const later = new Date(Date.now() + 60 * 60_000).toISOString();
+    await suite.page.route('**/api/mail/deliveries?**', async (route) => {
+      const answer = await route.fetch();
+      const body = (await answer.json()) as { deliveries: { subject: string; state: string; finishedAt: string | null; nextAttemptAt: string | null }[] };
+      for (const delivery of body.deliveries) {
+        if (delivery.subject === '送信待ちのメール') Object.assign(delivery, { state: 'queued', finishedAt: null, nextAttemptAt: due });
+        if (delivery.subject === '後で送るメール') Object.assign(delivery, { state: 'queued', finishedAt: null, nextAttemptAt: later });
+      }
+      await route.fulfill({ response: answer, json: body });
+    });
+    try {
+      await signIn(suite.page, suite.server.baseUrl, '/deliveries');
+      // Before, 「次回の送信」 gave a time minutes in the past for as long as the outage lasted.
+      await expectText(suite.page.getByRole('row', { name: /送信待ちのメール/ }), '次回の送信: 送信できる状態になりしだい');
+      await expectText(suite.page.getByRole('row', { name: /後で送るメール/ }), /次回の送信: .*\(Asia\/Tokyo\)/);
+    } finally {
+      await suite.page.unrouteAll();
+    }
+  });
+
   it('pages through the delivery log by keyboard: a second press while loading is one page, and the focus stays at the last page', async () => {
     const token = await createServiceToken(suite.server.api, 'paging');
     for (let i = 0; i < 51; i++) expect(await sendMail(token, { to: 'page@example.jp', subject: `ページ送り ${i}`, text: '本文' })).toBe(202);

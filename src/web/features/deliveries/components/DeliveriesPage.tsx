@@ -48,7 +48,7 @@ export function DeliveriesPage() {
 const isMailKind = (kind: string): kind is MailKind => (MAIL_KINDS as readonly string[]).includes(kind);
 
 function DeliveriesTable({ deliveries }: { deliveries: DeliveryView[] }) {
-  const { t, formatTime } = useI18n();
+  const { t } = useI18n();
   if (deliveries.length === 0) return <p>{t('common.empty')}</p>;
   return (
     <DataTable caption={t('deliveries.title')} columns={[t('deliveries.created'), t('deliveries.kind'), t('deliveries.to'), t('deliveries.subject'), t('deliveries.state'), t('deliveries.attempts'), t('deliveries.last_error'), t('deliveries.finished')]} className="deliveries">
@@ -79,16 +79,21 @@ function DeliveriesTable({ deliveries }: { deliveries: DeliveryView[] }) {
             )}
           </td>
           <td>
-            {delivery.finishedAt ? (
-              <Time iso={delivery.finishedAt} />
-            ) : (
-              delivery.nextAttemptAt && t('deliveries.next_attempt', { time: formatTime(delivery.nextAttemptAt) })
-            )}
+            {delivery.finishedAt ? <Time iso={delivery.finishedAt} /> : delivery.nextAttemptAt && <NextAttempt at={delivery.nextAttemptAt} />}
           </td>
         </tr>
       ))}
     </DataTable>
   );
+}
+
+/**
+ * A mail that may go now shows no time: one left due while the server fails (the worker, not the
+ * mail, waits) showed a "next attempt" minutes in the past for as long as the outage lasted.
+ */
+function NextAttempt({ at }: { at: string }) {
+  const { t, formatTime } = useI18n();
+  return Date.parse(at) <= Date.now() ? t('deliveries.next_attempt_due') : t('deliveries.next_attempt', { time: formatTime(at) });
 }
 
 /**
