@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMailApi } from '../src/server/outbox/enqueue.js';
 import { OutboxWorker } from '../src/server/outbox/worker.js';
 import { REFRESH_TOKEN_PURPOSE } from '../src/server/transports/oauth-access-token.js';
-import { type Client, createUserAndLogin, type TestApp } from './support/app.js';
+import { type Client, createTestApp, createUserAndLogin, login, type TestApp } from './support/app.js';
 import type { TestClock } from './support/clock.js';
 import { dialects } from './support/databases.js';
 import {
@@ -18,6 +18,7 @@ import {
   startGmailTestbed,
 } from './support/gmail.js';
 import { saveMailSettings, smtpSettingsForm } from './support/mail-settings.js';
+import { closedPort } from './support/smtp-sink.js';
 import type { StandInGoogle } from './support/stand-in-google.js';
 
 describe.each(dialects())('Gmailを使用する on $name', (dialect) => {
@@ -289,5 +290,23 @@ describe.each(dialects())('a provider that takes the client secret only in the r
     await worker.deliverDueMails();
     await worker.stop();
     expect(bed.google.messages.map((m) => m.subject)).toEqual(['本文で認証']);
+  });
+});
+
+describe.each(dialects())('Google out of reach at [認証情報を取得], on $name', (dialect) => {
+  it('says so with the network’s own words, not an internal code, and stores nothing', async ({ skip }) => {
+    if (dialect.skip) skip('no PostgreSQL');
+    const t = await createTestApp(dialect, { env: { TAYORI_GOOGLE_ISSUER: `http://127.0.0.1:${await closedPort()}`, TAYORI_PUBLIC_URL: PUBLIC_URL } });
+    try {
+      const admin = await login(t.app);
+      const before = (await admin.request('GET', '/api/settings/mail')).json();
+      const response = await admin.request('POST', '/api/settings/mail/gmail/authorize', { clientId: 'client.apps.googleusercontent.com', clientSecret: 'a-client-secret' });
+      expect(response.statusCode).toBe(502);
+      // Before: 「…接続できませんでした(unreachable)。」
+      expect(response.json().error.message).toMatch(/^Googleの認証サーバーに接続できませんでした\(connect ECONNREFUSED 127\.0\.0\.1:\d+\)。/);
+      expect((await admin.request('GET', '/api/settings/mail')).json()).toEqual(before);
+    } finally {
+      await t.close();
+    }
   });
 });

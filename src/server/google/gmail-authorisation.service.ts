@@ -97,9 +97,22 @@ async function issuerCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof OAuthError) throw new AppError('gmail.issuer_unreachable', 502, { detail: error.error });
+    if (error instanceof OAuthError) throw new AppError('gmail.issuer_unreachable', 502, { detail: issuerProblemOf(error) });
     throw error;
   }
+}
+
+/**
+ * What went wrong on the way to Google, as an operator can look it up: the network's own words
+ * (`connect ECONNREFUSED …`, `getaddrinfo ENOTFOUND accounts.google.com`), or Google's error code.
+ * It said `unreachable`, Tayori's own name for all of them.
+ */
+function issuerProblemOf(error: OAuthError): string {
+  if (error.error !== 'unreachable') return error.error;
+  let cause: unknown = error;
+  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+  if (cause instanceof AggregateError && cause.errors[0] instanceof Error) cause = cause.errors[0];
+  return (cause instanceof Error && cause.message.split('\n')[0].slice(0, 200)) || error.error;
 }
 
 /** A refusal carries Google's error code when Google's own answer is the reason. */
