@@ -30,6 +30,17 @@ describeInBrowser('メール送信設定 with the managed relay', () => {
     await screenshot(suite.page, 'settings-managed');
   });
 
+  it('fits a 375-pixel-wide window: the relay sender’s line does not push the page sideways', async () => {
+    await suite.page.setViewportSize({ width: 375, height: 800 });
+    try {
+      await expectText(suite.page.locator('.mode-line dl'), RELAY_SENDER);
+      // Before, the label and the address side by side made the page 110 pixels too wide.
+      expect(await suite.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    } finally {
+      await suite.page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   it('sends the test mail through the relay and saves what the admin may set', async () => {
     await suite.page.getByRole('button', { name: 'テストメール送信' }).click();
     await expectText(suite.page.locator('.check-result'), `テストメールを ${ADMIN_EMAIL} に送信しました。`);
