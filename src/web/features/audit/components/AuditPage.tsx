@@ -1,6 +1,6 @@
-import { type FormEvent, useId, useState } from 'react';
-import { AUDIT_ACTIONS, type AuditEntryView } from '../../../../contracts/audit';
+import { AUDIT_ACTIONS, type AuditAction, type AuditEntryView } from '../../../../contracts/audit';
 import { DataTable } from '../../../shared/components/DataTable';
+import { FilterChoice } from '../../../shared/components/FilterChoice';
 import { FilterOutcome } from '../../../shared/components/FilterOutcome';
 import { Loading } from '../../../shared/components/Loading';
 import { PageHeader } from '../../../shared/components/PageHeader';
@@ -9,47 +9,28 @@ import { type I18n, useI18n } from '../../../shared/i18n/i18n';
 import { Time } from '../../../shared/i18n/Time';
 import { loadAuditEntries } from '../api/audit';
 
-
 /** An action's name in the reader's language; an entry of an action this version does not know (a newer instance's) shows as recorded. */
 function actionName(action: string, { t, has }: I18n): string {
   const key = `audit.action.${action}`;
   return has(key) ? t(key) : action;
 }
 
+const loadOfAction = (action: AuditAction | undefined, cursor: string | undefined) => loadAuditEntries(action ?? '', cursor);
+
 /** 監査ログ (SPEC §6): who changed what and when, secrets masked. */
 export function AuditPage() {
   const i18n = useI18n();
   const { t } = i18n;
-  const id = useId();
-  const [typed, setTyped] = useState('');
-  const { choose, filtered, pages, state, reload } = useFilteredPages('', loadAuditEntries);
-  const apply = (event: FormEvent) => {
-    event.preventDefault();
-    choose(typed.trim());
-  };
+  // Chosen by its name in the reader's language: a box to type the action's code in found
+  // nothing for 「アカウント停止」, only for `account.suspend`.
+  const { filter, choose, filtered, pages, state, reload } = useFilteredPages(undefined, loadOfAction);
   return (
     <>
       <PageHeader title={t('audit.title')}>
         <p>{t('audit.intro')}</p>
       </PageHeader>
-      <form className="filters" onSubmit={apply} aria-label={t('common.filter')}>
-        <div className="field">
-          <label htmlFor={`${id}-action`}>{t('audit.action')}</label>
-          <div id={`${id}-hint`} className="hint">
-            {t('audit.action_hint')}
-          </div>
-          <input id={`${id}-action`} list={`${id}-actions`} value={typed} onChange={(event) => setTyped(event.target.value)} aria-describedby={`${id}-hint`} />
-          <datalist id={`${id}-actions`}>
-            {AUDIT_ACTIONS.map((known) => (
-              <option key={known} value={known}>
-                {actionName(known, i18n)}
-              </option>
-            ))}
-          </datalist>
-        </div>
-        <button type="submit" className="button">
-          {t('common.apply_filter')}
-        </button>
+      <form className="filters" aria-label={t('common.filter')} onSubmit={(event) => event.preventDefault()}>
+        <FilterChoice label={t('audit.action')} value={filter} choices={AUDIT_ACTIONS.map((value) => ({ value, label: actionName(value, i18n) }))} onChange={choose} />
       </form>
       <FilterOutcome state={state} count={(data) => data.entries.length} active={filtered} />
       <Loading state={state} reload={reload}>
