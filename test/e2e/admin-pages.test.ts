@@ -310,6 +310,8 @@ describeInBrowser('the admin pages in the browser', () => {
     const rows = suite.page.getByRole('row').filter({ hasText: '組織設定の変更' });
     await expectText(rows.first(), 'admin');
     await expectText(rows.first(), '(Asia/Tokyo)');
+    // The settings changed, by the name of their page: it read `organisation`.
+    await expectText(rows.first().locator('td').nth(2), /^組織設定$/);
     // Only organisation changes are listed (other tests change the organisation too): the header is the one other row.
     await expect.poll(() => suite.page.getByRole('row').filter({ hasNotText: '組織設定の変更' }).count()).toBe(1);
     await rows.first().getByText('詳細').click();

@@ -15,6 +15,24 @@ function actionName(action: string, { t, has }: I18n): string {
   return has(key) ? t(key) : action;
 }
 
+/**
+ * The settings an action changed, by the name of their page: the target of these actions is an
+ * internal name (`mail_settings`); of the others, a login ID or a token's name, shown as recorded.
+ */
+const SETTINGS_OF_ACTION: Partial<Record<string, 'mail_settings' | 'organisation' | 'lockout_policy'>> = {
+  'settings.mail.update': 'mail_settings',
+  'gmail.authorised': 'mail_settings',
+  'gmail.reauth_required': 'mail_settings',
+  'organisation.update': 'organisation',
+  'settings.lockout.update': 'lockout_policy',
+};
+
+function targetName(entry: AuditEntryView, { t }: I18n): string {
+  const settings = SETTINGS_OF_ACTION[entry.action];
+  if (settings && entry.target === settings) return t(`audit.target.${settings}`);
+  return entry.target ?? '—';
+}
+
 const loadOfAction = (action: AuditAction | undefined, cursor: string | undefined) => loadAuditEntries(action ?? '', cursor);
 
 /** 監査ログ (SPEC §6): who changed what and when, secrets masked. */
@@ -56,13 +74,13 @@ function AuditTable({ entries }: { entries: AuditEntryView[] }) {
           <td>
             <Time iso={entry.at} />
           </td>
-          <td>{entry.actor ?? t('audit.system')}</td>
+          <td>{entry.actor === null || entry.actor === 'system' ? t('audit.system') : entry.actor}</td>
           <th scope="row">
             {actionName(entry.action, i18n)}
             <br />
             <code>{entry.action}</code>
           </th>
-          <td>{entry.target ?? '—'}</td>
+          <td>{targetName(entry, i18n)}</td>
           <td>
             <details>
               <summary>{t('audit.details')}</summary>
