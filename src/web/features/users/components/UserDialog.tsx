@@ -75,7 +75,7 @@ export function UserDialog({
           <SelectField name="role" label={t('users.role')} choices={roleChoices(t)} />
           <SelectField name="locale" label={t('users.locale')} choices={localeChoices(t)} />
           <SelectField name="timeZone" label={t('users.time_zone')} choices={timeZoneChoicesFor(user?.timeZone ?? defaults?.timeZone ?? NEW_USER.timeZone)} />
-          {creating && <TextField name="password" label={t('users.password')} hint={t('users.password_hint')} type="password" autoComplete="new-password" />}
+          {creating && <TextField name="password" label={t('users.password')} hint={t('users.new_password_hint')} type="password" autoComplete="new-password" />}
           {!creating && <CheckboxField name="active" label={t('users.active_label')} hint={t('users.active_hint')} />}
         </ContractForm>
       )}

@@ -58,7 +58,7 @@ export function GmailSection({ view, gmail, leaveSite }: GmailSectionProps) {
           type="password"
           autoComplete="new-password"
           label={t('field.gmail.clientSecret')}
-          hint={gmail.clientSecretSet ? `${t('mailsettings.smtp.password_set')}: ${t('mailsettings.smtp.password_write_only')}` : t('mailsettings.smtp.password_write_only')}
+          hint={gmail.clientSecretSet ? `${t('mailsettings.smtp.password_set')}: ${t('mailsettings.gmail.secret_write_only')}` : t('mailsettings.gmail.secret_write_only')}
           wide
         />
       )}
