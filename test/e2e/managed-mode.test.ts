@@ -25,6 +25,8 @@ describeInBrowser('メール送信設定 with the managed relay', () => {
     await expectText(suite.page.locator('.mode-line'), 'メール自動設定機能を利用中です。');
     await expectText(suite.page.locator('.mode-line dl'), RELAY_SENDER);
     await expectLabelsOf(suite.page, 'managed');
+    // Every part of the page is reached by heading: sending on or off and the suspension mail's recipients were not.
+    expect(await suite.page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['メール自動設定機能', 'メール送信', '送信テスト', 'アカウント停止メール', 'バックグラウンド処理通知設定']);
     expect(await suite.page.getByRole('textbox').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value))).not.toContain(RELAY_SENDER);
     expect(await seriousAccessibilityViolations(suite.page)).toEqual([]);
     await screenshot(suite.page, 'settings-managed');

@@ -37,6 +37,8 @@ export const mailSettingsScreenMessages = defineMessages(
     'mailsettings.server.confirm_gmail_deleted': '保存済みのGmailの認証情報(Client ID、Client secret、認証したアカウント)は、[設定完了]で保存したときに削除されます。',
 
     'mailsettings.smtp.section': 'メールサーバー',
+    'mailsettings.sending.section': 'メール送信',
+    'mailsettings.suspension.section': 'アカウント停止メール',
     'mailsettings.smtp.host_hint': 'ホスト名またはIPアドレス(例: smtp.example.co.jp)',
     'mailsettings.smtp.port_hint': '1〜65535。空欄の場合は587です。',
     'mailsettings.smtp.security.none': 'なし',
@@ -144,6 +146,8 @@ export const mailSettingsScreenMessages = defineMessages(
     'mailsettings.server.confirm_gmail_deleted': 'The saved Gmail credentials (client ID, client secret, authorised account) are deleted when you save with "Save settings".',
 
     'mailsettings.smtp.section': 'Mail server',
+    'mailsettings.sending.section': 'Sending',
+    'mailsettings.suspension.section': 'Account suspension mail',
     'mailsettings.smtp.host_hint': 'Host name or IP address (for example smtp.example.com)',
     'mailsettings.smtp.port_hint': '1–65535. Empty means 587.',
     'mailsettings.smtp.security.none': 'None',

@@ -124,7 +124,8 @@ export function MailSettingsForm({
         )}
         {outcome === 'invalid' && problems.length > 0 && <ErrorSummary problems={problems} />}
 
-        <div className="form-section">
+        <section className="form-section" aria-labelledby="sending-heading">
+          <h2 id="sending-heading">{t('mailsettings.sending.section')}</h2>
           <RadioGroupField<boolean>
             name="sendingEnabled"
             legend={t('field.sendingEnabled')}
@@ -135,7 +136,7 @@ export function MailSettingsForm({
               { value: false, label: t('mailsettings.sending.disabled') },
             ]}
           />
-        </div>
+        </section>
 
         {custom ? (
           <section className="form-section" aria-labelledby="server-heading">
@@ -156,7 +157,8 @@ export function MailSettingsForm({
           </div>
         )}
 
-        <div className="form-section">
+        <section className="form-section" aria-labelledby="suspension-heading">
+          <h2 id="suspension-heading">{t('mailsettings.suspension.section')}</h2>
           <p>{t('mailsettings.suspension_intro')}</p>
           <TextField
             name="suspensionRecipients"
@@ -169,7 +171,7 @@ export function MailSettingsForm({
             }
             wide
           />
-        </div>
+        </section>
 
         <MonitoringFields />
 
