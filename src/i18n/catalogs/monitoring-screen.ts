@@ -61,7 +61,7 @@ export const monitoringScreenMessages = defineMessages(
     'report_tokens.copy_token': 'トークンをコピー',
     'report_tokens.run_line': 'crontab に貼り付ける行',
     'report_tokens.run_line_hint':
-      '先頭に実行日時(例: 0 3 * * *)を付け、末尾の COMMAND を実行するコマンドに置き換えて crontab に追加してください。--name は処理の一覧に表示される名前です。終了コード 0 は正常終了、それ以外の終了やシグナルは異常終了として、標準エラー出力の末尾とともに報告されます。',
+      '先頭に実行日時(例: 0 3 * * *)を付け、末尾の COMMAND を実行するコマンドに置き換えて crontab に追加してください。--name は処理の一覧に表示される名前です。終了コード 0 は正常終了、それ以外の終了やシグナルは異常終了として、標準エラー出力の末尾とともに報告されます。crontab では「%」が特別な意味を持つため「\\%」と書いてあります。シェルで試すときは「\\」を取り除いてください。',
     'report_tokens.copy_line': '行をコピー',
     'report_tokens.revoke_title': 'レポートトークン「{name}」を無効化しますか?',
     'report_tokens.revoke_body': '無効化すると、このトークンを使う処理は報告できなくなります(実行中の処理の終了も記録されません)。元に戻すことはできません。',
@@ -121,7 +121,7 @@ export const monitoringScreenMessages = defineMessages(
     'report_tokens.copy_token': 'Copy the token',
     'report_tokens.run_line': 'Line for the crontab',
     'report_tokens.run_line_hint':
-      'Put the schedule in front (for example 0 3 * * *), replace COMMAND at the end with the command to run, and add the line to the crontab. --name is the name shown in the runs. Exit code 0 is reported as succeeded; any other exit or a signal as failed, with the end of the standard error output.',
+      'Put the schedule in front (for example 0 3 * * *), replace COMMAND at the end with the command to run, and add the line to the crontab. --name is the name shown in the runs. Exit code 0 is reported as succeeded; any other exit or a signal as failed, with the end of the standard error output. A "%" is written "\\%" because cron gives "%" a meaning of its own; to try the line in a shell, remove the "\\".',
     'report_tokens.copy_line': 'Copy the line',
     'report_tokens.revoke_title': 'Revoke the report token "{name}"?',
     'report_tokens.revoke_body': 'Work using this token can no longer report (not even the end of a run under way). This cannot be undone.',
