@@ -1,5 +1,5 @@
 import type { Translate } from '../i18n/i18n';
-import { timeZoneChoices } from '../i18n/i18n';
+import { timeZoneChoices } from '../i18n/time-zones';
 import type { Choice } from './fields';
 
 /** The choices of the language and time zone fields (profile, users, organisation). */

@@ -77,10 +77,3 @@ export function useI18n(): I18n {
   if (!i18n) throw new Error('useI18n outside I18nProvider');
   return i18n;
 }
-
-/** Every time zone the browser knows, for the time zone choices, with the current value kept even if unknown here. */
-export function timeZoneChoices(current: string): string[] {
-  const zones = new Set(['UTC', ...Intl.supportedValuesOf('timeZone')]);
-  zones.add(current);
-  return [...zones].sort();
-}
