@@ -42,6 +42,33 @@ describe.each(dialects())('the API the スレッド監視 page reads, on $name',
     return schema.parse(response.json());
   };
 
+  it('says at once that an outcome its settings did not watch when the run ended will not be reported', async () => {
+    // Data-source runs report only 異常終了; analytics is 無効.
+    await saveMonitoring(admin, sink.port, { intervalMinutes: 5, kinds: { 'data-source': { ...watchEverything, normalEnd: false } } });
+    const finished = async (name: string, kind: 'data-source' | 'analytics-link', outcome: 'succeeded' | 'failed') => {
+      const id = await startRun(t.ctx, { kind, name });
+      await finishRun(t.ctx, id, { outcome });
+    };
+    await finished('正常(対象外)', 'data-source', 'succeeded');
+    await finished('異常(対象)', 'data-source', 'failed');
+    await finished('無効の種類', 'analytics-link', 'failed');
+    const notices = async () =>
+      Object.fromEntries((await read('/api/runs?limit=50', runPageView)).runs.map((run) => [run.name, run.notices.outcome]));
+    // Before the next look: before, all three read 「次回の監視で確認」, though two would never be mailed.
+    expect(await notices()).toMatchObject({
+      '正常(対象外)': { seenAt: null, unwatched: true },
+      '異常(対象)': { seenAt: null, unwatched: false },
+      無効の種類: { seenAt: null, unwatched: true },
+    });
+    clock.advance(5 * MINUTE);
+    await monitor.tick();
+    expect(await notices()).toMatchObject({
+      '正常(対象外)': { reported: false },
+      '異常(対象)': { reported: true },
+      無効の種類: { reported: false },
+    });
+  });
+
   it('lists runs in every state the page shows, newest first, by kind and outcome, a page at a time', async () => {
     const ids: Record<string, string> = {};
     const start = async (name: string, kind: 'data-source' | 'google-calendar-sync' = 'data-source') => {

@@ -76,7 +76,11 @@ export const runView = z.object({
   heartbeatLostAt: z.string().nullable(),
   /** It finished after it had been marked "heartbeat lost". */
   lateFinish: z.boolean(),
-  notices: z.object({ outcome: noticeView, longRunning: noticeView }),
+  notices: z.object({
+    /** `unwatched`: the notification settings did not watch this outcome when the run ended, so no digest will list it. */
+    outcome: noticeView.extend({ unwatched: z.boolean() }),
+    longRunning: noticeView,
+  }),
 });
 export type RunView = z.infer<typeof runView>;
 

@@ -29,7 +29,13 @@ export const runViewOf = (row: RunRow): RunView => ({
   heartbeatLostAt: row.heartbeat_lost_at,
   lateFinish: row.heartbeat_lost_at !== null && row.ended_at !== null,
   notices: {
-    outcome: { seenAt: row.outcome_seen_at, reported: row.outcome_reported === NOTICE_REPORTED, suppressed: row.outcome_reported === NOTICE_SUPPRESSED },
+    outcome: {
+      seenAt: row.outcome_seen_at,
+      reported: row.outcome_reported === NOTICE_REPORTED,
+      suppressed: row.outcome_reported === NOTICE_SUPPRESSED,
+      // A late finish may still be reported with its heartbeat loss (takeUnseenOutcomes).
+      unwatched: row.outcome_watched === 0 && row.heartbeat_lost_at === null,
+    },
     longRunning: {
       seenAt: row.long_running_seen_at,
       reported: row.long_running_reported === NOTICE_REPORTED,

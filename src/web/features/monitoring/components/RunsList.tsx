@@ -144,12 +144,20 @@ function RunError({ text }: { text: string }) {
   );
 }
 
+/** An outcome the settings did not watch when the run ended is not to be reported: said at once, not 「次回の監視で確認」. */
+function outcomeNoticeOf(run: RunView): 'pending' | 'reported' | 'suppressed' | 'not_reported' | null {
+  const { outcome } = run.notices;
+  if (run.outcome === null) return null;
+  if (outcome.seenAt === null) return outcome.unwatched ? 'not_reported' : 'pending';
+  if (outcome.reported) return 'reported';
+  return outcome.suppressed ? 'suppressed' : 'not_reported';
+}
+
 /** Whether the monitor's digest mail reported the run's outcome (and its 長時間), or will. */
 function RunNotices({ run }: { run: RunView }) {
   const mt = useMonitoringText();
-  const { outcome, longRunning } = run.notices;
-  const outcomeNotice =
-    run.outcome === null ? null : outcome.seenAt === null ? 'pending' : outcome.reported ? 'reported' : outcome.suppressed ? 'suppressed' : 'not_reported';
+  const { longRunning } = run.notices;
+  const outcomeNotice = outcomeNoticeOf(run);
   return (
     <>
       {outcomeNotice && <p>{mt(`runs.notice.${outcomeNotice}`)}</p>}
