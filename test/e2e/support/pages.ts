@@ -123,5 +123,8 @@ export async function openDevMail(page: Page, subject: string) {
     )
     .toBe(1);
   await link.click();
+  // Heard as the current mail, not as a toggle button that is pressed.
+  await expect.poll(() => link.getAttribute('aria-current')).toBe('true');
+  expect(await link.getAttribute('aria-pressed')).toBeNull();
   return page.locator('article.dev-mail');
 }

@@ -69,7 +69,8 @@ function MailList({ list, openId, onOpen }: { list: DevMailboxList; openId: stri
           <td>{mail.from ?? '—'}</td>
           <td className="addresses">{mail.to.join(', ')}</td>
           <th scope="row">
-            <button type="button" className="link-button" onClick={() => onOpen(mail.id)} aria-pressed={mail.id === openId}>
+            {/* The mail shown below is the current one; a toggle button ("pressed") it is not. */}
+            <button type="button" className="link-button" onClick={() => onOpen(mail.id)} aria-current={mail.id === openId ? 'true' : undefined}>
               {mail.subject ?? t('devmail.no_subject')}
             </button>
           </th>
