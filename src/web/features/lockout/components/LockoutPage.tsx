@@ -8,6 +8,7 @@ import { loadLockoutPolicy } from '../api/lockout';
 import { useLockoutMessages } from './messages';
 import { PolicyForm } from './PolicyForm';
 import { SuspensionsSection } from './SuspensionsSection';
+import { FormSection } from '../../../shared/components/FormSection';
 
 /** システムの設定 › 環境設定 › アカウント停止 (SPEC §3): the policy, and the suspensions in force with 停止解除. */
 export function LockoutPage() {
@@ -32,8 +33,7 @@ function PolicySection() {
   // After a save the form starts again from what the server stored, saying that it was saved.
   const [saved, setSaved] = useState<LockoutPolicyView | null>(null);
   return (
-    <section className="form-section" aria-labelledby="lockout-policy-heading">
-      <h2 id="lockout-policy-heading">{text('lockout.policy.heading')}</h2>
+    <FormSection title={text('lockout.policy.heading')}>
       <Loading state={state} reload={reload}>
         {(loaded) => {
           const policy = saved && saved.version >= loaded.version ? saved : loaded;
@@ -51,6 +51,6 @@ function PolicySection() {
           );
         }}
       </Loading>
-    </section>
+    </FormSection>
   );
 }

@@ -8,6 +8,7 @@ import { type Outcome, OutcomeNotice } from '../../../shared/forms/use-contract-
 import { Time } from '../../../shared/i18n/Time';
 import { liftSuspension, listSuspensions } from '../api/lockout';
 import { useLockoutMessages } from './messages';
+import { FormSection } from '../../../shared/components/FormSection';
 
 /** 停止中のアカウント, each with 停止解除 behind a confirmation. */
 export function SuspensionsSection() {
@@ -33,10 +34,7 @@ export function SuspensionsSection() {
   };
 
   return (
-    <section className="form-section" aria-labelledby="suspensions-heading">
-      <h2 id="suspensions-heading" ref={heading} tabIndex={-1}>
-        {text('lockout.suspensions.heading')}
-      </h2>
+    <FormSection title={text('lockout.suspensions.heading')} headingRef={heading}>
       <div className="toolbar">
         <button type="button" className="button" onClick={reload}>
           {text('lockout.suspensions.refresh')}
@@ -57,7 +55,7 @@ export function SuspensionsSection() {
           <p>{text('lockout.lift.body')}</p>
         </ConfirmDialog>
       )}
-    </section>
+    </FormSection>
   );
 }
 

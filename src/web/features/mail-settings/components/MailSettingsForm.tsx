@@ -19,6 +19,7 @@ import { MonitoringFields } from './MonitoringFields';
 import { ServerChoice } from './ServerChoice';
 import { SmtpFields } from './SmtpFields';
 import { Button } from '../../../shared/components/Button';
+import { FormSection } from '../../../shared/components/FormSection';
 
 type SaveOutcome = 'invalid' | 'conflict' | { failed: string } | null;
 
@@ -124,8 +125,7 @@ export function MailSettingsForm({
         )}
         {outcome === 'invalid' && problems.length > 0 && <ErrorSummary problems={problems} />}
 
-        <section className="form-section" aria-labelledby="sending-heading">
-          <h2 id="sending-heading">{t('mailsettings.sending.section')}</h2>
+        <FormSection title={t('mailsettings.sending.section')}>
           <RadioGroupField<boolean>
             name="sendingEnabled"
             legend={t('field.sendingEnabled')}
@@ -136,11 +136,10 @@ export function MailSettingsForm({
               { value: false, label: t('mailsettings.sending.disabled') },
             ]}
           />
-        </section>
+        </FormSection>
 
         {custom ? (
-          <section className="form-section" aria-labelledby="server-heading">
-            <h2 id="server-heading">{t('mailsettings.smtp.section')}</h2>
+          <FormSection title={t('mailsettings.smtp.section')}>
             <ServerChoice view={view} />
             {server === 'smtp' ? (
               <SmtpFields view={view} passwordEditing={passwordEditing} setPasswordEditing={setPasswordEditing} />
@@ -150,15 +149,14 @@ export function MailSettingsForm({
               </Suspense>
             )}
             <MailChecks view={view} level={3} onChecked={afterCheck} />
-          </section>
+          </FormSection>
         ) : (
           <div className="form-section">
             <MailChecks view={view} level={2} />
           </div>
         )}
 
-        <section className="form-section" aria-labelledby="suspension-heading">
-          <h2 id="suspension-heading">{t('mailsettings.suspension.section')}</h2>
+        <FormSection title={t('mailsettings.suspension.section')}>
           <p>{t('mailsettings.suspension_intro')}</p>
           <TextField
             name="suspensionRecipients"
@@ -171,7 +169,7 @@ export function MailSettingsForm({
             }
             wide
           />
-        </section>
+        </FormSection>
 
         <MonitoringFields />
 

@@ -3,6 +3,7 @@ import { THREAD_KINDS, type ThreadKind } from '../../../../contracts/mail-settin
 import { CheckboxField, RadioGroupField, SelectField, TextField } from '../../../shared/components/fields';
 import { useI18n } from '../../../shared/i18n/i18n';
 import type { MailSettingsFormValues } from '../model/form-values';
+import { FormSection } from '../../../shared/components/FormSection';
 
 const INTERVALS = Array.from({ length: 12 }, (_, index) => (index + 1) * 5);
 const HOURS = Array.from({ length: 24 }, (_, index) => index + 1);
@@ -11,8 +12,7 @@ const HOURS = Array.from({ length: 24 }, (_, index) => index + 1);
 export function MonitoringFields() {
   const { t } = useI18n();
   return (
-    <section className="form-section" aria-labelledby="monitoring-heading">
-      <h2 id="monitoring-heading">{t('field.monitoring')}</h2>
+    <FormSection title={t('field.monitoring')}>
       <p>{t('mailsettings.monitoring.intro')}</p>
       <SelectField
         name="monitoring.intervalMinutes"
@@ -25,7 +25,7 @@ export function MonitoringFields() {
       {THREAD_KINDS.map((kind) => (
         <ThreadKindFields key={kind} kind={kind} />
       ))}
-    </section>
+    </FormSection>
   );
 }
 
