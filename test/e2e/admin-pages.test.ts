@@ -314,8 +314,48 @@ describeInBrowser('the admin pages in the browser', () => {
     await expectText(rows.first().locator('td').nth(2), /^組織設定$/);
     // Only organisation changes are listed (other tests change the organisation too): the header is the one other row.
     await expect.poll(() => suite.page.getByRole('row').filter({ hasNotText: '組織設定の変更' }).count()).toBe(1);
-    await rows.first().getByText('詳細').click();
+    await rows.first().getByText('詳細', { exact: true }).click();
+    // Each change by its field's label on the page, not as the record's JSON.
+    await expectText(rows.first().locator('dl'), /組織名.*→ 株式会社テスト商事/s);
+    await rows.first().getByText('記録されたデータ').click();
     await expectText(rows.first().locator('pre'), '株式会社テスト商事');
+  });
+
+  it('reads an audit entry as the settings page words it: each field by its label, amounts with their units, times in the reader’s zone', async () => {
+    const policy = (await suite.server.api.request('GET', '/api/settings/lockout')).json as { threshold: number; windowMinutes: number; durationMinutes: number | null };
+    expect(policy.threshold).not.toBe(2);
+    expect((await suite.server.api.request('PUT', '/api/settings/lockout', { ...policy, threshold: 2, durationMinutes: null })).status).toBe(200);
+    try {
+      const userId = await createAdmin(suite.server.api, { loginId: 'audited', displayName: '監査 対象', password: 'audited-pass-1' });
+      for (const attempt of [1, 2]) {
+        const refused = await fetch(`${suite.server.baseUrl}/api/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ loginId: 'audited', password: `wrong-${attempt}` }),
+        });
+        expect(refused.status).toBe(401);
+      }
+      expect((await suite.server.api.request('DELETE', `/api/suspensions/${userId}`)).status).toBe(204);
+
+      await signIn(suite.page, suite.server.baseUrl, '/audit');
+      const detailsOf = async (action: string) => {
+        await suite.page.getByLabel('操作').selectOption({ label: action });
+        const entry = suite.page.getByRole('row').filter({ hasText: action }).first();
+        await entry.getByText('詳細', { exact: true }).click();
+        return entry.locator('dl');
+      };
+      const policyChange = await detailsOf('アカウント停止の設定の変更');
+      // It read {"changes":{"threshold":{"before":5,"after":2},"durationMinutes":{"before":30,"after":null}}}.
+      await expectText(policyChange, new RegExp(`アカウント停止までのログイン失敗回数\\s*${policy.threshold}回 → 2回`));
+      await expectText(policyChange, /停止する時間\(分\)\s*\d+分 → 無期限\(管理者が解除するまで\)/);
+      expect(await policyChange.innerText()).not.toMatch(/threshold|null/);
+
+      const lifted = await detailsOf('アカウント停止の解除');
+      await expectText(lifted, /停止日時\s*\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} JST \(Asia\/Tokyo\)/);
+      await expectText(lifted, /ログイン失敗回数\s*2回/);
+    } finally {
+      await suite.server.api.request('PUT', '/api/settings/lockout', policy);
+    }
   });
 
   it('raises the transport banner on every admin page while mail cannot leave, and lowers it once it can', async () => {

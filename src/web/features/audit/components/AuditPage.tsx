@@ -8,6 +8,7 @@ import { Pager, useFilteredPages } from '../../../shared/components/Pager';
 import { type I18n, useI18n } from '../../../shared/i18n/i18n';
 import { Time } from '../../../shared/i18n/Time';
 import { loadAuditEntries } from '../api/audit';
+import { AuditDetails } from './AuditDetails';
 
 /** An action's name in the reader's language; an entry of an action this version does not know (a newer instance's) shows as recorded. */
 function actionName(action: string, { t, has }: I18n): string {
@@ -82,10 +83,7 @@ function AuditTable({ entries }: { entries: AuditEntryView[] }) {
           </th>
           <td>{targetName(entry, i18n)}</td>
           <td>
-            <details>
-              <summary>{t('audit.details')}</summary>
-              <pre>{JSON.stringify(entry.details, null, 2)}</pre>
-            </details>
+            <AuditDetails action={entry.action} details={entry.details} />
           </td>
           <td>{entry.ip ?? '—'}</td>
         </tr>
