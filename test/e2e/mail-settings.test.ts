@@ -129,6 +129,8 @@ describeInBrowser('メール送信設定 in the browser', () => {
     // Each bad item named, one a line.
     await expectText(errorOf('アカウント停止通知メール送信先メールアドレス'), /「情報 システム <it@example\.jp>」.*\n.*「sales@localhost」: @より後ろのドメイン名が正しくありません/);
     await expectText(group('データソーススレッド処理通知設定').locator('.field-error').first(), '正常終了・異常終了・長時間のいずれかにチェックを付けてください');
+    // A screen reader on the choice hears it refused, as on a text field (the group names why).
+    expect(await group('データソーススレッド処理通知設定').getByRole('radio', { name: '有効', exact: true }).getAttribute('aria-invalid')).toBe('true');
     await expectText(errorOf('メールアドレス'), '通知先のメールアドレスを入力してください');
     // What only the server can check (a sender to send with) is in the same list, not a second round.
     await expectText(errorOf('送信元メールアドレス'), 'メール送信を有効化する場合は入力してください。');

@@ -202,6 +202,7 @@ export function RadioGroupField<V extends string | boolean>({
                 name={field.name}
                 ref={index === 0 ? field.ref : undefined}
                 checked={field.value === choice.value}
+                aria-invalid={error ? true : undefined}
                 aria-describedby={choice.hint ? `${id}-${index}-hint` : undefined}
                 onBlur={field.onBlur}
                 onChange={() => {
