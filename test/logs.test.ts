@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/server/logger.js';
+import { createMailApi } from '../src/server/outbox/enqueue.js';
+import { OutboxWorker } from '../src/server/outbox/worker.js';
 import { ADMIN_PASSWORD, type Client, createUserAndLogin, freshAppEachTest, login } from './support/app.js';
 import { dialects } from './support/databases.js';
 import { smtpSettingsForm } from './support/mail-settings.js';
@@ -101,6 +103,42 @@ describe.each(dialects())('logs on $name', (dialect) => {
       'password-of-a-5xx-4',
     ]) {
       expect(log).not.toContain(secret);
+    }
+  });
+
+  it('mask an SMTP password that the server quotes in its refusal, in the check, the delivery log, the health API and the log', async () => {
+    const password = 'S3cr3t-quoted-pw';
+    const plainAuth = Buffer.from(`\u0000mailer\u0000${password}`).toString('base64');
+    sink = await startSmtpSink({
+      tls: 'none',
+      auth: { user: 'mailer', password: 'the-right-one' },
+      // As some servers do: the refused command's argument, then the password it decoded.
+      authRefusal: ({ username, password: given }) => `5.7.8 Invalid for ${username} ${given} (AUTH PLAIN ${plainAuth})`,
+    });
+    const admin = await login(t.app);
+    const form = smtpSettingsForm(sink.port, { smtp: { authEnabled: true, username: 'mailer', password } });
+    const check = (await admin.request('POST', '/api/settings/mail/test-connection', form)).json();
+    expect(check).toMatchObject({ ok: false, code: 'smtp.auth_rejected' });
+    // The reply is still there to read, the password in none of its forms.
+    expect(check.message).toContain('535 5.7.8 Invalid for mailer ******** (AUTH PLAIN ********)');
+
+    expect((await admin.request('PUT', '/api/settings/mail', form)).statusCode).toBe(200);
+    await createMailApi(t.ctx).enqueue(t.ctx.db, { to: 'a@example.jp', subject: 'x', text: 'y' });
+    const worker = new OutboxWorker(t.ctx);
+    try {
+      await worker.deliverDueMails();
+    } finally {
+      await worker.stop();
+    }
+    expect(sink.authAttempts.map((attempt) => attempt.password)).toContain(password);
+    const deliveries = (await admin.request('GET', '/api/mail/deliveries?kind=app')).json().deliveries;
+    expect(deliveries[0].lastError.reply).toContain('Invalid for mailer ********');
+    const health = await admin.request('GET', '/api/health');
+    expect(health.json().transport.reason.reply).toContain('Invalid for mailer ********');
+    expect(log).toContain('mail transport failing');
+    for (const shown of [JSON.stringify(check), JSON.stringify(deliveries), health.body, log]) {
+      expect(shown).not.toContain(password);
+      expect(shown).not.toContain(plainAuth);
     }
   });
 });

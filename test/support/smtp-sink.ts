@@ -31,6 +31,8 @@ export interface SmtpSinkOptions {
   certificate?: 'trusted' | 'untrusted';
   /** When given, AUTH is required and only these credentials pass. */
   auth?: { user: string; password: string; methods?: ('PLAIN' | 'LOGIN')[] };
+  /** The text of the 535 to a refused AUTH; some servers quote the credentials they refuse. */
+  authRefusal?: (attempt: { username: string | undefined; password: string | undefined }) => string;
   /** AUTH only after STARTTLS, as Postfix with smtpd_tls_auth_only (default false). */
   authNeedsTls?: boolean;
   /** Announce SMTPUTF8 (default true). */
@@ -170,7 +172,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       const accepted = auth.username === options.auth?.user && auth.password === options.auth?.password;
       authAttempts.push({ method: auth.method, username: auth.username, password: auth.password, accepted });
       if (accepted) return callback(null, { user: auth.username });
-      callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+      const refusal = options.authRefusal?.({ username: auth.username, password: auth.password ?? undefined }) ?? '5.7.8 Authentication credentials invalid';
+      callback(Object.assign(new Error(refusal), { responseCode: 535 }));
     },
     onMailFrom(_address, _session, callback) {
       callback(takeFault(pending.mail));

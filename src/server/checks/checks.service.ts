@@ -45,7 +45,7 @@ export async function testConnection(ctx: AppContext, operator: CheckOperator, b
   try {
     await probeEnvelope(ctx, target, recipient, deadline);
   } catch (error) {
-    return failed(operator.locale, faultOf(ctx, error, deadline, 'smtp.check.timeout'));
+    return failed(operator.locale, faultOf(ctx, error, target, deadline, 'smtp.check.timeout'));
   }
   const security = t(operator.locale, `smtp.security.${target.security}`);
   const message = t(operator.locale, 'smtp.check.connection_ok', { host: target.host, port: target.port, security });
@@ -175,7 +175,7 @@ async function sendDirectly(
     await transport.sendMail({ ...options, signal: deadline });
     return null;
   } catch (error) {
-    const fault = faultOf(ctx, error, deadline, 'smtp.test_timeout');
+    const fault = faultOf(ctx, error, target, deadline, 'smtp.test_timeout');
     // The server has the whole mail and never answered: it may well be in the inbox.
     if (messageWritten && fault.reply === undefined) return { scope: 'transient', code: 'smtp.check.possibly_delivered', params: { to: mail.to } };
     return fault;
@@ -219,8 +219,8 @@ function testMailBody(operator: CheckOperator, target: SmtpTarget, sentAt: Date)
 }
 
 /** Past the deadline every failure is the deadline's: nodemailer reports the abort its own way. */
-function faultOf(ctx: AppContext, error: unknown, deadline: AbortSignal, timeoutCode: MessageKey): DeliveryFault {
-  if (!deadline.aborted) return classifySmtpError(error);
+function faultOf(ctx: AppContext, error: unknown, target: SmtpTarget, deadline: AbortSignal, timeoutCode: MessageKey): DeliveryFault {
+  if (!deadline.aborted) return classifySmtpError(error, target.auth);
   const seconds = Math.round(ctx.config.smtpTimeouts.testMailMs / 100) / 10;
   return { scope: 'transport', code: timeoutCode, params: { seconds } };
 }

@@ -291,7 +291,7 @@ export class OutboxWorker {
       }
     } catch (error) {
       timeSend();
-      fault = this.faultOf(error, transporter);
+      fault = this.faultOf(error, transporter, target);
       if (messageWritten) fault = afterWholeMessage(fault);
       else if (!messageStarted) fault = beforeMessage(fault);
       await recordFailure(this.ctx, this.owner, row, fault);
@@ -304,8 +304,8 @@ export class OutboxWorker {
   }
 
   /** A send ended because another one of its sender ran out of time says so, rather than "unexpected error". */
-  private faultOf(error: unknown, transporter: MailSender): DeliveryFault {
-    const fault = classifySmtpError(error);
+  private faultOf(error: unknown, transporter: MailSender, target: SmtpTarget): DeliveryFault {
+    const fault = classifySmtpError(error, target.auth);
     if (!this.cutOff.has(transporter) || fault.code === 'smtp.timeout_send') return fault;
     return { scope: 'transport', code: 'smtp.cut_off_with_another' };
   }

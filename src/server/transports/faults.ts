@@ -1,5 +1,7 @@
 import { cleanForeignText, headAndTail } from '../../contracts/foreign-text.js';
 import { type Locale, type MessageKey, type MessageParams, t } from '../../i18n/index.js';
+import { credentialForms, withoutCredentials } from './credential-echo.js';
+import type { SmtpAuth } from './delivery-target.js';
 import { CaFileError } from './tls-trust.js';
 
 /**
@@ -92,16 +94,30 @@ export function replyAsShown(response: string): string | undefined {
   return shown === '' ? undefined : shown;
 }
 
-export function classifySmtpError(error: unknown): DeliveryFault {
+/** `sentWith`: the credentials the conversation logged in with, masked wherever the server quotes them. */
+export function classifySmtpError(error: unknown, sentWith: SmtpAuth | null = null): DeliveryFault {
   if (error instanceof CaFileError) return { scope: 'transport', code: 'smtp.ca_file_unreadable', params: { path: error.path } };
   if (error instanceof TransportFaultError) return error.fault;
-  const e = (typeof error === 'object' && error !== null ? error : {}) as NodemailerErrorFields;
+  const e = errorFields(error, credentialForms(sentWith));
   const reply = typeof e.response === 'string' ? replyAsShown(e.response) : undefined;
-  const classified = classifyReply(error, e, reply);
+  const classified = classifyReply(e, reply);
   return reply !== undefined && isGmailReply(reply) ? inGmailWords(classified, reply) : classified;
 }
 
-function classifyReply(error: unknown, e: NodemailerErrorFields, reply: string | undefined): DeliveryFault {
+type ErrorFields = NodemailerErrorFields & { message: string };
+
+/** What an error says: its message and the server's reply, the credentials masked in both. */
+function errorFields(error: unknown, credentials: readonly string[]): ErrorFields {
+  const fields = (typeof error === 'object' && error !== null ? error : {}) as NodemailerErrorFields;
+  const message = error instanceof Error ? error.message : typeof fields.message === 'string' ? fields.message : String(error);
+  return {
+    ...fields,
+    message: withoutCredentials(message, credentials),
+    response: typeof fields.response === 'string' ? withoutCredentials(fields.response, credentials) : undefined,
+  };
+}
+
+function classifyReply(e: ErrorFields, reply: string | undefined): DeliveryFault {
   if (reply !== undefined) {
     if (e.responseCode === 421) return fault('transport', 'smtp.server_closing', reply);
     if (isQuotaReply(reply)) return fault('transport', 'smtp.quota', reply);
@@ -116,7 +132,7 @@ function classifyReply(error: unknown, e: NodemailerErrorFields, reply: string |
     case 'ETIMEDOUT':
       return fault('transport', timeoutCode(e.timeoutType));
     case 'ESOCKET':
-      return socketFault(e) ?? unexpected(error);
+      return socketFault(e) ?? unexpected(e);
     case 'ECONNECTION':
       return fault('transient', 'smtp.connection_dropped');
     case 'ETLS':
@@ -127,13 +143,13 @@ function classifyReply(error: unknown, e: NodemailerErrorFields, reply: string |
       return reply ? fault('transport', 'smtp.auth_rejected', reply) : fault('transport', 'smtp.auth_failed');
     case 'EPROTOCOL':
       if (reply && e.command === 'CONN') return fault('transport', 'smtp.greeting_rejected', reply);
-      return reply ? fault('transport', 'smtp.protocol', reply) : unexpected(error);
+      return reply ? fault('transport', 'smtp.protocol', reply) : unexpected(e);
     case 'EENVELOPE':
       return envelopeFault(e, reply);
     case 'EMESSAGE':
       return messageFault(e, reply);
     default:
-      return unexpected(error);
+      return unexpected(e);
   }
 }
 
@@ -236,7 +252,7 @@ function messageFault(e: NodemailerErrorFields, reply: string | undefined): Deli
     : fault('permanent', 'smtp.message_rejected', reply);
 }
 
-function unexpected(error: unknown): DeliveryFault {
-  const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 200);
+function unexpected(e: ErrorFields): DeliveryFault {
+  const detail = e.message.split('\n')[0].slice(0, 200);
   return { scope: 'transport', code: 'smtp.unexpected', params: { detail } };
 }

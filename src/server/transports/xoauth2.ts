@@ -1,6 +1,7 @@
 import type SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import type { AppContext } from '../context.js';
 import type { OAuthMailProvider } from '../google/oauth-mail-provider.js';
+import { withoutCredentials } from './credential-echo.js';
 import { TransportFaultError } from './faults.js';
 import { AUTHORISATION_REPLACED_FAULT, currentAccessToken, REAUTHORISATION_FAULT, reportReauthorisationRequired } from './oauth-access-token.js';
 
@@ -33,9 +34,11 @@ async function offerToken(auth: AuthContext, user: string, token: string): Promi
   if (statusOf(reply) === 334) reply = await auth.sendCommand('');
   const status = statusOf(reply);
   if (status === 235) return null;
-  if (status >= 500) return reply.response;
+  // A server that quotes the command it refuses would put the token in the log and on the screen.
+  const response = withoutCredentials(reply.response, [initial, token]);
+  if (status >= 500) return response;
   // 4xx (e.g. 454 4.7.0, too many logins) is not about the token: reported as the server's reply.
-  throw Object.assign(new Error(`AUTH XOAUTH2 failed: ${reply.response}`), { response: reply.response, responseCode: status });
+  throw Object.assign(new Error(`AUTH XOAUTH2 failed: ${response}`), { response, responseCode: status });
 }
 
 /** nodemailer leaves `status` 0 for a multi-line reply (`535-5.7.8 …`); the first three digits say it. */
