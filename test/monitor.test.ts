@@ -97,8 +97,15 @@ describe.each(dialects())('the monitor on $name', (dialect) => {
         }
       }
     }
-    // Switching everything on reports nothing that was seen while it was off.
+    // Switching everything on reports nothing that ended while it was off: only the runs still
+    // going past 長時間 that were not watched (they never finished), once.
     await saveMonitoring(admin, sink.port, { kinds: everyKind(watchEverything) });
+    clock.advance(10 * MINUTE);
+    const digests = await beat();
+    expect(digests.map((mail) => mail.subject).sort()).toEqual(THREAD_KINDS.map((kind) => `[Tayori] ${KIND_LABELS[kind]}: 長時間 3件`).sort());
+    for (const mail of digests) {
+      expect(listedRuns(mail.text).map((name) => name.split(' ')[0]).sort()).toEqual(['long-running-有効-unchecked', 'long-running-無効-checked', 'long-running-無効-unchecked']);
+    }
     clock.advance(10 * MINUTE);
     expect(await beat()).toEqual([]);
   });
@@ -179,6 +186,32 @@ describe.each(dialects())('the monitor on $name', (dialect) => {
     expect(end!.subject).toBe('[Tayori] データソース: 正常終了 1件');
     expect(end!.text).toContain('所要 2時間10分');
     expect(await runView(exactly)).toMatchObject({ notices: { longRunning: { reported: true }, outcome: { reported: true } } });
+  });
+
+  it('reports a run still going past its 長時間 threshold when 長時間 is switched on, but not one that ended while it was off', async () => {
+    const abnormalOnly = { ...watchEverything, normalEnd: false, longRunning: false, longRunningHours: 2 };
+    await saveMonitoring(admin, sink.port, { intervalMinutes: 5, kinds: { 'data-source': abnormalOnly } });
+    const hanging = await start('data-source', '止まった取込');
+    await start('data-source', '終わった取込').then((id) => {
+      clock.advance(150 * MINUTE);
+      return finish(id, 'succeeded');
+    });
+    clock.advance(30 * MINUTE);
+    expect(await beat()).toEqual([]);
+    clock.advance(5 * MINUTE);
+    expect(await beat()).toEqual([]);
+
+    // The administrator switches 長時間 on because a job hangs.
+    await saveMonitoring(admin, sink.port, { intervalMinutes: 5, kinds: { 'data-source': { ...abnormalOnly, longRunning: true } } });
+    clock.advance(5 * MINUTE);
+    const [digest, ...more] = await beat();
+    expect(more).toEqual([]);
+    expect(digest!.subject).toBe('[Tayori] データソース: 長時間 1件');
+    expect(listedRuns(digest!.text)).toEqual(['止まった取込']);
+    expect(digest!.text).toContain('経過: 3時間10分(実行中)');
+    expect(await runView(hanging)).toMatchObject({ notices: { longRunning: { reported: true } } });
+    clock.advance(5 * MINUTE);
+    expect(await beat()).toEqual([]);
   });
 
   it('marks a run whose heartbeats stopped for 15 minutes 異常終了 and reports its real end later as a late finish', async () => {

@@ -110,8 +110,10 @@ async function settleKind(ctx: AppContext, trx: Database, kind: ThreadKind, watc
 
 /**
  * 長時間, once per run: runs of the kind that passed its threshold — still running now, or having
- * ended after the threshold while no look came (downtime). Marked seen even when not watched, so
- * turning 長時間 on later does not report old runs by surprise. Runs whose heartbeats were just
+ * ended after the threshold while no look came (downtime). While 長時間 is not watched, a run that
+ * has ended is marked seen silently, so turning 長時間 on later does not report old runs by
+ * surprise; one still running is left for a look that watches, so turning it on because a job
+ * hangs reports that job (before, it was marked seen and never reported). Runs whose heartbeats were just
  * found lost are settled first: one of them passed the threshold only if it still heartbeated
  * after it, and is never listed as still running beside its own 異常終了.
  */
@@ -123,7 +125,8 @@ async function settleLongRunning(trx: Database, kind: ThreadKind, watched: Watch
     const lastSeen = lastSignOfLife(run);
     return lastSeen === null || Date.parse(lastSeen) - Date.parse(run.started_at) >= watched.longRunningMs;
   });
-  const marked = await markLongRunningSeen(trx, passed.map((run) => run.id), now.toISOString(), watched.longRunning);
+  const settled = watched.longRunning ? passed : passed.filter((run) => lastSignOfLife(run) !== null);
+  const marked = await markLongRunningSeen(trx, settled.map((run) => run.id), now.toISOString(), watched.longRunning);
   return inStartOrder(marked).map((run) => ({
     notice: 'long-running',
     run,
