@@ -205,7 +205,8 @@ const acceptedCases: Accepted[] = [
   recipients([], []),
   recipients(hundred.join(';'), hundred),
   recipients(['a@x.jp', ' b@y.jp ', 'a@x.jp'], ['a@x.jp', 'b@y.jp']),
-  recipients([...hundred, 'USER0@example.jp'.toLowerCase()], hundred),
+  recipients([...hundred, 'USER0@example.jp'], hundred),
+  recipients('Sec@example.jp;; SEC@EXAMPLE.JP ;sec@Example.jp; b@y.jp', ['Sec@example.jp', 'b@y.jp']),
   {
     name: 'the sender trimmed, its domain lower-cased',
     body: formWith('senderAddress', ' Sender@Example.JP '),

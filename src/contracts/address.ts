@@ -96,7 +96,13 @@ const shorten = (item: string) => (item.length > 80 ? `${item.slice(0, 77)}…` 
 
 export type AddressListResult = { ok: true; addresses: string[] } | { ok: false; problems: AddressProblem[] };
 
-/** `a@x.jp;; b@y.jp;` → ['a@x.jp', 'b@y.jp']: items trimmed, empties skipped, duplicates dropped. */
+/**
+ * `a@x.jp;; b@y.jp;` → ['a@x.jp', 'b@y.jp']: items trimmed, empties skipped, duplicates dropped,
+ * the first spelling kept. Two addresses that differ only in the case of the local part are one:
+ * SPEC §1.7 names the domain, but every mail system of practice delivers `Sec@` and `sec@` to
+ * one mailbox, and Tayori already finds a user by address so (`readersByAddress`); kept apart,
+ * `sec@example.jp; SEC@example.jp` mailed the same person two copies of each notice.
+ */
 export function parseAddressList(input: string | readonly string[]): AddressListResult {
   const items = (typeof input === 'string' ? input.split(';') : input.flatMap((entry) => entry.split(';')))
     .map((item) => item)
@@ -110,7 +116,7 @@ export function parseAddressList(input: string | readonly string[]): AddressList
       problems.push(result.problem);
       continue;
     }
-    const key = toAsciiAddress(result.address);
+    const key = toAsciiAddress(result.address).toLowerCase();
     if (seen.has(key)) continue;
     seen.add(key);
     addresses.push(result.address);
