@@ -875,6 +875,25 @@ describe.each(dialects())('the outbox on $name', (dialect) => {
     expect(await deliveries()).toHaveLength(0);
   });
 
+  it('refuses the line breaks a mail client shows that are not CR or LF (NEL, U+2028, U+2029, C1) in one-line fields', async () => {
+    const fields = await refusedFields({
+      to: [{ name: '山田\u2028Bcc: victim@example.jp', address: 'yamada@example.jp' }],
+      replyTo: { name: '営業\u0085X-Injected: 1', address: 'a@example.jp' },
+      fromName: '総務\u2029部',
+      subject: '請求書\u009b送付',
+      text: '本文の\u2028改行はそのまま',
+      attachments: [{ filename: 'a.csv', contentType: 'text/csv; name="a\u0000\u0085.csv"', content: 'QQ==' }],
+    });
+    expect(fields).toEqual([
+      ['to.0.name', 'validation.control_chars'],
+      ['replyTo.name', 'validation.control_chars'],
+      ['fromName', 'validation.control_chars'],
+      ['subject', 'validation.control_chars'],
+      ['attachments.0.contentType', 'validation.invalid'],
+    ]);
+    expect(await deliveries()).toHaveLength(0);
+  });
+
   it('takes a recipient given as {address} without a name, as nodemailer would', async () => {
     const response = await submit({ to: [{ address: 'yamada@example.jp' }], replyTo: { address: 'sales@example.co.jp' }, subject: '件名', text: 'x' });
     expect(response.statusCode).toBe(202);

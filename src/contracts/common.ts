@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { BIDI_CONTROLS } from './foreign-text.js';
 
-/** Text a person types on one line: no CR, LF, NUL or other control characters. */
+/**
+ * Text a person types on one line: no CR, LF, NUL or other control characters, C1 (U+0080–U+009F,
+ * NEL among them) and the Unicode line and paragraph separators included, which mail clients
+ * show as line breaks in a subject or a sender's name.
+ */
 // eslint-disable-next-line no-control-regex
-export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** What keeps a value from being one line of text, as a message key; null when nothing does. */
 export function oneLineProblem(value: string): 'validation.control_chars' | 'validation.bidi_controls' | null {

@@ -36,7 +36,7 @@ const attachmentSchema = z.strictObject({
   contentType: z
     .string()
     .max(255)
-    .regex(/^[\w.+-]+\/[\w.+-]+(?:\s*;\s*[\w.+-]+=(?:[\w.+-]+|"[^"\\\r\n]*"))*$/, { message: 'validation.invalid' })
+    .regex(/^[\w.+-]+\/[\w.+-]+(?:\s*;\s*[\w.+-]+=(?:[\w.+-]+|"[^"\\\u0000-\u001f\u007f-\u009f\u2028\u2029]*"))*$/, { message: 'validation.invalid' })
     // A container type makes a MIME part that holds no file (multipart/*) or is sent undecoded (message/*).
     .refine((type) => !/^(?:multipart|message)\//i.test(type), { message: 'mail.attachment_container_type' })
     .optional(),
