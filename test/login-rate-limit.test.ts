@@ -41,6 +41,17 @@ describe.each(dialects())('the per-IP login limit on $name', (dialect) => {
     expect((await attempt(other.app)).statusCode).toBe(401);
   });
 
+  it('counts an IPv6 client by its /64, the block one subscriber is given, and an IPv4-mapped address as its IPv4 one', async () => {
+    for (const ip of ['2001:db8:1:2::a', '2001:db8:1:2::b', '2001:0db8:0001:0002:ffff:ffff:ffff:1', '2001:db8:1:2:0:0:0:c']) {
+      expect((await attempt(t.app, ip)).statusCode, ip).toBe(401);
+    }
+    expect((await attempt(other.app, '2001:db8:1:2:abcd::9')).statusCode).toBe(429);
+    expect((await attempt(t.app, '2001:db8:1:3::a')).statusCode).toBe(401);
+
+    for (const ip of ['10.0.0.9', '::ffff:10.0.0.9', '10.0.0.9', '::FFFF:10.0.0.9']) expect((await attempt(t.app, ip)).statusCode, ip).toBe(401);
+    expect((await attempt(t.app, '10.0.0.9')).statusCode).toBe(429);
+  });
+
   it('counts every one of many attempts arriving at once on both instances', async () => {
     const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => attempt(i % 2 ? t.app : other.app, '10.0.0.7')));
     const statuses = answers.map((a) => a.statusCode).sort();
