@@ -189,6 +189,24 @@ describe.each(dialects())('accounts and sessions on $name', (dialect) => {
     }
   });
 
+  it('stores a time zone in the database’s spelling, whatever case it was typed in, so mails name it so', async () => {
+    const admin = await login(t.app);
+    for (const [typed, stored] of [
+      ['asia/tokyo', 'Asia/Tokyo'],
+      ['ASIA/KOLKATA', 'Asia/Kolkata'],
+      ['asia/calcutta', 'Asia/Calcutta'],
+      ['america/new_york', 'America/New_York'],
+      // An alias the database lists under another name stays as given.
+      ['America/Argentina/Buenos_Aires', 'America/Argentina/Buenos_Aires'],
+      ['US/Eastern', 'US/Eastern'],
+    ]) {
+      const response = await admin.request('PUT', '/api/me', { timeZone: typed });
+      expect(response.json().user.timeZone, typed).toBe(stored);
+    }
+    const organisation = await admin.request('PUT', '/api/organisation', { timeZone: 'europe/london' });
+    expect(organisation.json().organisation.timeZone).toBe('Europe/London');
+  });
+
   it('gives a new user the organisation’s default language and time zone unless told otherwise', async () => {
     const admin = await login(t.app);
     await admin.request('PUT', '/api/organisation', { defaultLocale: 'en', timeZone: 'Europe/London' });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BIDI_CONTROLS } from './foreign-text.js';
+import { zoneAsSpelled } from './time-zones.js';
 
 /**
  * Text a person types on one line: no CR, LF, NUL or other control characters, C1 (U+0080–U+009F,
@@ -44,7 +45,8 @@ export const localeSchema = z.enum(['ja', 'en']);
 export const timeZoneSchema = z
   .string()
   .max(64)
-  .refine(isKnownTimeZone, { message: 'validation.time_zone' });
+  .refine(isKnownTimeZone, { message: 'validation.time_zone' })
+  .transform(zoneAsSpelled);
 
 /**
  * An IANA name (`Area/Location`) or UTC. The time-zone data also takes abbreviations and POSIX
