@@ -286,6 +286,17 @@ describe.each(dialects())('hostile input on $name', (dialect) => {
       ]);
     });
 
+    it('an Idempotency-Key sent twice is refused, not joined into a third key ("a, b") that no retry repeats', async () => {
+      const mail = { to: 'a@example.jp', subject: 'x', text: 'y' };
+      const twice = await submitMail(mail, { 'idempotency-key': ['order-1', 'order-2'] as unknown as string });
+      expect(twice.statusCode).toBe(422);
+      expect(twice.json().error.fields).toEqual([
+        { path: 'Idempotency-Key', code: 'mail.idempotency_key_repeated', message: 'Idempotency-Key ヘッダーは1つだけ送ってください。' },
+      ]);
+      expect((await submitMail(mail, { 'idempotency-key': 'order-1, order-2' })).statusCode).toBe(202);
+      expect((await admin.request('GET', '/api/mail/deliveries')).json().deliveries).toHaveLength(1);
+    });
+
     it('a bad Idempotency-Key names the header', async () => {
       const submit = (key: string) => submitMail({ to: 'a@example.jp', subject: 'x', text: 'y' }, { 'idempotency-key': key });
       expect((await submit('k'.repeat(201))).json().error.fields).toEqual([

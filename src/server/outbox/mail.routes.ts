@@ -3,7 +3,7 @@ import { createdServiceTokenAnswerSchema, serviceTokenAnswerSchema, serviceToken
 import { createServiceTokenRequest, deliveryPageSchema, mailRequestHeadersSchema, outgoingMessageSchema } from '../../contracts/mail.js';
 import { deliveryLogQuerySchema, idParamsSchema } from '../../contracts/parameters.js';
 import type { AppContext } from '../context.js';
-import { parseOrThrow } from '../errors.js';
+import { fieldError, parseOrThrow } from '../errors.js';
 import { actorOf } from '../http/auth.js';
 import { fetchPage } from '../http/pagination.js';
 import { deliveryView, readDeliveryLog, submitApplicationMail } from './mail.service.js';
@@ -15,6 +15,7 @@ export function mailRoutes(app: FastifyInstance, ctx: AppContext) {
   // Only a live service token gets this far (checked before the body is read), and attachments
   // of up to 10 MB arrive base64-encoded inside the JSON.
   app.post('/api/mail/messages', { bodyLimit: MAIL_BODY_LIMIT, config: { access: 'service' } }, async (request, reply) => {
+    if (timesSent(request.raw.rawHeaders, 'idempotency-key') > 1) throw fieldError('Idempotency-Key', 'mail.idempotency_key_repeated');
     const headers = { 'Idempotency-Key': request.headers['idempotency-key'] };
     const { 'Idempotency-Key': idempotencyKey } = parseOrThrow(mailRequestHeadersSchema, headers);
     const message = parseOrThrow(outgoingMessageSchema, request.body);
@@ -43,4 +44,15 @@ export function mailRoutes(app: FastifyInstance, ctx: AppContext) {
     const { id } = parseOrThrow(idParamsSchema, request.params);
     return serviceTokenAnswerSchema.parse({ token: await revokeToken(ctx, actorOf(request), id) });
   });
+}
+
+/**
+ * How many times a header came. Node joins a repeated one with ", ": `Idempotency-Key: a` and
+ * `Idempotency-Key: b` became the key `a, b`, which a retry that sends them apart or in another
+ * order does not repeat, so the mail was queued twice.
+ */
+function timesSent(rawHeaders: string[], lowerCaseName: string): number {
+  let times = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].toLowerCase() === lowerCaseName) times++;
+  return times;
 }
