@@ -295,6 +295,18 @@ describe.each(dialects())('メール送信設定 on $name', (dialect) => {
       expect(await getView(admin)).toEqual(saved);
     });
 
+    it('names each item of an address list that is not an address string, as it names a malformed address', async () => {
+      const response = await put(admin, formWith('suspensionRecipients', ['a@example.jp', 5, null, { address: 'b@example.jp' }, 'x'.repeat(1001)]));
+      expect(response.statusCode).toBe(422);
+      expect(response.json().error.fields.map((field: { message: string }) => field.message)).toEqual([
+        '「5」はメールアドレスではありません。メールアドレスは文字列("info@example.co.jp")で指定してください。',
+        '「null」はメールアドレスではありません。メールアドレスは文字列("info@example.co.jp")で指定してください。',
+        '「{"address":"b@example.jp"}」はメールアドレスではありません。メールアドレスは文字列("info@example.co.jp")で指定してください。',
+        `「${'x'.repeat(77)}…」: メールアドレスは254文字以内にしてください。`,
+      ]);
+      expect(await getView(admin)).toEqual(saved);
+    });
+
     /** What POST /api/settings/mail/check finds in the body, as [path, code]; a 422 is expected. */
     async function checkedProblems(body: Record<string, unknown>): Promise<[string, string][]> {
       const checked = await admin.request('POST', '/api/settings/mail/check', body);

@@ -146,13 +146,27 @@ function addressOrIssue(value: string, ctx: z.RefinementCtx): string {
   return z.NEVER;
 }
 
-/** Longest `;` string and longest array taken before parsing them item by item. */
+/** Longest `;` string, longest array and longest item of one taken before parsing them item by item. */
 const MAX_LIST_CHARACTERS = 100_000;
 const MAX_LIST_ITEMS = 1000;
+const MAX_ITEM_CHARACTERS = 1000;
+
+/** Whether every item of an array list is a string of a readable length; each one that is not is named. */
+function itemsAreText(items: unknown[], ctx: z.RefinementCtx): boolean {
+  let allText = true;
+  for (const item of items) {
+    if (typeof item === 'string' && item.length <= MAX_ITEM_CHARACTERS) continue;
+    allText = false;
+    if (typeof item === 'string') ctx.addIssue({ code: 'custom', message: 'address.too_long', params: { item: shorten(item) } });
+    else ctx.addIssue({ code: 'custom', message: 'address.not_text', params: { item: shorten(JSON.stringify(item) ?? String(item)) } });
+  }
+  return allText;
+}
 
 /** A `;` field: a string as typed on the screen, or an array of addresses; yields the list. */
 export const addressListSchema = z
-  .union([z.string(), z.array(z.string().max(1000))])
+  // Items of any type here, each checked below: the union's own failure said only 「値が正しくありません。」.
+  .union([z.string(), z.array(z.unknown()).meta({ items: { type: 'string', maxLength: MAX_ITEM_CHARACTERS } })])
   .transform((value, ctx) => {
     // Checked here rather than by the union's branches, whose failure would only say "invalid".
     if (typeof value === 'string' && value.length > MAX_LIST_CHARACTERS) {
@@ -163,7 +177,8 @@ export const addressListSchema = z
       ctx.addIssue({ code: 'custom', message: 'address.too_many', params: { item: String(value.length), max: MAX_ADDRESSES } });
       return z.NEVER;
     }
-    const result = parseAddressList(value);
+    if (Array.isArray(value) && !itemsAreText(value, ctx)) return z.NEVER;
+    const result = parseAddressList(value as string[]);
     if (result.ok) return result.addresses;
     for (const problem of result.problems) {
       ctx.addIssue({

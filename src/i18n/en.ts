@@ -59,6 +59,7 @@ export const en: Record<MessageKey, string> = {
   'address.local_too_long': '"{item}": the part before @ must be at most 64 characters.',
   'address.local_invalid': '"{item}": the part before @ contains characters that are not allowed.',
   'address.domain_invalid': '"{item}": the domain after @ is not valid.',
+  'address.not_text': '"{item}" is not an address: give each address as a string ("info@example.co.jp").',
   'address.too_long': '"{item}": an address must be at most 254 characters.',
   'address.too_many': 'At most {max} addresses (entered: {item}).',
 

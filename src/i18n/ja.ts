@@ -61,6 +61,7 @@ export const ja = {
   'address.local_too_long': '「{item}」: @より前の部分は64文字以内にしてください。',
   'address.local_invalid': '「{item}」: @より前の部分に使用できない文字があります。',
   'address.domain_invalid': '「{item}」: @より後ろのドメイン名が正しくありません。',
+  'address.not_text': '「{item}」はメールアドレスではありません。メールアドレスは文字列("info@example.co.jp")で指定してください。',
   'address.too_long': '「{item}」: メールアドレスは254文字以内にしてください。',
   'address.too_many': 'メールアドレスは{max}件までです(入力: {item}件)。',
 
