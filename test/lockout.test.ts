@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { neededWidthFor, recordLoginFailure, recordLoginFailureShortOfThreshold } from '../src/server/accounts/lockout.repository.js';
 import { type Client, createUserAndLogin, freshAppEachTest, login } from './support/app.js';
 import { type TestClock, testClock } from './support/clock.js';
 import { dialects } from './support/databases.js';
@@ -157,6 +158,44 @@ describe.each(dialects())('アカウント停止 on $name', (dialect) => {
       clock.advance(3 * MINUTE);
       await failLogins(t.app, 'tanaka', 1);
       expect((await suspensions(admin)).map((s) => s.failures)).toEqual([3]);
+    });
+
+    it('counts the failures of the last window however they fall: a burst across the end of a first failure’s window suspends', async () => {
+      await setLockoutPolicy(admin, { threshold: 5, windowMinutes: 10, durationMinutes: 30 });
+      await failLogins(t.app, 'tanaka', 1);
+      clock.advance(10 * MINUTE - 1_000);
+      await failLogins(t.app, 'tanaka', 3);
+      clock.advance(2_000);
+      // The first failure is out of the window now; the three of a second ago are in it.
+      await failLogins(t.app, 'tanaka', 1);
+      expect(await suspensions(admin)).toEqual([]);
+      // Before, the window ran from the first failure: it began again here at 1, and four more
+      // (eight guesses in two seconds) still did not reach 5.
+      await failLogins(t.app, 'tanaka', 1);
+      expect((await suspensions(admin)).map((s) => s.failures)).toEqual([5]);
+    });
+
+    it('keeps as many failures as the largest threshold needs: the 100th within the window suspends, 150 spread wider never do', async () => {
+      const failure = (secondsIn: number, windowSeconds: number) => {
+        const at = new Date(Date.parse('2026-04-02T00:00:00.000Z') + secondsIn * 1000);
+        return {
+          userId: user.id,
+          at: at.toISOString(),
+          countAfter: new Date(at.getTime() - windowSeconds * 1000).toISOString(),
+          threshold: 100,
+          neededWidth: neededWidthFor(100),
+          resumesAt: null,
+          ip: ATTEMPT_IP,
+        };
+      };
+      // One failure every 10 s in a window of 990 s holds 99 of them: never 100.
+      for (let i = 0; i < 150; i++) expect(await recordLoginFailureShortOfThreshold(t.ctx.db, failure(i * 10, 990)), `failure ${i}`).toBe(true);
+      const row = await t.ctx.db.selectFrom('account_lockouts').selectAll().where('user_id', '=', user.id).executeTakeFirstOrThrow();
+      expect(row.recent_failures).toHaveLength(99 * 24);
+      expect(row.recent_failures.slice(-24)).toBe(failure(1490, 990).at);
+      // In a window of 1000 s, the 99 before it and the next one make 100.
+      expect(await recordLoginFailureShortOfThreshold(t.ctx.db, failure(1500, 1000))).toBe(false);
+      expect(await recordLoginFailure(t.ctx.db, failure(1500, 1000))).toMatchObject({ suspended_at: failure(1500, 1000).at, suspension_failures: 100, recent_failures: '' });
     });
 
     it('resets the count on a successful login', async () => {

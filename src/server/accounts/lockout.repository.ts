@@ -84,6 +84,8 @@ export interface LoginFailure {
   /** Failures that began at or before this time no longer count (the counting window). */
   countAfter: string;
   threshold: number;
+  /** neededWidthFor(threshold), worked out before the statement (a reusable statement takes no arithmetic on its arguments). */
+  neededWidth: number;
   /** When a suspension this failure causes ends; null: 無期限. */
   resumesAt: string | null;
   ip: string | null;
@@ -91,16 +93,29 @@ export interface LoginFailure {
 
 const before = <T>(column: keyof AccountLockoutsTable) => sql<T>`${sql.ref(`account_lockouts.${column}`)}`;
 
-/**
- * Whether this failure starts a new count: nothing counted yet (a success or a suspension reset
- * it), or the first counted failure is as old as the window.
- */
-const startsCount = (failure: LoginFailure) =>
-  sql<boolean>`(${before('failure_count')} = 0 or ${before('first_failure_at')} is null or ${before('first_failure_at')} <= ${failure.countAfter})`;
+/** A failure's time as kept in `recent_failures`: `toISOString()`, always this wide. */
+const TIME_WIDTH = 24;
+/** The most earlier failures any threshold needs (the largest threshold is 100). */
+const REMEMBERED_WIDTH = 99 * TIME_WIDTH;
 
-/** The count after this failure: 1 when it starts a new count, else one more. */
-const countedWith = (failure: LoginFailure) =>
-  sql<number>`(case when ${startsCount(failure)} then 1 else ${before('failure_count')} + 1 end)`;
+/** How much of `recent_failures` a threshold reads: the times of the (threshold − 1) failures before this one. */
+export const neededWidthFor = (threshold: number) => Math.max(0, threshold - 1) * TIME_WIDTH;
+
+/**
+ * Whether this failure reaches the threshold: with it, `threshold` failures fall inside the
+ * counting window, which ends now and began `windowMinutes` ago (a failure exactly that old no
+ * longer counts). So the (threshold − 1)th failure before this one is younger than the window.
+ */
+const reachesThreshold = (failure: LoginFailure) => {
+  const recent = before<string>('recent_failures');
+  return sql<boolean>`(${failure.threshold} <= 1 or (length(${recent}) >= ${failure.neededWidth} and substr(${recent}, length(${recent}) - ${failure.neededWidth} + 1, ${sql.lit(TIME_WIDTH)}) > ${failure.countAfter}))`;
+};
+
+/** The latest times with this failure's, the oldest dropped beyond what any threshold reads. */
+const rememberedWith = (failure: LoginFailure) => {
+  const all = sql<string>`(${before('recent_failures')} || ${failure.at})`;
+  return sql<string>`(case when length(${all}) > ${sql.lit(REMEMBERED_WIDTH)} then substr(${all}, length(${all}) - ${sql.lit(REMEMBERED_WIDTH - 1)}) else ${all} end)`;
+};
 
 /**
  * The row a failure leaves behind, as SQL over the row before it, so the database applies the
@@ -108,16 +123,18 @@ const countedWith = (failure: LoginFailure) =>
  * account and resets the count.
  */
 function afterFailureOfExistingRow(failure: LoginFailure) {
-  const counted = countedWith(failure);
-  const reached = sql<boolean>`${counted} >= ${failure.threshold}`;
+  const reached = reachesThreshold(failure);
+  const counted = sql<number>`${before('failure_count')} + 1`;
   return {
     failure_count: sql<number>`case when ${reached} then 0 else ${counted} end`,
-    first_failure_at: sql<string>`case when ${startsCount(failure)} then ${failure.at} else ${before('first_failure_at')} end`,
+    first_failure_at: sql<string>`case when ${before('failure_count')} = 0 then ${failure.at} else ${before('first_failure_at')} end`,
+    recent_failures: sql<string>`case when ${reached} then '' else ${rememberedWith(failure)} end`,
     last_failure_at: failure.at,
     last_ip: failure.ip,
     suspended_at: sql<string | null>`case when ${reached} then ${failure.at} else ${before('suspended_at')} end`,
     resumes_at: sql<string | null>`case when ${reached} then ${failure.resumesAt} else ${before('resumes_at')} end`,
-    suspension_failures: sql<number | null>`case when ${reached} then ${counted} else ${before('suspension_failures')} end`,
+    // The failures inside the window that suspended it: the threshold (more only if it was lowered meanwhile).
+    suspension_failures: sql<number | null>`case when ${reached} then ${failure.threshold} else ${before('suspension_failures')} end`,
   };
 }
 
@@ -127,6 +144,7 @@ function afterFirstFailure(failure: LoginFailure, reached = 1 >= failure.thresho
     user_id: failure.userId,
     failure_count: reached ? 0 : 1,
     first_failure_at: failure.at,
+    recent_failures: reached ? '' : failure.at,
     last_failure_at: failure.at,
     last_ip: failure.ip,
     suspended_at: reached ? failure.at : null,
@@ -160,11 +178,9 @@ export function recordLoginFailure(db: Database, failure: LoginFailure): Promise
 }
 
 const upsertFailureShortOfThreshold = reusableQuery(
-  (db: Database, userId: string, at: string, countAfter: string, threshold: number, resumesAt: string | null, ip: string | null) => {
-    const failure = { userId, at, countAfter, threshold, resumesAt, ip };
-    return upsertFailure(db, failure, afterFirstFailure(failure, false), (eb) =>
-      eb.and([eb.not(suspendedAt(eb, at)), eb(countedWith(failure), '<', threshold)]),
-    );
+  (db: Database, userId: string, at: string, countAfter: string, threshold: number, neededWidth: number, resumesAt: string | null, ip: string | null) => {
+    const failure = { userId, at, countAfter, threshold, neededWidth, resumesAt, ip };
+    return upsertFailure(db, failure, afterFirstFailure(failure, false), (eb) => eb.and([eb.not(suspendedAt(eb, at)), eb.not(reachesThreshold(failure))]));
   },
 );
 
@@ -175,21 +191,21 @@ const upsertFailureShortOfThreshold = reusableQuery(
  */
 export async function recordLoginFailureShortOfThreshold(db: Database, failure: LoginFailure): Promise<boolean> {
   if (failure.threshold <= 1) return false;
-  const { userId, at, countAfter, threshold, resumesAt, ip } = failure;
-  const result = await upsertFailureShortOfThreshold(db, userId, at, countAfter, threshold, resumesAt, ip);
+  const { userId, at, countAfter, threshold, neededWidth, resumesAt, ip } = failure;
+  const result = await upsertFailureShortOfThreshold(db, userId, at, countAfter, threshold, neededWidth, resumesAt, ip);
   return result.numAffectedRows === 1n;
 }
 
 /** A successful login resets the count; the row returned tells whether a suspension began meanwhile. */
 export function resetFailureCount(db: Database, userId: string): Promise<AccountLockoutRow | undefined> {
-  return db.updateTable('account_lockouts').set({ failure_count: 0 }).where('user_id', '=', userId).returningAll().executeTakeFirst();
+  return db.updateTable('account_lockouts').set({ failure_count: 0, recent_failures: '' }).where('user_id', '=', userId).returningAll().executeTakeFirst();
 }
 
 /** Ends a suspension in force by moving its end to now, and resets the count; undefined when none was in force. */
 export function liftSuspension(db: Database, userId: string, nowIso: string): Promise<AccountLockoutRow | undefined> {
   return db
     .updateTable('account_lockouts')
-    .set({ resumes_at: nowIso, failure_count: 0 })
+    .set({ resumes_at: nowIso, failure_count: 0, recent_failures: '' })
     .where('user_id', '=', userId)
     .where((eb) => suspendedAt(eb, nowIso))
     .returningAll()

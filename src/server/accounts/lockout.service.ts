@@ -23,6 +23,7 @@ import {
   type PolicyColumns,
   recordLoginFailure,
   recordLoginFailureShortOfThreshold,
+  neededWidthFor,
   resetFailureCount,
   type Suspension,
   writeLockoutPolicyRow,
@@ -76,6 +77,7 @@ function failureAt(now: Date, { user, policy: policyRow }: LoginAccount, ip: str
     at: now.toISOString(),
     countAfter: new Date(now.getTime() - policy.windowMinutes * MINUTE_MS).toISOString(),
     threshold: policy.threshold,
+    neededWidth: neededWidthFor(policy.threshold),
     resumesAt: policy.durationMinutes === null ? null : resumptionAfter(now, policy.durationMinutes),
     ip,
   };

@@ -13,6 +13,7 @@ import * as rateLimits from './migrations/2026112790_rate_limits.js';
 import * as outboxLeanerIndexes from './migrations/2026112800_outbox_leaner_indexes.js';
 import * as runOutcomeWatched from './migrations/2026112810_run_outcome_watched.js';
 import * as lockoutWindowStart from './migrations/2026112811_lockout_window_start.js';
+import * as lockoutSlidingWindow from './migrations/2026112812_lockout_sliding_window.js';
 
 /** Exported for tests that need a database as an older version left it. */
 export const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '2026112800_outbox_leaner_indexes': outboxLeanerIndexes,
   '2026112810_run_outcome_watched': runOutcomeWatched,
   '2026112811_lockout_window_start': lockoutWindowStart,
+  '2026112812_lockout_sliding_window': lockoutSlidingWindow,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

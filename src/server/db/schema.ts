@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Table shapes, as Kysely sees them. Conventions (ARCHITECTURE.md §7): IDs are text made in
@@ -213,9 +213,12 @@ export interface LockoutPolicyTable {
 /** Each account's login failures and suspension: runtime state, written by one atomic statement per failure. */
 export interface AccountLockoutsTable {
   user_id: string;
+  /** Failures since the count was last reset (a success, a suspension, a lifting). */
   failure_count: number;
-  /** When the failures being counted began: the counting window runs from here. */
+  /** The first of those failures. */
   first_failure_at: string | null;
+  /** The latest failures' times (at most 99), oldest first, each 24 characters: the sliding counting window. */
+  recent_failures: ColumnType<string, string | undefined, string>;
   last_failure_at: string | null;
   last_ip: string | null;
   /** Kept after the suspension ends; a suspension is in force while resumes_at is null or later than now. */
