@@ -64,7 +64,7 @@ export const en: Record<MessageKey, string> = {
   'address.too_many': 'At most {max} addresses (entered: {item}).',
 
   'settings.host_invalid': 'Enter a host name or an IP address (for example smtp.example.com).',
-  'settings.kind_needs_outcome': 'To enable it, tick at least one of normal end, abnormal end or long-running.',
+  'settings.kind_needs_outcome': 'To enable it, tick at least one of Succeeded, Failed or Long-running.',
   'settings.interval_step': 'Choose a monitoring interval in steps of 5 minutes (5–60).',
   'settings.monitoring_recipients_required': 'Enter at least one address to send thread notifications to.',
   'settings.managed_field': 'This field cannot be set while the managed relay (automatic mail setup) is in use.',
