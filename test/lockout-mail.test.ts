@@ -63,7 +63,8 @@ describe.each(dialects())('suspension mails on $name', (dialect) => {
 
     for (const address of ['joho@example.jp', 'soumu@example.jp']) {
       const copy = mails.get(address)!;
-      expect(copy.subject).toBe('【Tayori】アカウント停止のお知らせ: 田中 太郎(tanaka)');
+      // The login ID, which only an administrator sets, first: a display name is the user's own words.
+      expect(copy.subject).toBe('【Tayori】アカウント停止のお知らせ: tanaka(田中 太郎)');
       expect(copy.text).toContain('停止日時: 2026年4月1日 09:00 JST (Asia/Tokyo) / 2026-04-01 00:00 UTC');
       expect(copy.text).toContain('[アカウント停止]画面で[停止解除]');
       expect(copy.text).toContain('tayori admin unlock tanaka');
@@ -88,11 +89,11 @@ describe.each(dialects())('suspension mails on $name', (dialect) => {
     expect(user.text).toContain(`Source IP address: ${ATTEMPT_IP}`);
 
     const copy = mails.get('joho@example.jp')!;
-    expect(copy.subject).toBe('[Tayori] Account suspended: Jane Smith (smith)');
+    expect(copy.subject).toBe('[Tayori] Account suspended: smith (Jane Smith)');
     expect(copy.text).toContain('Suspended at: 31 Mar 2026, 20:00 GMT-4 (America/New_York) / 2026-04-01 00:00 UTC');
     // Before, the colleague who is a Japanese user read English and New York time too.
     const toColleague = mails.get('soumu@example.jp')!;
-    expect(toColleague.subject).toBe('【Tayori】アカウント停止のお知らせ: Jane Smith(smith)');
+    expect(toColleague.subject).toBe('【Tayori】アカウント停止のお知らせ: smith(Jane Smith)');
     expect(toColleague.text).toContain('停止日時: 2026年4月1日 09:00 JST (Asia/Tokyo) / 2026-04-01 00:00 UTC');
   });
 

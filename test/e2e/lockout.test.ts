@@ -97,7 +97,7 @@ describeInBrowser('アカウント停止 in the browser', () => {
       await expectText(toUser.locator('dl.read-only'), USER.email);
       await expectText(toUser.locator('pre.mail-text'), /停止日時: \d{4}年.+JST \(Asia\/Tokyo\) \/ .+ UTC/);
       await expectText(toUser.locator('pre.mail-text'), '再開日時: 管理者が解除するまで');
-      const copy = await openDevMail(suite.page, `【Tayori】アカウント停止のお知らせ: ${USER.displayName}(${USER.loginId})`);
+      const copy = await openDevMail(suite.page, `【Tayori】アカウント停止のお知らせ: ${USER.loginId}(${USER.displayName})`);
       await expectText(copy.locator('dl.read-only'), SECURITY_DESK);
       await expectText(copy.locator('pre.mail-text'), '送信元IPアドレス: 127.0.0.1');
 

@@ -13,7 +13,7 @@ export const lockoutMessages = defineMessages(
       '再開日時を過ぎると、再びログインできます。\nご自身の操作でない場合は、第三者がログインを試みた可能性があります。システム管理者に連絡し、再開後にパスワードを変更してください。',
     'lockout.mail.user.todo_until_lifted':
       'システム管理者が停止を解除するまで、ログインできません。システム管理者に解除を依頼してください。\nご自身の操作でない場合は、第三者がログインを試みた可能性があります。その旨もシステム管理者に伝え、解除後にパスワードを変更してください。',
-    'lockout.mail.copy.subject': '【Tayori】アカウント停止のお知らせ: {name}({loginId})',
+    'lockout.mail.copy.subject': '【Tayori】アカウント停止のお知らせ: {loginId}({name})',
     'lockout.mail.copy.intro':
       'ログインの失敗が続いたため、次のアカウントを停止しました。\n(このメールは[アカウント停止通知メール送信先メールアドレス]に設定されたアドレスにお送りしています。)',
     'lockout.mail.copy.user_not_mailed': 'このユーザーにはメールアドレスが登録されていないため、ご本人にはこのお知らせを送っていません。停止されたことをご本人に伝えてください。',
@@ -33,7 +33,7 @@ export const lockoutMessages = defineMessages(
       'You can sign in again once the suspension ends.\nIf these attempts were not yours, someone else may have tried to sign in as you: tell your administrator, and change your password once you can sign in again.',
     'lockout.mail.user.todo_until_lifted':
       'You cannot sign in until an administrator lifts the suspension: ask your administrator to do so.\nIf these attempts were not yours, someone else may have tried to sign in as you: tell your administrator, and change your password once the suspension is lifted.',
-    'lockout.mail.copy.subject': '[Tayori] Account suspended: {name} ({loginId})',
+    'lockout.mail.copy.subject': '[Tayori] Account suspended: {loginId} ({name})',
     'lockout.mail.copy.intro':
       'The following account has been suspended after repeated failed logins.\n(You receive this mail because your address is set as an account-suspension notification recipient.)',
     'lockout.mail.copy.user_not_mailed': 'This user has no e-mail address, so they were not sent this notice: let them know their account is suspended.',
