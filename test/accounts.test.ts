@@ -163,10 +163,39 @@ describe.each(dialects())('accounts and sessions on $name', (dialect) => {
     expect((await t.app.inject({ method: 'POST', url: '/api/session', payload: { loginId: 'tanaka', password: 'taken-over-99' } })).statusCode).toBe(401);
   });
 
+  it('asks for the current password to change one’s own e-mail address, and counts a wrong one as a failed login', async () => {
+    const admin = await login(t.app);
+    await setLockoutPolicy(admin, { threshold: 2, windowMinutes: 30, durationMinutes: 30 });
+    const user = await createUserAndLogin(t.app, admin, { loginId: 'sato', email: 'sato@example.jp' });
+    const emailOf = async () => (await user.request('GET', '/api/me')).json().user.email;
+    const refusal = async (body: Record<string, unknown>) => (await user.request('PUT', '/api/me', body)).json().error?.fields;
+
+    // Nothing else needs it, nor the same address in other letters' case.
+    expect((await user.request('PUT', '/api/me', { displayName: '佐藤', email: 'Sato@example.jp', locale: 'en' })).statusCode).toBe(200);
+    for (const email of ['sato@elsewhere.example', '', null]) {
+      expect(await refusal({ email }), String(email)).toEqual([
+        { path: 'currentPassword', code: 'accounts.current_password_for_email', message: 'Enter your current password to change your e-mail address.' },
+      ]);
+    }
+    const changed = await user.request('PUT', '/api/me', { email: 'sato@elsewhere.example', currentPassword: 'user-password-1' });
+    expect(changed.json().user.email).toBe('sato@elsewhere.example');
+
+    expect(await refusal({ email: 'taken@attacker.example', currentPassword: 'wrong-password' })).toEqual([
+      { path: 'currentPassword', code: 'accounts.current_password_wrong', message: 'The current password is wrong.' },
+    ]);
+    expect(await emailOf()).toBe('sato@elsewhere.example');
+    // The wrong one counted: a second suspends the account, ends this session and changes nothing.
+    const second = await user.request('PUT', '/api/me', { email: 'taken@attacker.example', currentPassword: 'wrong-again' });
+    expect(second.json().error.fields[0].code).toBe('accounts.email_change_suspended');
+    expect((await suspensions(admin)).map((s) => s.loginId)).toEqual(['sato']);
+    expect((await user.request('GET', '/api/me')).statusCode).toBe(401);
+    expect((await admin.request('GET', '/api/users')).json().users.find((u: { loginId: string }) => u.loginId === 'sato').email).toBe('sato@elsewhere.example');
+  });
+
   it('lets every user edit their own profile but not their role', async () => {
     const admin = await login(t.app);
     const user = await createUserAndLogin(t.app, admin, { loginId: 'sato' });
-    const updated = await user.request('PUT', '/api/me', { email: 'sato@例え.jp', locale: 'en', timeZone: 'Europe/London' });
+    const updated = await user.request('PUT', '/api/me', { email: 'sato@例え.jp', locale: 'en', timeZone: 'Europe/London', currentPassword: 'user-password-1' });
     expect(updated.statusCode).toBe(200);
     expect(updated.json().user).toMatchObject({ email: 'sato@例え.jp', locale: 'en', timeZone: 'Europe/London' });
     // Typed with the input method left in full-width mode: said so, as in メール送信設定 (before, "The value is not valid.").
@@ -174,7 +203,7 @@ describe.each(dialects())('accounts and sessions on $name', (dialect) => {
     expect(fullWidth.json().error.fields).toEqual([
       { path: 'email', code: 'address.full_width', message: '"ｓａｔｏ＠example.jp": contains full-width characters. Type the address, and the semicolon ";" between addresses, in half-width characters.' },
     ]);
-    expect((await user.request('PUT', '/api/me', { email: '' })).json().user.email).toBeNull();
+    expect((await user.request('PUT', '/api/me', { email: '', currentPassword: 'user-password-1' })).json().user.email).toBeNull();
     const promote = await user.request('PUT', '/api/me', { role: 'admin' });
     expect(promote.statusCode).toBe(422);
     expect(promote.json().error.fields).toEqual([expect.objectContaining({ path: 'role', code: 'validation.unknown_field' })]);

@@ -48,6 +48,8 @@ export const updateMeRequest = z.strictObject({
   email: optionalAddressSchema.optional(),
   locale: localeSchema.optional(),
   timeZone: timeZoneSchema.optional(),
+  /** Asked for only with a new e-mail address (or none). */
+  currentPassword: z.string().max(1024).optional(),
 });
 
 export const changeOwnPasswordRequest = z.strictObject({

@@ -149,6 +149,8 @@ export const en: Record<MessageKey, string> = {
   'devmailbox.banner': 'This is the development mailbox. Do not use it in production.',
 
   'accounts.login_failed': 'The login ID or password is wrong.',
+  'accounts.current_password_for_email': 'Enter your current password to change your e-mail address.',
+  'accounts.email_change_suspended': 'This account is suspended, so its e-mail address cannot be changed. Ask an administrator to lift the suspension.',
   'accounts.current_password_wrong': 'The current password is wrong.',
   'accounts.password_change_suspended': 'This account is suspended, so its password cannot be changed. Ask an administrator to lift the suspension.',
   'accounts.login_id_taken': 'This login ID is already in use.',

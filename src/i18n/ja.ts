@@ -156,6 +156,8 @@ export const ja = {
 
   // ── accounts ──────────────────────────────────────────────────
   'accounts.login_failed': 'ログインIDまたはパスワードが正しくありません。',
+  'accounts.current_password_for_email': 'メールアドレスを変更するには、現在のパスワードを入力してください。',
+  'accounts.email_change_suspended': 'このアカウントは停止されているため、メールアドレスを変更できません。管理者に停止の解除を依頼してください。',
   'accounts.current_password_wrong': '現在のパスワードが正しくありません。',
   'accounts.password_change_suspended': 'このアカウントは停止されているため、パスワードを変更できません。管理者に停止の解除を依頼してください。',
   'accounts.login_id_taken': 'このログインIDは既に使われています。',

@@ -68,6 +68,38 @@ describeInBrowser('the admin pages in the browser', () => {
     }
   });
 
+  it('asks for the current password before changing one’s own e-mail address, next to the field, and only then', async () => {
+    await createAdmin(suite.server.api, { loginId: 'profiler', displayName: '山本', password: 'profiler-pass-1' });
+    const page = await newPage(suite.browser);
+    try {
+      await signIn(page, suite.server.baseUrl, '/profile', 'profiler', 'profiler-pass-1');
+      const confirm = page.getByLabel('現在のパスワード(確認)');
+      const details = page.locator('section', { has: page.getByRole('heading', { name: '登録情報' }) });
+      // Changing the name alone asks for nothing.
+      await page.getByLabel('表示名').fill('山本 一郎');
+      expect(await isShown(confirm)).toBe(false);
+      await details.getByRole('button', { name: '保存' }).click();
+      await expectText(page.getByRole('status').first(), '保存しました。');
+
+      await page.getByLabel('メールアドレス').fill('yamamoto@example.jp');
+      await confirm.waitFor();
+      await details.getByRole('button', { name: '保存' }).click();
+      const errorOfConfirm = page.locator('.field', { has: confirm }).locator('.field-error');
+      await expectText(errorOfConfirm, 'メールアドレスを変更するには、現在のパスワードを入力してください。');
+      await confirm.fill('not-my-password');
+      await details.getByRole('button', { name: '保存' }).click();
+      await expectText(errorOfConfirm, '現在のパスワードが正しくありません。');
+      await confirm.fill('profiler-pass-1');
+      await details.getByRole('button', { name: '保存' }).click();
+      await expectText(page.getByRole('status').first(), '保存しました。');
+      await expect.poll(() => isShown(confirm)).toBe(false);
+      const me = (await suite.server.api.request('GET', '/api/users')).json as { users: { loginId: string; email: string | null }[] };
+      expect(me.users.find((user) => user.loginId === 'profiler')?.email).toBe('yamamoto@example.jp');
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('opens a new user on the organisation’s default language and time zone', async () => {
     await suite.server.api.request('PUT', '/api/organisation', { defaultLocale: 'en', timeZone: 'Europe/London' });
     try {

@@ -40,7 +40,7 @@ export function userRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.put('/api/me', { config: { access: 'user' } }, async (request) => {
     const session = currentSession(request);
-    return userAnswerSchema.parse({ user: await updateMe(ctx, actorOf(request), session.user.id, parseOrThrow(updateMeRequest, request.body)) });
+    return userAnswerSchema.parse({ user: await updateMe(ctx, actorOf(request), session.user.id, session.id, parseOrThrow(updateMeRequest, request.body)) });
   });
 
   app.put('/api/me/password', { config: { access: 'user' } }, async (request, reply) => {

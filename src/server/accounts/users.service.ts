@@ -158,12 +158,47 @@ export async function setUserPassword(ctx: AppContext, actor: Actor, id: string,
   });
 }
 
-export async function updateMe(ctx: AppContext, actor: Actor, userId: string, input: UpdateMeRequest): Promise<UserView> {
+/**
+ * A user changes their own details. A new e-mail address (or none) needs the current password:
+ * the address is where アカウント停止 tells the user someone is guessing their password, and a
+ * session left open or taken over could otherwise send that notice elsewhere without a word.
+ */
+export async function updateMe(ctx: AppContext, actor: Actor, userId: string, currentSessionId: string, input: UpdateMeRequest): Promise<UserView> {
+  const { currentPassword, ...details } = input;
+  const user = await requireUser(ctx.db, userId);
+  if (details.email !== undefined && (details.email ?? '').toLowerCase() !== (user.email ?? '').toLowerCase()) {
+    if (!currentPassword) throw fieldError('currentPassword', 'accounts.current_password_for_email');
+    await proveCurrentPassword(ctx, actor, user, currentSessionId, currentPassword, 'accounts.email_change_suspended');
+  }
   return ctx.db.transaction().execute(async (trx) => {
-    const user = await requireUser(trx, userId);
-    const changes = { display_name: input.displayName, email: input.email, locale: input.locale, time_zone: input.timeZone };
-    return saveUserChanges(trx, ctx, actor, user, changes, 'me.update');
+    const current = await requireUser(trx, userId);
+    const changes = { display_name: details.displayName, email: details.email, locale: details.locale, time_zone: details.timeZone };
+    return saveUserChanges(trx, ctx, actor, current, changes, 'me.update');
   });
+}
+
+/**
+ * Refuses a current password that is wrong, counting it as a failed login: guessing it from a
+ * session is guessing a login (SPEC §3). `whileSuspended` says what a suspension stops.
+ */
+async function proveCurrentPassword(
+  ctx: AppContext,
+  actor: Actor,
+  user: UserRow,
+  currentSessionId: string,
+  currentPassword: string,
+  whileSuspended: 'accounts.password_change_suspended' | 'accounts.email_change_suspended',
+): Promise<void> {
+  const account = await findAccountForLogin(ctx.db, user.login_id);
+  if (!account || isSuspended(account.suspension, ctx.clock.now())) throw fieldError('currentPassword', whileSuspended);
+  if (await passwordAccepted(ctx, account, currentPassword, actor.ip)) return;
+  const after = await findAccountForLogin(ctx.db, user.login_id);
+  if (!after || !isSuspended(after.suspension, ctx.clock.now())) throw fieldError('currentPassword', 'accounts.current_password_wrong');
+  // The session that guessed its way into a suspension ends with it: a suspended account
+  // signs in nowhere, and this session was the one guessing. Others (the user's other
+  // devices) stay, so that wrong logins by someone else never sign the user out.
+  await deleteSession(ctx.db, currentSessionId);
+  throw fieldError('currentPassword', whileSuspended);
 }
 
 /** A user changes their own password; their other sessions end, this one stays. */
@@ -175,18 +210,7 @@ export async function changeOwnPassword(
   input: { currentPassword: string; newPassword: string },
 ): Promise<void> {
   const user = await requireUser(ctx.db, userId);
-  // Guessing the current password from a session is guessing a login: counted the same way.
-  const account = await findAccountForLogin(ctx.db, user.login_id);
-  if (!account || isSuspended(account.suspension, ctx.clock.now())) throw fieldError('currentPassword', 'accounts.password_change_suspended');
-  if (!(await passwordAccepted(ctx, account, input.currentPassword, actor.ip))) {
-    const after = await findAccountForLogin(ctx.db, user.login_id);
-    if (!after || !isSuspended(after.suspension, ctx.clock.now())) throw fieldError('currentPassword', 'accounts.current_password_wrong');
-    // The session that guessed its way into a suspension ends with it: a suspended account
-    // signs in nowhere, and this session was the one guessing. Others (the user's other
-    // devices) stay, so that wrong logins by someone else never sign the user out.
-    await deleteSession(ctx.db, currentSessionId);
-    throw fieldError('currentPassword', 'accounts.password_change_suspended');
-  }
+  await proveCurrentPassword(ctx, actor, user, currentSessionId, input.currentPassword, 'accounts.password_change_suspended');
   const passwordHash = await hashPassword(input.newPassword);
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now().toISOString();

@@ -1,3 +1,4 @@
+import { useWatch } from 'react-hook-form';
 import { changeOwnPasswordRequest, updateMeRequest, type UserView } from '../../../../contracts/accounts';
 import { localeChoices, timeZoneChoicesFor } from '../../../shared/components/choices';
 import { SelectField, TextField } from '../../../shared/components/fields';
@@ -24,6 +25,7 @@ interface DetailsValues {
   email: string;
   locale: 'ja' | 'en';
   timeZone: string;
+  currentPassword: string;
 }
 
 const detailsOf = (user: UserView): DetailsValues => ({
@@ -31,7 +33,11 @@ const detailsOf = (user: UserView): DetailsValues => ({
   email: user.email ?? '',
   locale: user.locale,
   timeZone: user.timeZone,
+  currentPassword: '',
 });
+
+/** A new address, or none, is asked to be confirmed with the password (the server's rule: letters' case aside). */
+const emailChanged = (typed: string, user: UserView) => typed.trim().toLowerCase() !== (user.email ?? '').toLowerCase();
 
 function DetailsForm() {
   const { t } = useI18n();
@@ -39,8 +45,10 @@ function DetailsForm() {
   const { replaceUser } = useSession();
   const contract = useContractForm<DetailsValues>({ schema: updateMeRequest, defaultValues: detailsOf(user) });
   const { form } = contract;
-  const submit = contract.submitWith(async (values) => {
-    const saved = await updateOwnProfile(values);
+  const typedEmail = useWatch({ control: form.control, name: 'email' });
+  const confirming = emailChanged(typedEmail, user);
+  const submit = contract.submitWith(async ({ currentPassword, ...details }) => {
+    const saved = await updateOwnProfile(confirming ? { ...details, currentPassword } : details);
     form.reset(detailsOf(saved));
     // Language and time zone apply at once: the screen re-renders in the chosen language.
     replaceUser(saved);
@@ -52,6 +60,9 @@ function DetailsForm() {
       <ContractForm contract={contract} onSubmit={submit} submitLabel={t('common.save')}>
         <TextField name="displayName" label={t('profile.display_name')} autoComplete="name" />
         <TextField name="email" label={t('profile.email')} hint={t('profile.email_hint')} type="email" autoComplete="email" />
+        {confirming && (
+          <TextField name="currentPassword" label={t('profile.email_password')} hint={t('profile.email_password_hint')} type="password" autoComplete="current-password" />
+        )}
         <SelectField name="locale" label={t('profile.locale')} choices={localeChoices(t)} />
         <SelectField name="timeZone" label={t('profile.time_zone')} hint={t('common.time_zone_hint')} choices={timeZoneChoicesFor(user.timeZone)} />
       </ContractForm>
