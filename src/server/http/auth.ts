@@ -18,6 +18,8 @@ export type Access = 'public' | 'user' | 'admin' | 'service' | 'report';
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** The route reads no body: an empty one with Content-Type application/json is taken as none. */
+    bodyOptional?: boolean;
   }
   interface FastifyRequest {
     locale: Locale;

@@ -28,7 +28,7 @@ export function runRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply.code(201).send(startedRunSchema.parse({ id: await startRun(ctx, run) }));
   });
 
-  app.post('/api/runs/:id/heartbeat', { config: { access: 'report' } }, async (request, reply) => {
+  app.post('/api/runs/:id/heartbeat', { config: { access: 'report', bodyOptional: true } }, async (request, reply) => {
     const { id } = parseOrThrow(idParamsSchema, request.params);
     await heartbeatRun(ctx, id, { kind: reporterOf(request).kind });
     return reply.code(204).send();
