@@ -170,8 +170,17 @@ describe.each(dialects())('accounts and sessions on $name', (dialect) => {
     const emailOf = async () => (await user.request('GET', '/api/me')).json().user.email;
     const refusal = async (body: Record<string, unknown>) => (await user.request('PUT', '/api/me', body)).json().error?.fields;
 
-    // Nothing else needs it, nor the same address in other letters' case.
+    // An administrator changes their own address on the profile too, with the password.
+    const adminId = (await admin.request('GET', '/api/me')).json().user.id;
+    expect((await admin.request('PUT', `/api/users/${adminId}`, { email: 'admin@attacker.example' })).json().error.fields).toEqual([
+      { path: 'email', code: 'accounts.own_email_on_profile', message: '自分のメールアドレスは、プロフィール画面で現在のパスワードを入力して変更してください。' },
+    ]);
+    expect((await admin.request('PUT', `/api/users/${user.id}`, { email: 'sato@example.jp', displayName: 'さとう' })).statusCode).toBe(200);
+
+    // Nothing else needs it, nor the same address in other letters' case or its domain in punycode.
     expect((await user.request('PUT', '/api/me', { displayName: '佐藤', email: 'Sato@example.jp', locale: 'en' })).statusCode).toBe(200);
+    await t.ctx.db.updateTable('users').set({ email: 'sato@xn--r8jz45g.jp' }).where('id', '=', user.id).execute();
+    expect((await user.request('PUT', '/api/me', { displayName: '佐藤', email: 'Sato@例え.jp' })).statusCode).toBe(200);
     for (const email of ['sato@elsewhere.example', '', null]) {
       expect(await refusal({ email }), String(email)).toEqual([
         { path: 'currentPassword', code: 'accounts.current_password_for_email', message: 'Enter your current password to change your e-mail address.' },
@@ -228,6 +237,9 @@ describe.each(dialects())('accounts and sessions on $name', (dialect) => {
       // An alias the database lists under another name stays as given.
       ['America/Argentina/Buenos_Aires', 'America/Argentina/Buenos_Aires'],
       ['US/Eastern', 'US/Eastern'],
+      // Without capitals, an alias becomes its zone's own name.
+      ['us/eastern', 'America/New_York'],
+      ['etc/utc', 'UTC'],
     ]) {
       const response = await admin.request('PUT', '/api/me', { timeZone: typed });
       expect(response.json().user.timeZone, typed).toBe(stored);

@@ -69,6 +69,15 @@ function typedFullWidth(item: string): boolean {
 /** `a@x.jp, b@y.jp`, `a@x.jp b@y.jp`, `a@x.jp; b@y.jp`: more than one @ with a separator between. */
 const looksLikeSeveralAddresses = (item: string) => (item.match(/@/g)?.length ?? 0) > 1 && /[;,\s]/.test(item);
 
+/**
+ * Whether two addresses (or none) are one mailbox: domains compared in punycode, letters without
+ * case (as parseAddressList drops duplicates), so a stored `a@xn--r8jz45g.jp` is `a@例え.jp`.
+ */
+export function sameAddress(a: string | null, b: string | null): boolean {
+  const key = (address: string | null) => (address ? toAsciiAddress(address).toLowerCase() : '');
+  return key(a) === key(b);
+}
+
 /** The wire form: domain in punycode, for servers without SMTPUTF8. */
 export function toAsciiAddress(address: string): string {
   const at = address.lastIndexOf('@');

@@ -21,12 +21,17 @@ let spellings: Map<string, string> | undefined;
 /**
  * A zone name in the database's own spelling: `asia/tokyo` is `Asia/Tokyo`. The time-zone data
  * takes any case, and `asia/tokyo` was stored as typed and printed so in every mail
- * (「(asia/tokyo)」). A name the list does not hold (an alias such as `US/Eastern` or
- * `America/Argentina/Buenos_Aires`) stays as given, in whatever case.
+ * (「(asia/tokyo)」). An alias the list does not hold stays as given when it is written with
+ * capitals (`US/Eastern`, `America/Argentina/Buenos_Aires`); in lower case it becomes the name of
+ * its zone (`us/eastern` → `America/New_York`).
  */
 export function zoneAsSpelled(zone: string): string {
   spellings ??= new Map(
     ['UTC', ...Intl.supportedValuesOf('timeZone'), ...Object.values(CURRENT_ZONE_NAMES)].map((name) => [name.toLowerCase(), name]),
   );
-  return spellings.get(zone.toLowerCase()) ?? zone;
+  const listed = spellings.get(zone.toLowerCase());
+  if (listed) return listed;
+  // An alias typed without capitals (`us/eastern`): the zone's own name, as the data spells it.
+  if (zone === zone.toLowerCase()) return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+  return zone;
 }

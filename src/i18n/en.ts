@@ -151,6 +151,7 @@ export const en: Record<MessageKey, string> = {
   'accounts.login_failed': 'The login ID or password is wrong.',
   'accounts.current_password_for_email': 'Enter your current password to change your e-mail address.',
   'accounts.email_change_suspended': 'This account is suspended, so its e-mail address cannot be changed. Ask an administrator to lift the suspension.',
+  'accounts.own_email_on_profile': 'Change your own e-mail address on your profile, with your current password.',
   'accounts.current_password_wrong': 'The current password is wrong.',
   'accounts.password_change_suspended': 'This account is suspended, so its password cannot be changed. Ask an administrator to lift the suspension.',
   'accounts.login_id_taken': 'This login ID is already in use.',

@@ -158,6 +158,7 @@ export const ja = {
   'accounts.login_failed': 'ログインIDまたはパスワードが正しくありません。',
   'accounts.current_password_for_email': 'メールアドレスを変更するには、現在のパスワードを入力してください。',
   'accounts.email_change_suspended': 'このアカウントは停止されているため、メールアドレスを変更できません。管理者に停止の解除を依頼してください。',
+  'accounts.own_email_on_profile': '自分のメールアドレスは、プロフィール画面で現在のパスワードを入力して変更してください。',
   'accounts.current_password_wrong': '現在のパスワードが正しくありません。',
   'accounts.password_change_suspended': 'このアカウントは停止されているため、パスワードを変更できません。管理者に停止の解除を依頼してください。',
   'accounts.login_id_taken': 'このログインIDは既に使われています。',

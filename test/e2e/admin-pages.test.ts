@@ -382,6 +382,10 @@ describeInBrowser('the admin pages in the browser', () => {
       await expectText(policyChange, /停止する時間\(分\)\s*\d+分 → 無期限\(管理者が解除するまで\)/);
       expect(await policyChange.innerText()).not.toMatch(/threshold|null/);
 
+      // Its end is not "none": the suspension lasted until an administrator lifted it.
+      const suspended = await detailsOf('アカウント停止');
+      await expectText(suspended, /再開日時\s*無期限\(管理者が解除するまで\)/);
+
       const lifted = await detailsOf('アカウント停止の解除');
       await expectText(lifted, /停止日時\s*\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} JST \(Asia\/Tokyo\)/);
       await expectText(lifted, /ログイン失敗回数\s*2回/);

@@ -19,7 +19,7 @@ export const lockoutScreenMessages = defineMessages(
     'lockout.policy.threshold_hint': '1〜100回。この回数に達した失敗で、アカウントを停止します。',
     'lockout.policy.window': '失敗回数を数える期間(分)',
     'lockout.policy.window_hint':
-      '1〜1440分(24時間)。直近のこの時間内にログイン失敗が上の回数に達すると、アカウントを停止します。ログインに成功すると0に戻ります。',
+      '1〜1440分(24時間)。直近のこの時間内のログイン失敗が上の回数に達すると、アカウントを停止します。ログインに成功すると、失敗回数は0に戻ります。',
     'lockout.policy.duration': '停止期間',
     'lockout.policy.duration_minutes_choice': '時間を指定する',
     'lockout.policy.duration_until_lifted_choice': '無期限(管理者が解除するまで)',
@@ -59,7 +59,7 @@ export const lockoutScreenMessages = defineMessages(
     'lockout.policy.threshold_hint': '1–100. The failure that reaches this number suspends the account.',
     'lockout.policy.window': 'Counting window (minutes)',
     'lockout.policy.window_hint':
-      '1–1440 (24 hours). The account is suspended when the failed logins of the last this many minutes reach the number above. A successful login resets the count.',
+      '1–1440 (24 hours). The account is suspended when this many minutes hold as many failed logins as the number above. A successful login resets the count.',
     'lockout.policy.duration': 'Suspension length',
     'lockout.policy.duration_minutes_choice': 'For a set time',
     'lockout.policy.duration_until_lifted_choice': 'Indefinitely (until an administrator lifts it)',

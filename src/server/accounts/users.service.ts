@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CreateUserRequest, UpdateMeRequest, UpdateUserRequest, UserView } from '../../contracts/accounts.js';
 import type { AuditAction } from '../../contracts/audit.js';
+import { sameAddress } from '../../contracts/address.js';
 import { type Actor, diffForAudit, recordAudit } from '../audit/audit.service.js';
 import type { AppContext } from '../context.js';
 import type { Database, DialectName } from '../db/database.js';
@@ -104,6 +105,8 @@ export async function updateUser(ctx: AppContext, actor: Actor, id: string, inpu
     const user = await requireUser(trx, id);
     const active = input.active ?? user.active === 1;
     if (!active && actor.userId === id) throw new AppError('accounts.cannot_deactivate_self', 409);
+    // One's own address changes on the profile, with the current password (updateMe).
+    if (actor.userId === id && input.email !== undefined && !sameAddress(input.email, user.email)) throw fieldError('email', 'accounts.own_email_on_profile');
     await assertAdminRemains(trx, ctx.database.dialect, user, { role: input.role ?? user.role, active });
     const changes = {
       display_name: input.displayName,
@@ -166,7 +169,7 @@ export async function setUserPassword(ctx: AppContext, actor: Actor, id: string,
 export async function updateMe(ctx: AppContext, actor: Actor, userId: string, currentSessionId: string, input: UpdateMeRequest): Promise<UserView> {
   const { currentPassword, ...details } = input;
   const user = await requireUser(ctx.db, userId);
-  if (details.email !== undefined && (details.email ?? '').toLowerCase() !== (user.email ?? '').toLowerCase()) {
+  if (details.email !== undefined && !sameAddress(details.email, user.email)) {
     if (!currentPassword) throw fieldError('currentPassword', 'accounts.current_password_for_email');
     await proveCurrentPassword(ctx, actor, user, currentSessionId, currentPassword, 'accounts.email_change_suspended');
   }

@@ -2,8 +2,8 @@ import type { SmtpAuth } from './delivery-target.js';
 
 export const CREDENTIAL_MASK = '********';
 
-/** Shorter than this, a password would be found inside the ordinary words of a reply. */
-const SHORTEST_MASKED = 3;
+/** Shorter than this, a password as typed would be found inside the ordinary words of a reply. */
+const SHORTEST_MASKED_AS_TYPED = 3;
 
 const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
@@ -13,8 +13,9 @@ const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
  * no password here; its token is masked where it is sent (xoauth2.ts).
  */
 export function credentialForms(auth: SmtpAuth | null): string[] {
-  if (!auth || auth.method === 'XOAUTH2' || auth.pass.length < SHORTEST_MASKED) return [];
-  return [base64(`\0${auth.user}\0${auth.pass}`), base64(auth.pass), auth.pass];
+  if (!auth || auth.method === 'XOAUTH2' || auth.pass === '') return [];
+  const encoded = [base64(`\0${auth.user}\0${auth.pass}`), base64(auth.pass)];
+  return auth.pass.length < SHORTEST_MASKED_AS_TYPED ? encoded : [...encoded, auth.pass];
 }
 
 /**

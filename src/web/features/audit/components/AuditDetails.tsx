@@ -110,7 +110,8 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 function Value({ field, value }: { field: string; value: unknown }) {
   const i18n = useI18n();
   const { t } = i18n;
-  if (field === 'durationMinutes' && value === null) return <>{t('lockout.policy.duration_until_lifted_choice')}</>;
+  // 無期限: a suspension with no end lasts until an administrator lifts it, not "none".
+  if ((field === 'durationMinutes' || field === 'resumesAt') && value === null) return <>{t('lockout.policy.duration_until_lifted_choice')}</>;
   if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return <>{t('common.none')}</>;
   if (typeof value === 'boolean') return <>{t(value ? 'common.yes' : 'common.no')}</>;
   if (Array.isArray(value)) return <>{value.map(String).join(t('audit.list_separator'))}</>;

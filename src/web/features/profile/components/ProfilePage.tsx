@@ -1,5 +1,6 @@
 import { useWatch } from 'react-hook-form';
 import { changeOwnPasswordRequest, updateMeRequest, type UserView } from '../../../../contracts/accounts';
+import { parseAddress, sameAddress } from '../../../../contracts/address';
 import { localeChoices, timeZoneChoicesFor } from '../../../shared/components/choices';
 import { SelectField, TextField } from '../../../shared/components/fields';
 import { PageHeader } from '../../../shared/components/PageHeader';
@@ -36,8 +37,12 @@ const detailsOf = (user: UserView): DetailsValues => ({
   currentPassword: '',
 });
 
-/** A new address, or none, is asked to be confirmed with the password (the server's rule: letters' case aside). */
-const emailChanged = (typed: string, user: UserView) => typed.trim().toLowerCase() !== (user.email ?? '').toLowerCase();
+/** A new address, or none, is confirmed with the password: compared as the server compares them (sameAddress). */
+function emailChanged(typed: string, user: UserView): boolean {
+  const trimmed = typed.trim();
+  const parsed = trimmed === '' ? null : parseAddress(trimmed);
+  return !sameAddress(parsed === null ? null : parsed.ok ? parsed.address : trimmed, user.email);
+}
 
 function DetailsForm() {
   const { t } = useI18n();
