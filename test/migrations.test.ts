@@ -122,6 +122,25 @@ describe.each(dialects())('migrations on $name', (dialect) => {
     expect(await recordedMigrations(db.db)).toEqual(onceEach());
   });
 
+  it('gives time zones stored as typed (asia/tokyo) the database’s spelling, and leaves the others', async () => {
+    const db = open();
+    const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '2026112813'));
+    const { error } = await new Migrator({ db: db.db, provider: { getMigrations: async () => before } }).migrateToLatest();
+    if (error) throw error;
+    const user = (loginId: string, timeZone: string) => ({
+      id: `id-${loginId}`, login_id: loginId, display_name: loginId, email: null, role: 'user' as const, locale: 'ja' as const,
+      time_zone: timeZone, active: 1, password_hash: 'x', password_changed_at: '2026-11-01T00:00:00.000Z',
+      created_at: '2026-11-01T00:00:00.000Z', updated_at: '2026-11-01T00:00:00.000Z',
+    });
+    await db.db.insertInto('users').values([user('a', 'asia/tokyo'), user('b', 'Asia/Tokyo'), user('c', 'US/Eastern'), user('d', 'europe/kyiv')]).execute();
+    await db.db.insertInto('organisation').values({ id: 1, name: 'x', default_locale: 'ja', time_zone: 'asia/kolkata', updated_at: '2026-11-01T00:00:00.000Z' }).execute();
+
+    expect(await migrateToLatest(db)).toEqual(['2026112813_time_zone_spelling']);
+    const zones = await db.db.selectFrom('users').select(['login_id', 'time_zone']).orderBy('login_id').execute();
+    expect(zones.map((row) => row.time_zone)).toEqual(['Asia/Tokyo', 'Asia/Tokyo', 'US/Eastern', 'Europe/Kyiv']);
+    expect((await db.db.selectFrom('organisation').select('time_zone').executeTakeFirstOrThrow()).time_zone).toBe('Asia/Kolkata');
+  });
+
   it('leaves nothing of a start whose migrations fail halfway, and the next start applies them all', async () => {
     const { db } = open();
     const failing: Record<string, Migration> = {

@@ -32,6 +32,10 @@ export function zoneAsSpelled(zone: string): string {
   const listed = spellings.get(zone.toLowerCase());
   if (listed) return listed;
   // An alias typed without capitals (`us/eastern`): the zone's own name, as the data spells it.
-  if (zone === zone.toLowerCase()) return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
-  return zone;
+  if (zone !== zone.toLowerCase()) return zone;
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return zone;
+  }
 }

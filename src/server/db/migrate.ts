@@ -14,6 +14,7 @@ import * as outboxLeanerIndexes from './migrations/2026112800_outbox_leaner_inde
 import * as runOutcomeWatched from './migrations/2026112810_run_outcome_watched.js';
 import * as lockoutWindowStart from './migrations/2026112811_lockout_window_start.js';
 import * as lockoutSlidingWindow from './migrations/2026112812_lockout_sliding_window.js';
+import * as timeZoneSpelling from './migrations/2026112813_time_zone_spelling.js';
 
 /** Exported for tests that need a database as an older version left it. */
 export const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '2026112810_run_outcome_watched': runOutcomeWatched,
   '2026112811_lockout_window_start': lockoutWindowStart,
   '2026112812_lockout_sliding_window': lockoutSlidingWindow,
+  '2026112813_time_zone_spelling': timeZoneSpelling,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
