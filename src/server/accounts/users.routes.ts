@@ -39,8 +39,7 @@ export function userRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/api/me', { config: { access: 'user' } }, async (request) => userAnswerSchema.parse({ user: toUserView(currentSession(request).user) }));
 
   app.put('/api/me', { config: { access: 'user' } }, async (request) => {
-    const session = currentSession(request);
-    return userAnswerSchema.parse({ user: await updateMe(ctx, actorOf(request), session.user.id, session.id, parseOrThrow(updateMeRequest, request.body)) });
+    return userAnswerSchema.parse({ user: await updateMe(ctx, actorOf(request), currentSession(request), parseOrThrow(updateMeRequest, request.body)) });
   });
 
   app.put('/api/me/password', { config: { access: 'user' } }, async (request, reply) => {

@@ -10,7 +10,7 @@ import { findOrganisation } from '../organisation/organisation.repository.js';
 import { findAccountForLogin } from './lockout.repository.js';
 import { isSuspended, liftSuspensionInside, passwordAccepted } from './lockout.service.js';
 import { hashPassword } from './passwords.js';
-import { deleteSession, deleteSessionsOfUser } from './sessions.repository.js';
+import { deleteSession, deleteSessionsOfUser, type SessionWithUser } from './sessions.repository.js';
 import {
   countUsers,
   findUserById,
@@ -166,15 +166,15 @@ export async function setUserPassword(ctx: AppContext, actor: Actor, id: string,
  * the address is where アカウント停止 tells the user someone is guessing their password, and a
  * session left open or taken over could otherwise send that notice elsewhere without a word.
  */
-export async function updateMe(ctx: AppContext, actor: Actor, userId: string, currentSessionId: string, input: UpdateMeRequest): Promise<UserView> {
+export async function updateMe(ctx: AppContext, actor: Actor, session: SessionWithUser, input: UpdateMeRequest): Promise<UserView> {
   const { currentPassword, ...details } = input;
-  const user = await requireUser(ctx.db, userId);
+  const { user, id: currentSessionId } = session;
   if (details.email !== undefined && !sameAddress(details.email, user.email)) {
     if (!currentPassword) throw fieldError('currentPassword', 'accounts.current_password_for_email');
     await proveCurrentPassword(ctx, actor, user, currentSessionId, currentPassword, 'accounts.email_change_suspended');
   }
   return ctx.db.transaction().execute(async (trx) => {
-    const current = await requireUser(trx, userId);
+    const current = await requireUser(trx, user.id);
     const changes = { display_name: details.displayName, email: details.email, locale: details.locale, time_zone: details.timeZone };
     return saveUserChanges(trx, ctx, actor, current, changes, 'me.update');
   });
